@@ -57,6 +57,9 @@ type Division struct {
 // current one, which differs from the argument for superseded codes.
 func Lookup(code string) (Division, bool) {
 	t := table()
+	if d, ok := t.divs[code]; ok {
+		return d, true
+	}
 	d, ok := t.divs[Canonical(code)]
 	return d, ok
 }
