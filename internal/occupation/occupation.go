@@ -242,13 +242,18 @@ func Related(a, b string) int {
 	if !ok1 || !ok2 {
 		return 0
 	}
-	// Codes are prefix-structured: compare the parts one level at a time.
-	pa, pb := strings.Split(oa.Code, "-"), strings.Split(ob.Code, "-")
-	common := 0
-	for common < len(pa) && common < len(pb) && pa[common] == pb[common] {
-		common++
+	// Codes are fixed-width per level ("6", "6-25", "6-25-04", "6-25-04-07"), so two
+	// codes share a level exactly when they share that level's prefix.
+	ca, cb := oa.Code, ob.Code
+	shared := 0
+	for l := LevelMajor; l <= LevelOccupation; l++ {
+		n := 1 + 3*(l-1)
+		if n > len(ca) || n > len(cb) || ca[:n] != cb[:n] {
+			break
+		}
+		shared = l
 	}
-	return max(common-1, 0)
+	return max(shared-1, 0)
 }
 
 // Search returns the occupations (level 4) whose name contains query or whose code
