@@ -61,7 +61,8 @@ func TestParseResidentIDValid(t *testing.T) {
 		{withCheck(t, "45102619900101123"), withCheck(t, "45102619900101123"), date(1990, 1, 1), Male, "451026", 30},
 		// 龙岗区, Shenzhen.
 		{withCheck(t, "44030720000229004"), withCheck(t, "44030720000229004"), date(2000, 2, 29), Female, "440307", 20},
-		// 东兰县 (452723 before Hechi became a prefecture-level city, now 451224).
+		// 452723: a superseded code of the former Hechi prefecture (4527xx); old
+		// cards keep such codes, and the parser does not look them up.
 		{withCheck(t, "45272319850630051"), withCheck(t, "45272319850630051"), date(1985, 6, 30), Male, "452723", 34},
 		// Born on the clock's date, and on 1900-01-01.
 		{withCheck(t, "44030320200520002"), withCheck(t, "44030320200520002"), date(2020, 5, 20), Female, "440303", 0},
