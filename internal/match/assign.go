@@ -1,0 +1,422 @@
+package match
+
+import (
+	"cmp"
+	"container/heap"
+	"fmt"
+	"slices"
+)
+
+// StableAssign computes the seeker-optimal stable assignment of seekers to
+// postings with capacities (deferred acceptance with seekers proposing, the
+// hospitals/residents form of Gale–Shapley).
+//
+// seekerPrefs[s] lists the postings seeker s accepts, most preferred first;
+// postingPrefs[p] lists the seekers posting p accepts, most preferred first;
+// capacity[p] is how many seekers p takes. A pair is acceptable only if each
+// lists the other. The result gives each seeker's posting, or -1.
+//
+// The result is stable: no seeker s and posting p accept each other while s
+// prefers p to its match (or is unmatched) and p has a free place or prefers
+// s to one of its seekers. Among all stable assignments every seeker gets
+// their best. It runs in O(L log c) for L listed pairs and capacity c.
+func StableAssign(seekerPrefs, postingPrefs [][]int, capacity []int) ([]int, error) {
+	rank, err := buildRanks(seekerPrefs, postingPrefs, capacity)
+	if err != nil {
+		return nil, err
+	}
+	nS := len(seekerPrefs)
+	match := make([]int, nS)
+	for i := range match {
+		match[i] = -1
+	}
+	next := make([]int, nS)
+	held := make([]rankHeap, len(postingPrefs))
+	free := make([]int, 0, nS)
+	for s := nS - 1; s >= 0; s-- {
+		free = append(free, s)
+	}
+	for len(free) > 0 {
+		s := free[len(free)-1]
+		free = free[:len(free)-1]
+		for next[s] < len(seekerPrefs[s]) {
+			k := next[s]
+			next[s]++
+			p, r := seekerPrefs[s][k], rank[s][k]
+			if r < 0 {
+				continue // p does not accept s
+			}
+			if len(held[p]) < capacity[p] {
+				heap.Push(&held[p], rankedSeeker{rank: r, seeker: s})
+				match[s] = p
+				break
+			}
+			if capacity[p] > 0 && held[p][0].rank > r {
+				w := held[p][0].seeker
+				held[p][0] = rankedSeeker{rank: r, seeker: s}
+				heap.Fix(&held[p], 0)
+				match[w] = -1
+				match[s] = p
+				free = append(free, w)
+				break
+			}
+		}
+	}
+	return match, nil
+}
+
+type rankedSeeker struct {
+	rank   int32
+	seeker int
+}
+
+// rankHeap is a max-heap by rank: the least preferred held seeker on top.
+type rankHeap []rankedSeeker
+
+func (h rankHeap) Len() int           { return len(h) }
+func (h rankHeap) Less(i, j int) bool { return h[i].rank > h[j].rank }
+func (h rankHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *rankHeap) Push(x any)        { *h = append(*h, x.(rankedSeeker)) }
+func (h *rankHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// buildRanks checks the input and returns, aligned with seekerPrefs, the
+// rank of each seeker in the listed posting's preferences (-1 if absent).
+func buildRanks(seekerPrefs, postingPrefs [][]int, capacity []int) ([][]int32, error) {
+	nS, nP := len(seekerPrefs), len(postingPrefs)
+	if len(capacity) != nP {
+		return nil, fmt.Errorf("match: %d capacities for %d postings", len(capacity), nP)
+	}
+	for p, c := range capacity {
+		if c < 0 {
+			return nil, fmt.Errorf("match: posting %d has negative capacity %d", p, c)
+		}
+	}
+	pos := make(map[uint64]int32)
+	for p, list := range postingPrefs {
+		for r, s := range list {
+			if s < 0 || s >= nS {
+				return nil, fmt.Errorf("match: posting %d lists seeker %d out of range", p, s)
+			}
+			k := uint64(s)<<32 | uint64(p)
+			if _, dup := pos[k]; dup {
+				return nil, fmt.Errorf("match: posting %d lists seeker %d twice", p, s)
+			}
+			pos[k] = int32(r)
+		}
+	}
+	rank := make([][]int32, nS)
+	seen := make(map[int]bool)
+	for s, list := range seekerPrefs {
+		clear(seen)
+		rank[s] = make([]int32, len(list))
+		for k, p := range list {
+			if p < 0 || p >= nP {
+				return nil, fmt.Errorf("match: seeker %d lists posting %d out of range", s, p)
+			}
+			if seen[p] {
+				return nil, fmt.Errorf("match: seeker %d lists posting %d twice", s, p)
+			}
+			seen[p] = true
+			r, ok := pos[uint64(s)<<32|uint64(p)]
+			if !ok {
+				r = -1
+			}
+			rank[s][k] = r
+		}
+	}
+	return rank, nil
+}
+
+// BlockingPairError reports a seeker and a posting that would both rather
+// be matched to each other.
+type BlockingPairError struct {
+	Seeker, Posting int
+}
+
+func (e *BlockingPairError) Error() string {
+	return fmt.Sprintf("match: seeker %d and posting %d block the assignment", e.Seeker, e.Posting)
+}
+
+// CheckCapacity returns an error if match assigns a posting more seekers
+// than its capacity or names a posting out of range.
+func CheckCapacity(match []int, capacity []int) error {
+	count := make([]int, len(capacity))
+	for s, p := range match {
+		if p == -1 {
+			continue
+		}
+		if p < 0 || p >= len(capacity) {
+			return fmt.Errorf("match: seeker %d assigned to posting %d out of range", s, p)
+		}
+		count[p]++
+		if count[p] > capacity[p] {
+			return fmt.Errorf("match: posting %d assigned more than its capacity %d", p, capacity[p])
+		}
+	}
+	return nil
+}
+
+// IsStable checks match against the preferences of StableAssign: capacities
+// hold, every matched pair is mutually acceptable, and no pair blocks. It
+// returns the first blocking pair (by seeker, then the seeker's preference)
+// as a *BlockingPairError.
+func IsStable(seekerPrefs, postingPrefs [][]int, capacity []int, match []int) error {
+	if len(match) != len(seekerPrefs) {
+		return fmt.Errorf("match: %d matches for %d seekers", len(match), len(seekerPrefs))
+	}
+	if err := CheckCapacity(match, capacity); err != nil {
+		return err
+	}
+	rank, err := buildRanks(seekerPrefs, postingPrefs, capacity)
+	if err != nil {
+		return err
+	}
+	count := make([]int, len(capacity))
+	worst := make([]int32, len(capacity))
+	at := make([]int, len(match)) // position of the match in the seeker's list
+	for s, p := range match {
+		at[s] = len(seekerPrefs[s])
+		if p < 0 {
+			continue
+		}
+		k := slices.Index(seekerPrefs[s], p)
+		if k < 0 || rank[s][k] < 0 {
+			return fmt.Errorf("match: seeker %d and posting %d are not mutually acceptable", s, p)
+		}
+		at[s] = k
+		count[p]++
+		worst[p] = max(worst[p], rank[s][k])
+	}
+	for s := range seekerPrefs {
+		for k := 0; k < at[s]; k++ {
+			p, r := seekerPrefs[s][k], rank[s][k]
+			if r < 0 {
+				continue
+			}
+			if count[p] < capacity[p] || worst[p] > r {
+				return &BlockingPairError{Seeker: s, Posting: p}
+			}
+		}
+	}
+	return nil
+}
+
+// Region selects the seekers and postings of a match day.
+type Region struct {
+	All       bool     // every active seeker
+	Counties  []string // active seekers from these home counties
+	SeekerIDs []int64  // and these seekers (if active)
+	Districts []string // postings in these districts only; empty means all
+	// MaxChoices bounds each seeker's list to their best postings; 0 means 100.
+	MaxChoices int
+}
+
+// Assignment is one seeker placed on one posting.
+type Assignment struct {
+	SeekerID      int64
+	PostingID     int64
+	Choice        int     // 0 = the seeker's first choice
+	SeekerScore   float64 // the posting's score for the seeker (Recommend)
+	EmployerScore float64 // the seeker's score for the posting (Candidates)
+}
+
+// AssignResult is the outcome of a match day.
+type AssignResult struct {
+	Assignments []Assignment // by seeker ID
+	Unmatched   []int64      // selected seekers left without a posting, ascending
+}
+
+// Assign runs a match day over a region at date now: each selected active
+// seeker ranks the postings that fit them by recommendation score (at most
+// MaxChoices of them), each posting ranks the seekers that listed it by
+// candidate score, capacity is the remaining headcount, and StableAssign
+// places seekers.
+func (ix *Index) Assign(rg Region, now Date) (AssignResult, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.st.assign(rg, now)
+}
+
+func (st *state) assign(rg Region, now Date) (AssignResult, error) {
+	maxc := rg.MaxChoices
+	if maxc <= 0 {
+		maxc = 100
+	}
+	if maxc > 4096 {
+		return AssignResult{}, fmt.Errorf("match: MaxChoices %d above 4096", maxc)
+	}
+	var keep []bool
+	if len(rg.Districts) > 0 {
+		keep = make([]bool, len(st.distNames))
+		for _, d := range rg.Districts {
+			if id, ok := st.districts[d]; ok {
+				keep[id] = true
+			}
+		}
+	}
+	// select seekers
+	var slots []int32
+	if rg.All {
+		for i := range st.srecs {
+			if st.srecs[i].flags&(sfUsed|sfActive) == sfUsed|sfActive {
+				slots = append(slots, int32(i))
+			}
+		}
+	} else {
+		in := map[int32]bool{}
+		counties := map[uint16]bool{}
+		for _, c := range rg.Counties {
+			if id, ok := st.counties[c]; ok && c != "" {
+				counties[id] = true
+			}
+		}
+		if len(counties) > 0 {
+			for i := range st.srecs {
+				r := &st.srecs[i]
+				if r.flags&(sfUsed|sfActive) == sfUsed|sfActive && counties[r.county] {
+					in[int32(i)] = true
+				}
+			}
+		}
+		for _, id := range rg.SeekerIDs {
+			if slot, ok := st.seekers[id]; ok && st.srecs[slot].flags&sfActive != 0 {
+				in[slot] = true
+			}
+		}
+		for s := range in {
+			slots = append(slots, s)
+		}
+	}
+	slices.SortFunc(slots, func(a, b int32) int { return cmp.Compare(st.srecs[a].id, st.srecs[b].id) })
+
+	// seekers' lists
+	type pinfo struct {
+		e    *pentry
+		code codeID
+	}
+	pidx := map[int64]int{}
+	var posts []pinfo
+	seekerPrefs := make([][]int, len(slots))
+	seekerScores := make([][]float64, len(slots))
+	sc := getScratch()
+	var buf [MaxTrades]string
+	for i, slot := range slots {
+		r := &st.srecs[slot]
+		trades := buf[:r.ntr]
+		for k := range trades {
+			trades[k] = st.codes.codes[r.trades[k]]
+		}
+		h := st.scanPostings(r, trades, now, maxc, keep, sc)
+		prefs := make([]int, len(h))
+		scores := make([]float64, len(h))
+		for k := range h {
+			j, ok := pidx[h[k].id]
+			if !ok {
+				j = len(posts)
+				pidx[h[k].id] = j
+				posts = append(posts, pinfo{e: h[k].e, code: st.postings[h[k].id].code})
+			}
+			prefs[k], scores[k] = j, h[k].score
+		}
+		seekerPrefs[i], seekerScores[i] = prefs, scores
+	}
+	putScratch(sc)
+
+	// postings' lists over the seekers who listed them
+	type cand struct {
+		s     int
+		score float64
+	}
+	cands := make([][]cand, len(posts))
+	for i, prefs := range seekerPrefs {
+		r := &st.srecs[slots[i]]
+		se := r.entry(slots[i])
+		for _, j := range prefs {
+			pi := &posts[j]
+			q := newPostingQ(&st.pol, pi.e)
+			close, _ := st.bestTrade(r, pi.code)
+			score := q.score(q.w.Trade*tradeValue[close], &se, st.villagersAt(pi.e.employer, r.county))
+			cands[j] = append(cands[j], cand{s: i, score: score})
+		}
+	}
+	postingPrefs := make([][]int, len(posts))
+	capacity := make([]int, len(posts))
+	empScore := map[uint64]float64{}
+	for j, cs := range cands {
+		slices.SortFunc(cs, func(a, b cand) int {
+			if c := cmp.Compare(b.score, a.score); c != 0 {
+				return c
+			}
+			return cmp.Compare(st.srecs[slots[a.s]].id, st.srecs[slots[b.s]].id)
+		})
+		list := make([]int, len(cs))
+		for k, c := range cs {
+			list[k] = c.s
+			empScore[uint64(c.s)<<32|uint64(j)] = c.score
+		}
+		postingPrefs[j] = list
+		capacity[j] = int(posts[j].e.remaining)
+	}
+	match, err := StableAssign(seekerPrefs, postingPrefs, capacity)
+	if err != nil {
+		return AssignResult{}, err
+	}
+	var res AssignResult
+	for i, j := range match {
+		id := st.srecs[slots[i]].id
+		if j < 0 {
+			res.Unmatched = append(res.Unmatched, id)
+			continue
+		}
+		k := slices.Index(seekerPrefs[i], j)
+		res.Assignments = append(res.Assignments, Assignment{
+			SeekerID: id, PostingID: posts[j].e.id, Choice: k,
+			SeekerScore: seekerScores[i][k], EmployerScore: empScore[uint64(i)<<32|uint64(j)],
+		})
+	}
+	return res, nil
+}
+
+// Villagers is a count of people from one home county already arrived at
+// or onboarded by one employer.
+type Villagers struct {
+	EmployerID int64
+	County     string
+	N          int
+}
+
+// Assign runs a match day on the given seekers and postings alone (see
+// Index.Assign); every active seeker takes part. maxChoices 0 means 100.
+func Assign(seekers []Seeker, postings []Posting, villagers []Villagers, pol Policy, now Date, maxChoices int) (AssignResult, error) {
+	ix := NewIndex()
+	err := ix.Bulk(func(b *Builder) error {
+		if err := b.SetPolicy(pol); err != nil {
+			return err
+		}
+		for _, p := range postings {
+			if err := b.UpsertPosting(p); err != nil {
+				return err
+			}
+		}
+		for _, s := range seekers {
+			if err := b.UpsertSeeker(s); err != nil {
+				return err
+			}
+		}
+		for _, v := range villagers {
+			if err := b.SetVillagers(v.EmployerID, v.County, v.N); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return AssignResult{}, err
+	}
+	return ix.Assign(Region{All: true, MaxChoices: maxChoices}, now)
+}

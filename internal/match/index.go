@@ -1,0 +1,735 @@
+package match
+
+import (
+	"fmt"
+	"math"
+	"sync"
+)
+
+// Index holds open postings and seekers in memory, bucketed by occupation
+// code, for Recommend, Candidates and Assign.
+//
+// It is safe for concurrent use: any number of readers run alongside one
+// writer at a time. Single writes hold the read lock out only for the
+// (microseconds-long) change; Bulk builds a new copy without holding it and
+// swaps it in at the end.
+type Index struct {
+	wmu sync.Mutex   // serialises writers (including Bulk)
+	mu  sync.RWMutex // guards st against readers
+	st  *state
+}
+
+// NewIndex returns an empty index with DefaultPolicy.
+func NewIndex() *Index {
+	return &Index{st: newState()}
+}
+
+// posting flags
+const (
+	pfDorm     = 1 << 0
+	pfMeals    = 1 << 1
+	pfVerified = 1 << 2
+	pfLive     = 1 << 3 // open and has remaining headcount
+	pfOpen     = 1 << 4
+)
+
+// seeker flags
+const (
+	sfDorm    = 1 << 0
+	sfMeals   = 1 << 1
+	sfPoor    = 1 << 2
+	sfTwinned = 1 << 3
+	sfMulti   = 1 << 4 // has more than one trade (needs dedup in Candidates)
+	sfActive  = 1 << 5
+	sfUsed    = 1 << 6 // slot in use
+)
+
+const noAgeMax = math.MaxUint8
+
+// pentry is the compact form of a posting, stored in its occupation bucket.
+type pentry struct {
+	id        int64
+	cong      float64 // C of the score, cached for the current policy
+	employer  int32
+	pay       int32
+	start     int32
+	closing   int32 // math.MaxInt32 when none
+	published int32
+	remaining int32
+	pending   int32
+	district  uint16
+	ageMin    uint8
+	ageMax    uint8 // noAgeMax when none
+	flags     uint8
+}
+
+// ploc locates a posting in its bucket.
+type ploc struct {
+	code codeID
+	pos  int32
+}
+
+// srec is the compact form of a seeker.
+type srec struct {
+	id     int64
+	pay    int32
+	avail  int32
+	group  uint32
+	county uint16
+	age    uint8
+	exp    uint8
+	flags  uint8
+	ntr    uint8
+	trades [MaxTrades]codeID
+	pos    [MaxTrades]int32 // position of the entry in sb[trades[k]], -1 if none
+}
+
+// sentry is a seeker's entry in one occupation bucket: a copy of everything
+// Candidates needs, so that a bucket is scanned sequentially.
+type sentry struct {
+	idx    int32 // slot in srecs
+	pay    int32
+	avail  int32
+	county uint16
+	age    uint8
+	exp    uint8
+	flags  uint8
+}
+
+type villN struct {
+	county uint16
+	n      int32
+}
+
+// state is one version of the index contents.
+type state struct {
+	codes codeTable
+
+	counties    map[string]uint16 // 0 is the empty county
+	countyNames []string
+	districts   map[string]uint16 // 0 is the empty district
+	distNames   []string
+	groups      map[string]uint32 // 0 is the empty group
+	groupNames  []string
+	employers   map[int64]int32
+	employerIDs []int64
+
+	postings map[int64]ploc
+	pb       [][]pentry // by code
+
+	seekers map[int64]int32 // id → slot
+	srecs   []srec
+	free    []int32
+	sb      [][]sentry // by code
+
+	vill      map[uint64]int32 // employer<<32 | county → n
+	villByEmp map[int32][]villN
+
+	pol Policy
+}
+
+func newState() *state {
+	return &state{
+		codes:       newCodeTable(),
+		counties:    map[string]uint16{"": 0},
+		countyNames: []string{""},
+		districts:   map[string]uint16{"": 0},
+		distNames:   []string{""},
+		groups:      map[string]uint32{"": 0},
+		groupNames:  []string{""},
+		employers:   map[int64]int32{},
+		postings:    map[int64]ploc{},
+		seekers:     map[int64]int32{},
+		vill:        map[uint64]int32{},
+		villByEmp:   map[int32][]villN{},
+		pol:         DefaultPolicy(),
+	}
+}
+
+func cloneMap[K comparable, V any](m map[K]V) map[K]V {
+	c := make(map[K]V, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+func (st *state) clone() *state {
+	c := &state{
+		codes:       st.codes.clone(),
+		counties:    cloneMap(st.counties),
+		countyNames: append([]string(nil), st.countyNames...),
+		districts:   cloneMap(st.districts),
+		distNames:   append([]string(nil), st.distNames...),
+		groups:      cloneMap(st.groups),
+		groupNames:  append([]string(nil), st.groupNames...),
+		employers:   cloneMap(st.employers),
+		employerIDs: append([]int64(nil), st.employerIDs...),
+		postings:    cloneMap(st.postings),
+		pb:          make([][]pentry, len(st.pb)),
+		seekers:     cloneMap(st.seekers),
+		srecs:       append([]srec(nil), st.srecs...),
+		free:        append([]int32(nil), st.free...),
+		sb:          make([][]sentry, len(st.sb)),
+		vill:        cloneMap(st.vill),
+		villByEmp:   make(map[int32][]villN, len(st.villByEmp)),
+		pol:         st.pol,
+	}
+	for i, b := range st.pb {
+		c.pb[i] = append([]pentry(nil), b...)
+	}
+	for i, b := range st.sb {
+		c.sb[i] = append([]sentry(nil), b...)
+	}
+	for k, v := range st.villByEmp {
+		c.villByEmp[k] = append([]villN(nil), v...)
+	}
+	return c
+}
+
+func (st *state) empty() bool {
+	return len(st.postings) == 0 && len(st.seekers) == 0 && len(st.vill) == 0
+}
+
+// intern helpers
+
+func (st *state) countyID(s string, add bool) (uint16, bool) {
+	if id, ok := st.counties[s]; ok {
+		return id, true
+	}
+	if !add || len(st.countyNames) >= math.MaxUint16 {
+		return 0, false
+	}
+	id := uint16(len(st.countyNames))
+	s = string([]byte(s))
+	st.counties[s] = id
+	st.countyNames = append(st.countyNames, s)
+	return id, true
+}
+
+func (st *state) districtID(s string) (uint16, error) {
+	if id, ok := st.districts[s]; ok {
+		return id, nil
+	}
+	if len(st.distNames) >= math.MaxUint16 {
+		return 0, fmt.Errorf("match: too many districts")
+	}
+	id := uint16(len(st.distNames))
+	s = string([]byte(s))
+	st.districts[s] = id
+	st.distNames = append(st.distNames, s)
+	return id, nil
+}
+
+func (st *state) groupID(s string) (uint32, error) {
+	if id, ok := st.groups[s]; ok {
+		return id, nil
+	}
+	if len(st.groupNames) >= math.MaxUint32 {
+		return 0, fmt.Errorf("match: too many groups")
+	}
+	id := uint32(len(st.groupNames))
+	s = string([]byte(s))
+	st.groups[s] = id
+	st.groupNames = append(st.groupNames, s)
+	return id, nil
+}
+
+func (st *state) employerID(id int64) (int32, error) {
+	if e, ok := st.employers[id]; ok {
+		return e, nil
+	}
+	if len(st.employerIDs) >= math.MaxInt32 {
+		return 0, fmt.Errorf("match: too many employers")
+	}
+	e := int32(len(st.employerIDs))
+	st.employers[id] = e
+	st.employerIDs = append(st.employerIDs, id)
+	return e, nil
+}
+
+func clampU8(v int) uint8 {
+	if v < 0 {
+		return 0
+	}
+	if v > math.MaxUint8 {
+		return math.MaxUint8
+	}
+	return uint8(v)
+}
+
+func congestion(alpha float64, pending, remaining int32) float64 {
+	if remaining <= 0 {
+		return 0
+	}
+	return 1 / (1 + alpha*float64(pending)/float64(remaining))
+}
+
+// compactPosting validates p and returns its compact form. It interns
+// strings in st.
+func (st *state) compactPosting(p *Posting) (pentry, codeID, error) {
+	var e pentry
+	if p.PayMin < 0 || p.PayMin > math.MaxInt32 {
+		return e, 0, fmt.Errorf("match: posting %d: PayMin %d out of range", p.ID, p.PayMin)
+	}
+	if p.Headcount < 0 || p.Filled < 0 || p.Pending < 0 || p.Headcount > math.MaxInt32 || p.Filled > math.MaxInt32 || p.Pending > math.MaxInt32 {
+		return e, 0, fmt.Errorf("match: posting %d: Headcount, Filled and Pending must be in [0, 2^31)", p.ID)
+	}
+	if p.AgeMin < 0 || p.AgeMax < 0 || (p.AgeMax > 0 && p.AgeMin > p.AgeMax) {
+		return e, 0, fmt.Errorf("match: posting %d: bad age range [%d, %d]", p.ID, p.AgeMin, p.AgeMax)
+	}
+	code, err := st.codes.intern(p.Occupation)
+	if err != nil {
+		return e, 0, fmt.Errorf("match: posting %d: %w", p.ID, err)
+	}
+	emp, err := st.employerID(p.EmployerID)
+	if err != nil {
+		return e, 0, err
+	}
+	dist, err := st.districtID(p.District)
+	if err != nil {
+		return e, 0, err
+	}
+	rem := p.Headcount - p.Filled
+	if rem < 0 {
+		rem = 0
+	}
+	e = pentry{
+		id:        p.ID,
+		employer:  emp,
+		pay:       int32(p.PayMin),
+		start:     int32(p.StartDate),
+		closing:   int32(p.ClosingDate),
+		published: int32(p.PublishedAt),
+		remaining: int32(rem),
+		pending:   int32(p.Pending),
+		district:  dist,
+		ageMin:    clampU8(p.AgeMin),
+		ageMax:    noAgeMax,
+	}
+	if p.ClosingDate == 0 {
+		e.closing = math.MaxInt32
+	}
+	if p.AgeMax > 0 && p.AgeMax < noAgeMax {
+		e.ageMax = uint8(p.AgeMax)
+	}
+	if p.Dorm {
+		e.flags |= pfDorm
+	}
+	if p.Meals {
+		e.flags |= pfMeals
+	}
+	if p.Verified {
+		e.flags |= pfVerified
+	}
+	if p.Open {
+		e.flags |= pfOpen
+		if rem > 0 {
+			e.flags |= pfLive
+		}
+	}
+	e.cong = congestion(st.pol.CongestionAlpha, e.pending, e.remaining)
+	return e, code, nil
+}
+
+func (st *state) upsertPosting(p Posting) error {
+	e, code, err := st.compactPosting(&p)
+	if err != nil {
+		return err
+	}
+	for len(st.pb) <= int(code) {
+		st.pb = append(st.pb, nil)
+	}
+	if loc, ok := st.postings[p.ID]; ok {
+		if loc.code == code {
+			st.pb[code][loc.pos] = e
+			return nil
+		}
+		st.delPostingEntry(loc)
+	}
+	st.postings[p.ID] = ploc{code: code, pos: int32(len(st.pb[code]))}
+	st.pb[code] = append(st.pb[code], e)
+	return nil
+}
+
+func (st *state) delPostingEntry(loc ploc) {
+	b := st.pb[loc.code]
+	last := int32(len(b) - 1)
+	if loc.pos != last {
+		b[loc.pos] = b[last]
+		st.postings[b[loc.pos].id] = loc
+	}
+	b[last] = pentry{}
+	st.pb[loc.code] = b[:last]
+}
+
+func (st *state) removePosting(id int64) bool {
+	loc, ok := st.postings[id]
+	if !ok {
+		return false
+	}
+	st.delPostingEntry(loc)
+	delete(st.postings, id)
+	return true
+}
+
+// compactSeeker validates s and returns its compact form (pos unset).
+func (st *state) compactSeeker(s *Seeker, add bool) (srec, error) {
+	var r srec
+	if s.ExpectedPay < 0 || s.ExpectedPay > math.MaxInt32 {
+		return r, fmt.Errorf("match: seeker %d: ExpectedPay %d out of range", s.ID, s.ExpectedPay)
+	}
+	if s.Age < 0 || s.Experience < 0 {
+		return r, fmt.Errorf("match: seeker %d: negative Age or Experience", s.ID)
+	}
+	r = srec{id: s.ID, pay: int32(s.ExpectedPay), avail: int32(s.AvailableFrom), age: clampU8(s.Age), exp: clampU8(s.Experience), flags: sfUsed}
+	for _, t := range s.Trades {
+		var c codeID
+		if add {
+			id, err := st.codes.intern(t)
+			if err != nil {
+				return r, fmt.Errorf("match: seeker %d: %w", s.ID, err)
+			}
+			c = id
+		} else {
+			id, ok := st.codes.ids[t]
+			if !ok {
+				if !validCode(t) {
+					return r, fmt.Errorf("match: seeker %d: occupation code %q is not of the form d-dd-dd-dd", s.ID, t)
+				}
+				continue // no posting or seeker has it: nothing can be in its bucket
+			}
+			c = id
+		}
+		dup := false
+		for k := uint8(0); k < r.ntr; k++ {
+			if r.trades[k] == c {
+				dup = true
+			}
+		}
+		if dup {
+			continue
+		}
+		if r.ntr == MaxTrades {
+			return r, fmt.Errorf("match: seeker %d: more than %d distinct trades", s.ID, MaxTrades)
+		}
+		r.trades[r.ntr] = c
+		r.ntr++
+	}
+	for k := range r.pos {
+		r.pos[k] = -1
+	}
+	if id, ok := st.countyID(s.County, add); ok {
+		r.county = id
+	} else if add {
+		return r, fmt.Errorf("match: too many counties")
+	}
+	if add {
+		g, err := st.groupID(s.Group)
+		if err != nil {
+			return r, err
+		}
+		r.group = g
+	}
+	if s.WantsDorm {
+		r.flags |= sfDorm
+	}
+	if s.WantsMeals {
+		r.flags |= sfMeals
+	}
+	if s.Poor {
+		r.flags |= sfPoor
+	}
+	if s.Twinned {
+		r.flags |= sfTwinned
+	}
+	if s.Active {
+		r.flags |= sfActive
+	}
+	if r.ntr > 1 {
+		r.flags |= sfMulti
+	}
+	return r, nil
+}
+
+func (r *srec) entry(slot int32) sentry {
+	return sentry{idx: slot, pay: r.pay, avail: r.avail, county: r.county, age: r.age, exp: r.exp,
+		flags: r.flags & (sfDorm | sfMeals | sfPoor | sfTwinned | sfMulti)}
+}
+
+func (st *state) upsertSeeker(s Seeker) error {
+	r, err := st.compactSeeker(&s, true)
+	if err != nil {
+		return err
+	}
+	slot, ok := st.seekers[s.ID]
+	if ok {
+		st.delSeekerEntries(slot)
+	} else if n := len(st.free); n > 0 {
+		slot = st.free[n-1]
+		st.free = st.free[:n-1]
+	} else {
+		if len(st.srecs) >= math.MaxInt32 {
+			return fmt.Errorf("match: too many seekers")
+		}
+		slot = int32(len(st.srecs))
+		st.srecs = append(st.srecs, srec{})
+	}
+	st.seekers[s.ID] = slot
+	if r.flags&sfActive != 0 {
+		e := r.entry(slot)
+		for k := uint8(0); k < r.ntr; k++ {
+			c := r.trades[k]
+			for len(st.sb) <= int(c) {
+				st.sb = append(st.sb, nil)
+			}
+			r.pos[k] = int32(len(st.sb[c]))
+			st.sb[c] = append(st.sb[c], e)
+		}
+	}
+	st.srecs[slot] = r
+	return nil
+}
+
+func (st *state) delSeekerEntries(slot int32) {
+	r := &st.srecs[slot]
+	for k := uint8(0); k < r.ntr; k++ {
+		pos := r.pos[k]
+		if pos < 0 {
+			continue
+		}
+		c := r.trades[k]
+		b := st.sb[c]
+		last := int32(len(b) - 1)
+		if pos != last {
+			moved := b[last]
+			b[pos] = moved
+			m := &st.srecs[moved.idx]
+			for j := uint8(0); j < m.ntr; j++ {
+				if m.trades[j] == c {
+					m.pos[j] = pos
+				}
+			}
+		}
+		st.sb[c] = b[:last]
+		r.pos[k] = -1
+	}
+}
+
+func (st *state) removeSeeker(id int64) bool {
+	slot, ok := st.seekers[id]
+	if !ok {
+		return false
+	}
+	st.delSeekerEntries(slot)
+	st.srecs[slot] = srec{}
+	st.free = append(st.free, slot)
+	delete(st.seekers, id)
+	return true
+}
+
+func villKey(emp int32, county uint16) uint64 { return uint64(uint32(emp))<<32 | uint64(county) }
+
+func (st *state) setVillagers(employerID int64, county string, n int) error {
+	if n < 0 || n > math.MaxInt32 {
+		return fmt.Errorf("match: villagers count %d out of range", n)
+	}
+	if county == "" {
+		return fmt.Errorf("match: villagers need a county")
+	}
+	emp, err := st.employerID(employerID)
+	if err != nil {
+		return err
+	}
+	c, ok := st.countyID(county, true)
+	if !ok {
+		return fmt.Errorf("match: too many counties")
+	}
+	k := villKey(emp, c)
+	list := st.villByEmp[emp]
+	at := -1
+	for i, v := range list {
+		if v.county == c {
+			at = i
+		}
+	}
+	if n == 0 {
+		delete(st.vill, k)
+		if at >= 0 {
+			list = append(list[:at], list[at+1:]...)
+			if len(list) == 0 {
+				delete(st.villByEmp, emp)
+			} else {
+				st.villByEmp[emp] = list
+			}
+		}
+		return nil
+	}
+	st.vill[k] = int32(n)
+	if at >= 0 {
+		list[at].n = int32(n)
+	} else {
+		st.villByEmp[emp] = append(list, villN{county: c, n: int32(n)})
+	}
+	return nil
+}
+
+func (st *state) setPolicy(p Policy) {
+	st.pol = p
+	for _, b := range st.pb {
+		for i := range b {
+			b[i].cong = congestion(p.CongestionAlpha, b[i].pending, b[i].remaining)
+		}
+	}
+}
+
+// write runs f on the current state under the locks.
+func (ix *Index) write(f func(st *state) error) error {
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return f(ix.st)
+}
+
+// read runs f on the current state under the read lock.
+func (ix *Index) read(f func(st *state)) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	f(ix.st)
+}
+
+// UpsertPosting adds or replaces a posting. Closed or full postings may be
+// kept (they are filtered out) or removed; removing them saves memory.
+func (ix *Index) UpsertPosting(p Posting) error {
+	return ix.write(func(st *state) error { return st.upsertPosting(p) })
+}
+
+// RemovePosting removes a posting; it reports whether it was there.
+func (ix *Index) RemovePosting(id int64) bool {
+	var ok bool
+	_ = ix.write(func(st *state) error { ok = st.removePosting(id); return nil })
+	return ok
+}
+
+// UpsertSeeker adds or replaces a seeker.
+func (ix *Index) UpsertSeeker(s Seeker) error {
+	return ix.write(func(st *state) error { return st.upsertSeeker(s) })
+}
+
+// RemoveSeeker removes a seeker; it reports whether it was there.
+func (ix *Index) RemoveSeeker(id int64) bool {
+	var ok bool
+	_ = ix.write(func(st *state) error { ok = st.removeSeeker(id); return nil })
+	return ok
+}
+
+// SetVillagers records that n people from home county have arrived at or
+// been onboarded by the employer (the store counts applications in those
+// states per employer and seeker's home county). n = 0 clears the count.
+func (ix *Index) SetVillagers(employerID int64, county string, n int) error {
+	return ix.write(func(st *state) error { return st.setVillagers(employerID, county, n) })
+}
+
+// SetPolicy replaces the scoring policy. Zero Weights mean DefaultWeights.
+func (ix *Index) SetPolicy(p Policy) error {
+	p, err := p.normalize()
+	if err != nil {
+		return err
+	}
+	return ix.write(func(st *state) error { st.setPolicy(p); return nil })
+}
+
+// Policy returns the policy in force.
+func (ix *Index) Policy() Policy {
+	var p Policy
+	ix.read(func(st *state) { p = st.pol })
+	return p
+}
+
+// Len returns the number of postings and seekers held.
+func (ix *Index) Len() (postings, seekers int) {
+	ix.read(func(st *state) { postings, seekers = len(st.postings), len(st.seekers) })
+	return
+}
+
+// Builder applies many changes to a private copy of an Index during Bulk.
+type Builder struct {
+	st *state
+}
+
+// Grow makes room for about n more postings and m more seekers.
+func (b *Builder) Grow(postings, seekers int) {
+	st := b.st
+	if postings > 0 {
+		np := make(map[int64]ploc, len(st.postings)+postings)
+		for k, v := range st.postings {
+			np[k] = v
+		}
+		st.postings = np
+	}
+	if seekers > 0 {
+		ns := make(map[int64]int32, len(st.seekers)+seekers)
+		for k, v := range st.seekers {
+			ns[k] = v
+		}
+		st.seekers = ns
+		if cap(st.srecs)-len(st.srecs) < seekers {
+			s := make([]srec, len(st.srecs), len(st.srecs)+seekers)
+			copy(s, st.srecs)
+			st.srecs = s
+		}
+	}
+}
+
+// UpsertPosting adds or replaces a posting.
+func (b *Builder) UpsertPosting(p Posting) error { return b.st.upsertPosting(p) }
+
+// RemovePosting removes a posting; it reports whether it was there.
+func (b *Builder) RemovePosting(id int64) bool { return b.st.removePosting(id) }
+
+// UpsertSeeker adds or replaces a seeker.
+func (b *Builder) UpsertSeeker(s Seeker) error { return b.st.upsertSeeker(s) }
+
+// RemoveSeeker removes a seeker; it reports whether it was there.
+func (b *Builder) RemoveSeeker(id int64) bool { return b.st.removeSeeker(id) }
+
+// SetVillagers is Index.SetVillagers.
+func (b *Builder) SetVillagers(employerID int64, county string, n int) error {
+	return b.st.setVillagers(employerID, county, n)
+}
+
+// SetPolicy is Index.SetPolicy.
+func (b *Builder) SetPolicy(p Policy) error {
+	p, err := p.normalize()
+	if err != nil {
+		return err
+	}
+	b.st.setPolicy(p)
+	return nil
+}
+
+// Bulk applies many changes at once, all or nothing. f works on a private
+// copy of the index (a fresh one when the index is empty), so readers keep
+// reading the old contents meanwhile and are held only for the final swap;
+// other writers wait. If f returns an error nothing changes.
+func (ix *Index) Bulk(f func(b *Builder) error) error {
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	// No writer can change ix.st now, so reading it without mu is safe.
+	old := ix.st
+	var st *state
+	if old.empty() {
+		st = newState()
+		st.pol = old.pol
+	} else {
+		st = old.clone()
+	}
+	if err := f(&Builder{st: st}); err != nil {
+		return err
+	}
+	ix.mu.Lock()
+	ix.st = st
+	ix.mu.Unlock()
+	return nil
+}

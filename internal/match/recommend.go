@@ -1,0 +1,285 @@
+package match
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// codeClose is an occupation bucket to scan and its closeness to the query.
+type codeClose struct {
+	code  codeID
+	close uint8
+}
+
+type hitP struct {
+	score float64
+	id    int64
+	e     *pentry
+	close uint8
+}
+
+type hitS struct {
+	score float64
+	id    int64
+	s     *sentry
+	code  codeID
+	close uint8
+}
+
+// scratch holds per-query buffers, reused through a pool so that the hot
+// path allocates nothing but its result.
+type scratch struct {
+	hp   []hitP
+	hs   []hitS
+	list []codeClose
+	mark []uint8
+	bits []uint64
+	cvil []int32
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+func putScratch(s *scratch) {
+	clear(s.hp[:cap(s.hp)])
+	clear(s.hs[:cap(s.hs)])
+	s.hp, s.hs = s.hp[:0], s.hs[:0]
+	scratchPool.Put(s)
+}
+
+// worseP orders hits worst first: lower score, then higher ID.
+func worseP(a, b *hitP) bool {
+	return a.score < b.score || (a.score == b.score && a.id > b.id)
+}
+
+func worseS(a, b *hitS) bool {
+	return a.score < b.score || (a.score == b.score && a.id > b.id)
+}
+
+// pushP adds x to the bounded min-heap h of capacity limit.
+func pushP(h []hitP, x hitP, limit int) []hitP {
+	if len(h) < limit {
+		h = append(h, x)
+		i := len(h) - 1
+		for i > 0 {
+			p := (i - 1) / 2
+			if !worseP(&h[i], &h[p]) {
+				break
+			}
+			h[i], h[p] = h[p], h[i]
+			i = p
+		}
+		return h
+	}
+	if !worseP(&h[0], &x) {
+		return h
+	}
+	h[0] = x
+	i, n := 0, len(h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		m := l
+		if r := l + 1; r < n && worseP(&h[r], &h[l]) {
+			m = r
+		}
+		if !worseP(&h[m], &h[i]) {
+			break
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+	return h
+}
+
+func pushS(h []hitS, x hitS, limit int) []hitS {
+	if len(h) < limit {
+		h = append(h, x)
+		i := len(h) - 1
+		for i > 0 {
+			p := (i - 1) / 2
+			if !worseS(&h[i], &h[p]) {
+				break
+			}
+			h[i], h[p] = h[p], h[i]
+			i = p
+		}
+		return h
+	}
+	if !worseS(&h[0], &x) {
+		return h
+	}
+	h[0] = x
+	i, n := 0, len(h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		m := l
+		if r := l + 1; r < n && worseS(&h[r], &h[l]) {
+			m = r
+		}
+		if !worseS(&h[m], &h[i]) {
+			break
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+	return h
+}
+
+// tradeBuckets lists the occupation buckets related to any of trades, each
+// once with its best closeness.
+func (st *state) tradeBuckets(trades []string, sc *scratch) []codeClose {
+	n := len(st.codes.codes)
+	if cap(sc.mark) < n {
+		sc.mark = make([]uint8, n)
+	}
+	mark := sc.mark[:n]
+	list := sc.list[:0]
+	for _, t := range trades {
+		if !validCode(t) {
+			continue
+		}
+		mid, ok := st.codes.midIDs[t[:4]]
+		if !ok {
+			continue
+		}
+		mnr, hasMinor := st.codes.minorIDs[t[:7]]
+		exact, hasExact := st.codes.ids[t]
+		for _, c := range st.codes.byMiddle[mid] {
+			cl := uint8(closeMiddle)
+			if hasExact && c == exact {
+				cl = closeSame
+			} else if hasMinor && st.codes.minor[c] == mnr {
+				cl = closeMinor
+			}
+			if mark[c] == 0 {
+				list = append(list, codeClose{code: c})
+			}
+			mark[c] = max(mark[c], cl)
+		}
+	}
+	for i := range list {
+		list[i].close = mark[list[i].code]
+		mark[list[i].code] = 0
+	}
+	sc.list = list
+	return list
+}
+
+// Recommend returns up to limit postings for seeker s at date now, best
+// first (see the package comment for filters and score). s need not be in
+// the index. The error reports malformed input only.
+func (ix *Index) Recommend(s Seeker, now Date, limit int) ([]Recommendation, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	st := ix.st
+	r, err := st.compactSeeker(&s, false)
+	if err != nil {
+		return nil, err
+	}
+	return st.recommend(&r, s.Trades, now, limit, nil), nil
+}
+
+// RecommendByID is Recommend for a seeker held in the index. It returns an
+// error wrapping ErrNotFound for an unknown ID.
+func (ix *Index) RecommendByID(seekerID int64, now Date, limit int) ([]Recommendation, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	st := ix.st
+	slot, ok := st.seekers[seekerID]
+	if !ok {
+		return nil, fmt.Errorf("seeker %d: %w", seekerID, ErrNotFound)
+	}
+	r := &st.srecs[slot]
+	var buf [MaxTrades]string
+	trades := buf[:r.ntr]
+	for k := range trades {
+		trades[k] = st.codes.codes[r.trades[k]]
+	}
+	return st.recommend(r, trades, now, limit, nil), nil
+}
+
+// recommend scans the seeker's buckets; keep, if not nil, restricts the
+// postings considered (by district id).
+func (st *state) recommend(r *srec, trades []string, now Date, limit int, keep []bool) []Recommendation {
+	if limit <= 0 {
+		return nil
+	}
+	sc := getScratch()
+	defer putScratch(sc)
+	h := st.scanPostings(r, trades, now, limit, keep, sc)
+	if len(h) == 0 {
+		return nil
+	}
+	q := newSeekerQ(&st.pol, r, now)
+	out := make([]Recommendation, len(h))
+	for i := range h {
+		x := &h[i]
+		vil := st.villagersAt(x.e.employer, r.county)
+		out[i] = Recommendation{PostingID: x.id, Score: x.score,
+			Reasons: q.explain(&st.pol, x.e, x.close, st.codes.codes[st.postings[x.id].code], vil)}
+	}
+	return out
+}
+
+func (st *state) villagersAt(emp int32, county uint16) int32 {
+	if county == 0 || len(st.vill) == 0 {
+		return 0
+	}
+	return st.vill[villKey(emp, county)]
+}
+
+// scanPostings returns the best limit hits, best first, in sc.hp.
+func (st *state) scanPostings(r *srec, trades []string, now Date, limit int, keep []bool, sc *scratch) []hitP {
+	q := newSeekerQ(&st.pol, r, now)
+	list := st.tradeBuckets(trades, sc)
+	h := sc.hp[:0]
+	if cap(h) < limit && limit <= 4096 {
+		h = make([]hitP, 0, limit)
+	}
+	hasVill := q.county != 0 && len(st.vill) > 0
+	for _, cc := range list {
+		if int(cc.code) >= len(st.pb) {
+			continue
+		}
+		b := st.pb[cc.code]
+		tt := q.w.Trade * tradeValue[cc.close]
+		for i := range b {
+			e := &b[i]
+			if !q.fits(e) {
+				continue
+			}
+			if keep != nil && !keep[e.district] {
+				continue
+			}
+			b0 := q.base0(tt, e)
+			if len(h) == limit {
+				ub := q.final(b0, 5, e)
+				if ub < h[0].score || (ub == h[0].score && e.id > h[0].id) {
+					continue
+				}
+			}
+			var vil int32
+			if hasVill {
+				vil = st.vill[villKey(e.employer, q.county)]
+			}
+			h = pushP(h, hitP{score: q.final(b0, vil, e), id: e.id, e: e, close: cc.close}, limit)
+		}
+	}
+	slices.SortFunc(h, func(a, b hitP) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	sc.hp = h
+	return h
+}
