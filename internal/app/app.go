@@ -1,0 +1,118 @@
+// Package app is the composition root: configuration → database →
+// migrations → services → HTTP server, and the command-line subcommands.
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+)
+
+// Version is set at build time with -ldflags "-X easyjob/internal/app.Version=…".
+var Version = "dev"
+
+// Main runs one subcommand and returns the process exit code. Every failure
+// ends with one line on stderr naming the problem.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	env := Env{Ctx: ctx, Stdout: stdout, Stderr: stderr, Getenv: getenv}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = runServe(env, args[1:])
+	case "migrate":
+		err = runMigrate(env, args[1:])
+	case "demo":
+		err = runDemo(env, args[1:])
+	case "charter":
+		err = runCharter(env, args[1:])
+	case "version", "--version", "-version":
+		fmt.Fprintf(stdout, "easyjob %s\n", Version)
+		return 0
+	case "help", "-h", "--help", "-help":
+		usage(stdout)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "easyjob: unknown command %q (try: serve, migrate, demo, charter, version)\n", args[0])
+		return 2
+	}
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "easyjob %s: %s\n", args[0], oneLine(ue.err.Error()))
+		return 2
+	}
+	fmt.Fprintf(stderr, "easyjob %s: %s\n", args[0], oneLine(err.Error()))
+	return 1
+}
+
+// Env is what a subcommand gets from the process.
+type Env struct {
+	Ctx    context.Context
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+}
+
+// usageError is a mistake on the command line: exit code 2.
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+
+// parse parses flags quietly: a flag error becomes a usageError with the
+// flag package's own one-line message.
+func parse(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 && fs.Name() != "charter solve" {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+func oneLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `easyjob — public employment platform (易就业)
+
+Usage:
+  easyjob serve   [--addr 127.0.0.1:8080] [--db URL] [--demo]   run the web UI and the API
+  easyjob migrate [--db URL]                                   apply database migrations
+  easyjob demo    [--seed N] [--postings P] [--seekers S] [--db URL] [--force]
+                                                               load demo data
+  easyjob charter solve FILE.vrp [--time-limit 2s] [--seed 1] solve a CVRPLIB instance
+  easyjob version
+
+--db takes sqlite:PATH (default sqlite:./data/easyjob.db) or a postgres:// URL.
+Settings also come from EASYJOB_DB, EASYJOB_ADDR, EASYJOB_KEY, EASYJOB_KEY_FILE,
+EASYJOB_MIN_WAGE, EASYJOB_DEV, EASYJOB_LOG_LEVEL, EASYJOB_DEMO_PASSWORD.
+`)
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}

@@ -1,0 +1,144 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"easyjob/internal/config"
+	"easyjob/internal/httpx"
+	"easyjob/internal/i18n"
+	"easyjob/internal/store"
+	"easyjob/internal/web"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+func runServe(env Env, args []string) error {
+	fs := config.Quiet("serve", env.Stderr)
+	cfg := config.FlagSet(fs, env.Getenv)
+	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set first when the database is empty")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return usageError{err}
+	}
+	log := newLogger(env.Stderr, cfg.LogLevel)
+	a, err := Open(env.Ctx, *cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if cfg.Demo {
+		if err := a.LoadDemoIfEmpty(env.Ctx, env.Stdout); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %v", cfg.Addr, err)
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", Version)
+	fmt.Fprintf(env.Stdout, "easyjob is serving on http://%s/\n", ln.Addr())
+	return a.Serve(env.Ctx, ln, cfg.ShutdownWait)
+}
+
+// App is a running easyjob: its database, services and HTTP handler.
+type App struct {
+	Cfg     config.Config
+	Log     *slog.Logger
+	DB      *store.DB
+	Cat     *i18n.Catalogue
+	Handler http.Handler
+	reg     *prometheus.Registry
+}
+
+// Open opens and migrates the database and builds the services and the HTTP
+// handler. The e2e tests boot the product through it.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a := &App{Cfg: cfg, Log: log, DB: db, Cat: i18n.MustLoad(), reg: prometheus.NewRegistry()}
+	if err := a.build(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) build(ctx context.Context) error {
+	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := httpx.NewMetrics(a.reg)
+	rend, err := web.NewRenderer(a.Cat)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		httpx.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", a.ready)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
+	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, Version: Version}
+	wh.Routes(mux)
+	a.Handler = httpx.Middleware(a.Log, metrics, http.NewCrossOriginProtection().Handler(mux))
+	return nil
+}
+
+// ready answers 200 when the database answers and its schema is current.
+func (a *App) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.DB.Ping(ctx); err != nil {
+		httpx.JSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unreachable"})
+		return
+	}
+	cur, known, err := a.DB.SchemaStatus(ctx)
+	if err != nil || cur != known {
+		httpx.JSON(w, http.StatusServiceUnavailable, map[string]any{"status": "migrations pending", "schema": cur, "want": known})
+		return
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"status": "ready", "schema": cur, "database": a.DB.Dialect})
+}
+
+// Serve serves on ln until ctx ends, then shuts down gracefully.
+func (a *App) Serve(ctx context.Context, ln net.Listener, wait time.Duration) error {
+	srv := &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }

@@ -1,0 +1,160 @@
+// Package config reads easyjob's settings from flags and the environment.
+// Flags win over environment variables, which win over defaults. Defaults
+// run on a fresh machine: SQLite under ./data.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of one easyjob process.
+type Config struct {
+	Addr         string        // EASYJOB_ADDR
+	DB           string        // EASYJOB_DB: sqlite:PATH or postgres://…
+	KeyFile      string        // EASYJOB_KEY_FILE: where the embedded default keeps its data key
+	Key          string        // EASYJOB_KEY: the data key itself (base64 or hex, 32 bytes); wins over KeyFile
+	Demo         bool          // serve --demo: load demo data when the database is empty
+	DemoPassword string        // EASYJOB_DEMO_PASSWORD
+	MinWage      int           // EASYJOB_MIN_WAGE: monthly minimum wage in CNY (Shenzhen 2020: 2,200)
+	Dev          bool          // EASYJOB_DEV: codes also go to the log; cookies without Secure
+	LogLevel     string        // EASYJOB_LOG_LEVEL: debug, info, warn, error
+	ShutdownWait time.Duration // EASYJOB_SHUTDOWN_WAIT
+}
+
+// Defaults returns the settings used when nothing is given.
+func Defaults() Config {
+	return Config{
+		Addr:         "127.0.0.1:8080",
+		DB:           "sqlite:./data/easyjob.db",
+		DemoPassword: "easyjob-demo",
+		MinWage:      2200,
+		LogLevel:     "info",
+		ShutdownWait: 10 * time.Second,
+	}
+}
+
+// FlagSet registers the shared flags on fs, with values from the environment.
+// Call Finish after fs.Parse.
+func FlagSet(fs *flag.FlagSet, getenv func(string) string) *Config {
+	c := Defaults()
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&c.Addr, "addr", env("EASYJOB_ADDR", c.Addr), "listen address (EASYJOB_ADDR)")
+	fs.StringVar(&c.DB, "db", env("EASYJOB_DB", c.DB), "database: sqlite:PATH or postgres://… (EASYJOB_DB)")
+	fs.StringVar(&c.KeyFile, "key-file", env("EASYJOB_KEY_FILE", ""), "data key file; default: key next to the SQLite file (EASYJOB_KEY_FILE)")
+	c.Key = getenv("EASYJOB_KEY")
+	fs.StringVar(&c.DemoPassword, "demo-password", env("EASYJOB_DEMO_PASSWORD", c.DemoPassword), "password of the demo accounts (EASYJOB_DEMO_PASSWORD)")
+	c.MinWage, _ = strconv.Atoi(env("EASYJOB_MIN_WAGE", strconv.Itoa(c.MinWage)))
+	fs.IntVar(&c.MinWage, "min-wage", c.MinWage, "monthly minimum wage in CNY (EASYJOB_MIN_WAGE)")
+	c.Dev = env("EASYJOB_DEV", "") == "1" || env("EASYJOB_DEV", "") == "true"
+	fs.BoolVar(&c.Dev, "dev", c.Dev, "development mode: sign-in codes in the log, cookies without Secure (EASYJOB_DEV)")
+	fs.StringVar(&c.LogLevel, "log-level", env("EASYJOB_LOG_LEVEL", c.LogLevel), "debug, info, warn or error (EASYJOB_LOG_LEVEL)")
+	return &c
+}
+
+// Validate checks the settings and returns the first problem as one line.
+func (c *Config) Validate() error {
+	if _, _, err := ParseDB(c.DB); err != nil {
+		return err
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("--addr %q: want host:port", c.Addr)
+	}
+	if c.MinWage <= 0 || c.MinWage > 100000 {
+		return fmt.Errorf("--min-wage %d: want a monthly wage in CNY between 1 and 100000", c.MinWage)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	return nil
+}
+
+// KeyPath is where the data key file lives: the configured file, else next to
+// the SQLite database. PostgreSQL deployments must configure a key.
+func (c *Config) KeyPath() (string, error) {
+	if c.KeyFile != "" {
+		return c.KeyFile, nil
+	}
+	kind, target, err := ParseDB(c.DB)
+	if err != nil {
+		return "", err
+	}
+	if kind != "sqlite" {
+		return "", errors.New("on PostgreSQL set EASYJOB_KEY or EASYJOB_KEY_FILE: every process must share one data key")
+	}
+	return filepath.Join(filepath.Dir(target), "easyjob.key"), nil
+}
+
+// ParseDB splits a database URL into its kind ("sqlite" or "postgres") and
+// the path or connection string.
+func ParseDB(s string) (kind, target string, err error) {
+	switch {
+	case strings.HasPrefix(s, "sqlite:"):
+		p := strings.TrimPrefix(s, "sqlite:")
+		p = strings.TrimPrefix(p, "//")
+		if p == "" {
+			return "", "", fmt.Errorf("--db %q: sqlite: needs a file path, e.g. sqlite:./data/easyjob.db", s)
+		}
+		if strings.ContainsAny(p, "?#") {
+			return "", "", fmt.Errorf("--db %q: sqlite: takes a plain file path without options", s)
+		}
+		return "sqlite", p, nil
+	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
+		u, err := url.Parse(s)
+		if err != nil {
+			return "", "", fmt.Errorf("--db: malformed PostgreSQL URL: %v", redactErr(err, s))
+		}
+		if u.Host == "" && u.Query().Get("host") == "" {
+			return "", "", fmt.Errorf("--db: the PostgreSQL URL names no host")
+		}
+		if strings.Trim(u.Path, "/") == "" {
+			return "", "", fmt.Errorf("--db: the PostgreSQL URL names no database, e.g. postgres://user@127.0.0.1:5432/easyjob")
+		}
+		return "postgres", s, nil
+	}
+	return "", "", fmt.Errorf("--db %q: want sqlite:PATH or postgres://user:pass@host:port/dbname", Redact(s))
+}
+
+// Redact hides a password in a database URL so it can be printed.
+func Redact(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+func redactErr(err error, s string) string {
+	msg := err.Error()
+	if u, e := url.Parse(s); e == nil && u.User != nil {
+		if p, ok := u.User.Password(); ok && p != "" {
+			msg = strings.ReplaceAll(msg, p, "xxxxx")
+		}
+	}
+	return msg
+}
+
+// Quiet makes a FlagSet that reports errors as one line and no usage dump.
+func Quiet(name string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	return fs
+}

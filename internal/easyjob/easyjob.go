@@ -1,0 +1,286 @@
+package easyjob
+
+import "time"
+
+// Role is what a user is allowed to do.
+type Role string
+
+const (
+	RoleSeeker   Role = "seeker"
+	RoleEmployer Role = "employer"
+	RoleOfficer  Role = "officer"
+	RoleAdmin    Role = "admin"
+)
+
+func (r Role) Valid() bool {
+	switch r {
+	case RoleSeeker, RoleEmployer, RoleOfficer, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+// CityRegion is the region code of a city-wide officer: Shenzhen.
+const CityRegion = "4403"
+
+// User is an account. Seekers sign in with a phone and a one-time code,
+// everyone else with a username and a password.
+type User struct {
+	ID         int64     `json:"id"`
+	Username   string    `json:"username,omitempty"`
+	Name       string    `json:"name"`
+	Role       Role      `json:"role"`
+	Region     string    `json:"region,omitempty"`      // officers: 4403 city, 4403xx district, or an origin county
+	EmployerID int64     `json:"employer_id,omitempty"` // employers
+	SeekerID   int64     `json:"seeker_id,omitempty"`   // seekers
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// Actor is who is doing something: the signed-in user, carried in the context.
+type Actor struct {
+	UserID     int64
+	Role       Role
+	Region     string
+	EmployerID int64
+	SeekerID   int64
+	Lang       string
+}
+
+// IsCityWide tells whether the actor sees everything (admins and city officers).
+func (a Actor) IsCityWide() bool {
+	return a.Role == RoleAdmin || (a.Role == RoleOfficer && a.Region == CityRegion)
+}
+
+// Employer is an enterprise identified by its unified social credit code.
+type Employer struct {
+	ID           int64     `json:"id"`
+	Name         string    `json:"name"`
+	CreditCode   string    `json:"credit_code"`
+	District     string    `json:"district"`
+	Street       string    `json:"street"`
+	Address      string    `json:"address"`
+	ContactName  string    `json:"contact_name"`
+	ContactPhone string    `json:"contact_phone"`
+	Industry     string    `json:"industry"`
+	Verified     bool      `json:"verified"`
+	VerifiedAt   time.Time `json:"verified_at,omitzero"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// PostingStatus is where a posting is in review.
+type PostingStatus string
+
+const (
+	PostingDraft     PostingStatus = "draft"
+	PostingPending   PostingStatus = "pending_review"
+	PostingPublished PostingStatus = "published"
+	PostingReturned  PostingStatus = "returned"
+	PostingClosed    PostingStatus = "closed"
+)
+
+// Shift patterns.
+const (
+	ShiftDay      = "day"
+	ShiftTwo      = "two_shifts"
+	ShiftThree    = "three_shifts"
+	ShiftFlexible = "flexible"
+)
+
+// Posting is a vacancy with a headcount.
+type Posting struct {
+	ID              int64         `json:"id"`
+	EmployerID      int64         `json:"employer_id"`
+	EmployerName    string        `json:"employer_name,omitempty"`
+	EmployerOK      bool          `json:"employer_verified"`
+	Title           string        `json:"title"`
+	Occupation      string        `json:"occupation"`
+	Headcount       int           `json:"headcount"`
+	Filled          int           `json:"filled"`
+	PayMin          int           `json:"pay_min"`
+	PayMax          int           `json:"pay_max"`
+	PieceRate       string        `json:"piece_rate"`
+	OvertimeRule    string        `json:"overtime_rule"`
+	PayDay          int           `json:"pay_day"` // day of month, 0 = not given
+	ProbationMonths int           `json:"probation_months"`
+	Dorm            bool          `json:"dorm"`
+	Meals           bool          `json:"meals"`
+	Shift           string        `json:"shift"`
+	SocialInsurance bool          `json:"social_insurance"`
+	StartDate       Date          `json:"start_date"`
+	ClosingDate     Date          `json:"closing_date"`
+	District        string        `json:"district"`
+	Street          string        `json:"street"`
+	Address         string        `json:"address"`
+	AgeMin          int           `json:"age_min"`
+	AgeMax          int           `json:"age_max"`
+	Description     string        `json:"description"`
+	Status          PostingStatus `json:"status"`
+	Checks          []Check       `json:"checks"`
+	Pending         int           `json:"pending"` // applied + shortlisted
+	CreatedAt       time.Time     `json:"created_at"`
+	UpdatedAt       time.Time     `json:"updated_at"`
+	PublishedAt     time.Time     `json:"published_at,omitzero"`
+}
+
+// Remaining is the headcount not yet taken by offers and hires.
+func (p Posting) Remaining() int {
+	if r := p.Headcount - p.Filled; r > 0 {
+		return r
+	}
+	return 0
+}
+
+// Check severities.
+const (
+	CheckRefused = "refused" // the posting cannot be submitted
+	CheckFlag    = "flag"    // the reviewing officer must look
+	CheckWarning = "warning" // the employer should fix it
+)
+
+// Check is the result of one automatic check of a posting, with its reason.
+type Check struct {
+	Rule     string         `json:"rule"`
+	Severity string         `json:"severity"`
+	Field    string         `json:"field"`
+	Key      string         `json:"message_key"`
+	Args     map[string]any `json:"args,omitempty"`
+	Message  string         `json:"message,omitempty"` // rendered in the reader's language
+}
+
+// Review is an officer's decision on a posting or an employer.
+type Review struct {
+	ID        int64     `json:"id"`
+	Subject   string    `json:"subject"` // "posting" or "employer"
+	SubjectID int64     `json:"subject_id"`
+	OfficerID int64     `json:"officer_id"`
+	Decision  string    `json:"decision"` // approve, return, verify, reject
+	Comment   string    `json:"comment"`
+	At        time.Time `json:"at"`
+}
+
+// Health statuses (the 2020 health code colours).
+const (
+	HealthGreen  = "green"
+	HealthYellow = "yellow"
+	HealthRed    = "red"
+)
+
+// Consent methods: how a seeker agreed to be registered.
+const (
+	ConsentSelf   = "self"   // in the app, by the seeker
+	ConsentSigned = "signed" // a signed paper form at a station
+	ConsentVerbal = "verbal" // said aloud to an officer, witnessed
+)
+
+// Education levels.
+var Educations = []string{"none", "primary", "junior", "senior", "vocational", "college", "bachelor"}
+
+// Seeker is a person looking for work.
+type Seeker struct {
+	ID            int64     `json:"id"`
+	Name          string    `json:"name"`
+	IDNumber      string    `json:"id_number"` // masked unless the reader may see it
+	Gender        string    `json:"gender"`    // male, female (derived from the ID)
+	BirthDate     Date      `json:"birth_date"`
+	Age           int       `json:"age"`
+	HomeCounty    string    `json:"home_county"`
+	Twinned       bool      `json:"twinned"`
+	Phone         string    `json:"phone"` // masked unless the reader may see it
+	Trades        []string  `json:"trades"`
+	Experience    int       `json:"experience_years"`
+	ExpectedPay   int       `json:"expected_pay"`
+	WantsDorm     bool      `json:"wants_dorm"`
+	WantsMeals    bool      `json:"wants_meals"`
+	AvailableFrom Date      `json:"available_from"`
+	Education     string    `json:"education"`
+	Poor          bool      `json:"registered_poor"`
+	Health        string    `json:"health"`
+	HealthAt      time.Time `json:"health_reported_at,omitzero"`
+	Group         string    `json:"group"`
+	ConsentMethod string    `json:"consent_method"`
+	ConsentAt     time.Time `json:"consent_at,omitzero"`
+	RegisteredBy  int64     `json:"registered_by,omitempty"`
+	Masked        bool      `json:"masked"` // true when name, ID and phone are masked for this reader
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// ApplicationState is where an application is in the hiring pipeline.
+type ApplicationState string
+
+const (
+	StateApplied     ApplicationState = "applied"
+	StateShortlisted ApplicationState = "shortlisted"
+	StateOffered     ApplicationState = "offered"
+	StateAccepted    ApplicationState = "accepted"
+	StateDeparted    ApplicationState = "departed"
+	StateArrived     ApplicationState = "arrived"
+	StateOnboarded   ApplicationState = "onboarded"
+	StateWithdrawn   ApplicationState = "withdrawn"
+	StateRejected    ApplicationState = "rejected"
+	StateDeclined    ApplicationState = "declined"
+	StateNoShow      ApplicationState = "no_show"
+	StateLeft        ApplicationState = "left"
+)
+
+// States lists every state in pipeline order.
+var States = []ApplicationState{StateApplied, StateShortlisted, StateOffered, StateAccepted,
+	StateDeparted, StateArrived, StateOnboarded, StateWithdrawn, StateRejected, StateDeclined,
+	StateNoShow, StateLeft}
+
+// TakesHeadcount tells whether an application in state s holds one place of
+// its posting's headcount.
+func (s ApplicationState) TakesHeadcount() bool {
+	switch s {
+	case StateOffered, StateAccepted, StateDeparted, StateArrived, StateOnboarded:
+		return true
+	}
+	return false
+}
+
+// Pending tells whether the application still waits on the employer.
+func (s ApplicationState) Pending() bool { return s == StateApplied || s == StateShortlisted }
+
+// Application is a seeker × posting pair moving through the pipeline.
+type Application struct {
+	ID           int64            `json:"id"`
+	SeekerID     int64            `json:"seeker_id"`
+	PostingID    int64            `json:"posting_id"`
+	EmployerID   int64            `json:"employer_id"`
+	State        ApplicationState `json:"state"`
+	OfferStart   Date             `json:"offer_start_date"`
+	OfferPay     int              `json:"offer_pay"`
+	PostingTitle string           `json:"posting_title,omitempty"`
+	EmployerName string           `json:"employer_name,omitempty"`
+	SeekerName   string           `json:"seeker_name,omitempty"`
+	CreatedAt    time.Time        `json:"created_at"`
+	UpdatedAt    time.Time        `json:"updated_at"`
+}
+
+// Event is one kept transition of an application.
+type Event struct {
+	ID            int64            `json:"id"`
+	ApplicationID int64            `json:"application_id"`
+	From          ApplicationState `json:"from"`
+	To            ApplicationState `json:"to"`
+	ActorID       int64            `json:"actor_id"`
+	ActorRole     Role             `json:"actor_role"`
+	Reason        string           `json:"reason"`
+	At            time.Time        `json:"at"`
+}
+
+// AuditEntry records one view of unmasked personal data.
+type AuditEntry struct {
+	ID       int64     `json:"id"`
+	ActorID  int64     `json:"actor_id"`
+	SeekerID int64     `json:"seeker_id"`
+	Action   string    `json:"action"`
+	Reason   string    `json:"reason"`
+	At       time.Time `json:"at"`
+}
+
+// Page is one page of a list.
+type Page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}

@@ -1,0 +1,159 @@
+// Package store implements easyjob's services over database/sql, with one
+// SQL text for SQLite (modernc, embedded default) and PostgreSQL (pgx).
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"easyjob/internal/config"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// Dialect names the database behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is the database: a writer pool and a reader pool. On SQLite the writer
+// has one connection, so writes queue in Go instead of failing as busy; on
+// PostgreSQL both are the same pool.
+type DB struct {
+	Dialect Dialect
+	W       *sql.DB // writes and read-modify-write transactions
+	R       *sql.DB // reads
+	target  string
+}
+
+// Open connects to the database named by url (sqlite:PATH or postgres://…)
+// and checks that it answers. It does not migrate.
+func Open(ctx context.Context, url string) (*DB, error) {
+	kind, target, err := config.ParseDB(url)
+	if err != nil {
+		return nil, err
+	}
+	switch kind {
+	case "sqlite":
+		return openSQLite(ctx, target)
+	default:
+		return openPostgres(ctx, target)
+	}
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("database directory %s: %w", dir, unwrapPath(err))
+	}
+	if err := checkWritable(path); err != nil {
+		return nil, err
+	}
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	w, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	r, err := sql.Open("sqlite", dsn+"&mode=ro")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	db := &DB{Dialect: SQLite, W: w, R: r, target: path}
+	// The first statement creates the file and switches to WAL.
+	if _, err := w.ExecContext(ctx, "PRAGMA user_version"); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %s cannot be opened: %v", path, err)
+	}
+	return db, nil
+}
+
+// checkWritable fails early, with one clear line, when the file or its
+// directory cannot be written.
+func checkWritable(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o640)
+	if err != nil {
+		return fmt.Errorf("database file %s is not writable: %v", path, unwrapPath(err))
+	}
+	f.Close()
+	probe := filepath.Join(filepath.Dir(path), ".easyjob-write-probe")
+	if err := os.WriteFile(probe, nil, 0o600); err != nil {
+		return fmt.Errorf("database directory %s is not writable (SQLite needs it for its journal): %v", filepath.Dir(path), unwrapPath(err))
+	}
+	os.Remove(probe)
+	return nil
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func openPostgres(ctx context.Context, url string) (*DB, error) {
+	p, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL %s: %v", config.Redact(url), err)
+	}
+	p.SetMaxOpenConns(20)
+	p.SetMaxIdleConns(10)
+	p.SetConnMaxIdleTime(5 * time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := p.PingContext(pctx); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("PostgreSQL %s is unreachable: %s", config.Redact(url), oneLine(err))
+	}
+	return &DB{Dialect: Postgres, W: p, R: p, target: url}, nil
+}
+
+func oneLine(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.W.Close()
+	if db.R != db.W {
+		if e := db.R.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.R.PingContext(ctx) }
+
+// Tx runs fn in a write transaction and commits when it returns nil.
+func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}

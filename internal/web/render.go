@@ -1,0 +1,112 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"easyjob/internal/easyjob"
+	"easyjob/internal/httpx"
+	"easyjob/internal/i18n"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Static serves the embedded static files.
+func Static() http.Handler {
+	sub, _ := fs.Sub(staticFiles, "static")
+	return http.StripPrefix("/static/", http.FileServerFS(sub))
+}
+
+// Renderer holds every page parsed once per language, so the t function is
+// bound to its language at start instead of on each request.
+type Renderer struct {
+	cat   *i18n.Catalogue
+	pages map[string]map[string]*template.Template // lang → page → template
+}
+
+// NewRenderer parses every page with the layout, in every language.
+func NewRenderer(cat *i18n.Catalogue) (*Renderer, error) {
+	r := &Renderer{cat: cat, pages: map[string]map[string]*template.Template{}}
+	entries, err := templateFiles.ReadDir("templates")
+	if err != nil {
+		return nil, err
+	}
+	for _, lang := range i18n.Languages {
+		r.pages[lang] = map[string]*template.Template{}
+		for _, e := range entries {
+			name := strings.TrimSuffix(e.Name(), ".html")
+			if name == "layout" || strings.HasPrefix(name, "_") {
+				continue
+			}
+			t, err := template.New(name).Funcs(funcs(cat, lang)).ParseFS(templateFiles,
+				"templates/layout.html", "templates/_*.html", "templates/"+e.Name())
+			if err != nil {
+				return nil, fmt.Errorf("template %s: %w", e.Name(), err)
+			}
+			r.pages[lang][name] = t
+		}
+	}
+	return r, nil
+}
+
+func funcs(cat *i18n.Catalogue, lang string) template.FuncMap {
+	return template.FuncMap{
+		"t":     func(key string, kv ...any) string { return cat.T(lang, key, kv...) },
+		"msg":   func(m easyjob.Msg) string { return cat.Msg(lang, m) },
+		"money": func(n int) string { return i18n.Thousands(int64(n)) },
+		"date": func(d easyjob.Date) string {
+			return d.String()
+		},
+		"lower": strings.ToLower,
+	}
+}
+
+// Page is what every page template receives.
+type Page struct {
+	Lang   string
+	Title  string
+	User   *easyjob.User
+	CSRF   string
+	Flash  string
+	Errors map[string]string // field → message, shown next to the field
+	Form   map[string]string // the values the user typed, to refill the form
+	Data   any
+}
+
+// Render writes page name with status.
+func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, name string, p Page) {
+	lang := httpx.Lang(req.Context())
+	p.Lang = lang
+	t, ok := r.pages[lang][name]
+	if !ok {
+		http.Error(w, "unknown page "+name, http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		http.Error(w, "render: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", lang)
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// Pages lists the parsed page names (for tests).
+func (r *Renderer) Pages() []string {
+	var out []string
+	for name := range r.pages[i18n.Languages[0]] {
+		out = append(out, name)
+	}
+	return out
+}
