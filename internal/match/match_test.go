@@ -36,7 +36,7 @@ func (w *world) villagers() []Villagers {
 	return vs
 }
 
-func mustIndex(tb testing.TB, w *world) *Index {
+func mustIndex(tb tester, w *world) *Index {
 	tb.Helper()
 	ix := NewIndex()
 	err := ix.Bulk(func(b *Builder) error {
@@ -66,7 +66,7 @@ func mustIndex(tb testing.TB, w *world) *Index {
 	return ix
 }
 
-func mustRecommend(tb testing.TB, ix *Index, s Seeker, now Date, limit int) []Recommendation {
+func mustRecommend(tb tester, ix *Index, s Seeker, now Date, limit int) []Recommendation {
 	tb.Helper()
 	recs, err := ix.Recommend(s, now, limit)
 	if err != nil {
@@ -75,7 +75,7 @@ func mustRecommend(tb testing.TB, ix *Index, s Seeker, now Date, limit int) []Re
 	return recs
 }
 
-func mustCandidates(tb testing.TB, ix *Index, id int64, now Date, limit int) []Candidate {
+func mustCandidates(tb tester, ix *Index, id int64, now Date, limit int) []Candidate {
 	tb.Helper()
 	cs, err := ix.Candidates(id, now, limit)
 	if err != nil {
@@ -93,7 +93,7 @@ func worldFromSynthetic(d *SyntheticData) *world {
 }
 
 // refRecommend answers Recommend by scoring every posting with ScoreForSeeker.
-func refRecommend(tb testing.TB, w *world, s Seeker, now Date, limit int) []Recommendation {
+func refRecommend(tb tester, w *world, s Seeker, now Date, limit int) []Recommendation {
 	tb.Helper()
 	var out []Recommendation
 	for _, p := range w.postings {
@@ -115,7 +115,7 @@ func refRecommend(tb testing.TB, w *world, s Seeker, now Date, limit int) []Reco
 }
 
 // refCandidates answers Candidates by scoring every seeker with ScoreForEmployer.
-func refCandidates(tb testing.TB, w *world, p Posting, now Date, limit int) []Candidate {
+func refCandidates(tb tester, w *world, p Posting, now Date, limit int) []Candidate {
 	tb.Helper()
 	var out []Candidate
 	for _, s := range w.seekers {
@@ -495,4 +495,11 @@ func TestConcurrent(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
+}
+
+// tester is what the must helpers need of *testing.T and *rapid.T.
+type tester interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
 }
