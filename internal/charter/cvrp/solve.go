@@ -54,14 +54,23 @@ const (
 	splitDepth    = 0.01 // β: chance to stop growing the kept substring
 	blinkRate     = 0.01 // chance to skip an insertion position
 	neighbourCap  = 100  // length of the neighbour lists used by the ruin
-	initTempRatio = 0.05 // T0 = ratio × mean customer distance
+)
+
+// Annealing temperatures relative to the mean distance between customers
+// (variables so that tuning experiments can change them).
+var (
+	initTempRatio = 0.05
 	lastTempRatio = 0.0005
+	intraLS       = false // intra-route local search after every recreate
 )
 
 type solver struct {
 	p        Problem
 	n        int       // nodes, depot included
 	d        []float64 // n×n, row-major
+	dT       []float64 // the transpose of d (the same slice when symmetric)
+	skip     int       // insertion positions left before the next blink
+	buf      []int32
 	dem      []int
 	capacity int
 	maxStops int
@@ -102,6 +111,20 @@ func newSolver(p Problem, opt Options) *solver {
 			maxD = math.Max(maxD, p.Dist[i][j])
 			if i > 0 && i != j {
 				sum += p.Dist[i][j]
+			}
+		}
+	}
+	s.dT = s.d
+	for i := 0; i < n && sameSlice(s.dT, s.d); i++ {
+		for j := 0; j < i; j++ {
+			if s.d[i*n+j] != s.d[j*n+i] {
+				s.dT = make([]float64, n*n)
+				for a := 0; a < n; a++ {
+					for b := 0; b < n; b++ {
+						s.dT[b*n+a] = s.d[a*n+b]
+					}
+				}
+				break
 			}
 		}
 	}
@@ -223,21 +246,40 @@ func (s *solver) run(ctx context.Context) error {
 			}
 			temp = t0 * math.Pow(tf/t0, frac)
 		}
-		w := s.work
-		w.copyFrom(s.cur)
-		s.nextStamp()
-		s.ruin(w)
-		s.recreate(w)
-		s.finish(w)
-		ow := s.obj(w)
-		if ow < s.obj(s.cur)-temp*math.Log(s.rng.float()) {
-			s.cur, s.work = s.work, s.cur
-			if ow < s.obj(s.best)-1e-9 {
-				s.best.copyFrom(s.cur)
-			}
+		s.iterate(temp)
+	}
+	s.polish(s.best)
+	return err
+}
+
+// polish runs the intra-route local search on every route of st.
+func (s *solver) polish(st *state) {
+	for r, t := range st.routes {
+		s.improveRoute(t)
+		st.rcost[r] = s.routeCost(t)
+	}
+	st.dist = 0
+	for _, c := range st.rcost {
+		st.dist += c
+	}
+}
+
+// iterate runs one ruin-and-recreate step from s.cur and accepts the result
+// by the annealing rule at temperature temp.
+func (s *solver) iterate(temp float64) {
+	w := s.work
+	w.copyFrom(s.cur)
+	s.nextStamp()
+	s.ruin(w)
+	s.recreate(w)
+	s.finish(w)
+	ow := s.obj(w)
+	if ow < s.obj(s.cur)-temp*math.Log(s.rng.float()) {
+		s.cur, s.work = s.work, s.cur
+		if ow < s.obj(s.best)-1e-9 {
+			s.best.copyFrom(s.cur)
 		}
 	}
-	return err
 }
 
 func (s *solver) nextStamp() {
@@ -335,12 +377,13 @@ func (s *solver) recreate(st *state) {
 	s.orderAbsent()
 	n := s.n
 	d := s.d
-	rate := blinkRate
-	blink := uint64(rate*(1<<53)) << 11
+	skip := s.skip
 	for _, c := range s.absent {
 		ci := int(c)
 		best, br, bp := math.Inf(1), -1, -1
 		dc := s.dem[ci]
+		in := s.dT[ci*n : ci*n+n] // in[v] = d(v, c)
+		out := d[ci*n : ci*n+n]   // out[v] = d(c, v)
 		for r, t := range st.routes {
 			if st.load[r]+dc > s.capacity || (s.maxStops > 0 && len(t) >= s.maxStops) {
 				continue
@@ -351,17 +394,20 @@ func (s *solver) recreate(st *state) {
 				if i < len(t) {
 					next = int(t[i])
 				}
-				if s.rng.next() >= blink {
-					delta := d[prev*n+ci] + d[ci*n+next] - d[prev*n+next]
+				if skip > 0 {
+					skip--
+					delta := in[prev] + out[next] - d[prev*n+next]
 					if delta < best {
 						best, br, bp = delta, r, i
 					}
+				} else {
+					skip = s.blinkGap()
 				}
 				prev = next
 			}
 		}
-		if br < 0 || s.vehPen == 0 && 2*d[ci] < best {
-			// Open a new route (also when cheaper: asymmetric data).
+		if br < 0 || s.vehPen == 0 && in[0]+out[0] < best {
+			// Open a new route (also when cheaper, as with asymmetric data).
 			st.routes = append(st.routes, nil)
 			br, bp = len(st.routes)-1, 0
 			if cap(st.routes[br]) == 0 {
@@ -380,6 +426,14 @@ func (s *solver) recreate(st *state) {
 		st.where[ci] = int32(br)
 		s.mark(br)
 	}
+	s.skip = skip
+}
+
+// blinkGap returns how many insertion positions to evaluate before the next
+// blink: a geometric draw, the same as skipping each position with
+// probability blinkRate but with one random number per blink.
+func (s *solver) blinkGap() int {
+	return int(math.Log(s.rng.float()) / math.Log1p(-blinkRate))
 }
 
 // orderAbsent sorts s.absent by one of SISR's orders: random, largest
@@ -408,6 +462,9 @@ func (s *solver) finish(st *state) {
 	for r := 0; r < len(st.routes); r++ {
 		if !s.isTouched(r) {
 			continue
+		}
+		if intraLS {
+			s.improveRoute(st.routes[r])
 		}
 		st.rcost[r] = s.routeCost(st.routes[r])
 	}
@@ -454,4 +511,8 @@ func sortByKey(a []int32, key func(int32) float64) {
 		}
 		a[j] = v
 	}
+}
+
+func sameSlice(a, b []float64) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }

@@ -270,3 +270,24 @@ func TestSolveProperty(t *testing.T) {
 		}
 	})
 }
+
+// TestMinimiseVehiclesPacking needs a perfect packing (6+4, 7+3, 5+5 in
+// buses of 10) to use three buses; the sites are placed so that the
+// shortest routes pair them differently.
+func TestMinimiseVehiclesPacking(t *testing.T) {
+	pts := [][2]float64{{0, 0}, {10, 0}, {-10, 0}, {10, 1}, {-10, 1}, {0, 10}, {0, -10}}
+	n := len(pts)
+	p := Problem{Dist: make([][]float64, n), Demand: []int{0, 6, 4, 7, 3, 5, 5}, Capacity: 10, MinimiseVehicles: true}
+	for i := range pts {
+		p.Dist[i] = make([]float64, n)
+		for j := range pts {
+			p.Dist[i][j] = math.Hypot(pts[i][0]-pts[j][0], pts[i][1]-pts[j][1])
+		}
+	}
+	for seed := int64(1); seed <= 5; seed++ {
+		s := mustSolve(t, p, Options{MaxIterations: 3000, Seed: seed})
+		if s.Vehicles() != 3 {
+			t.Fatalf("seed %d: %d vehicles %v, want 3", seed, s.Vehicles(), s.Routes)
+		}
+	}
+}
