@@ -26,7 +26,6 @@ CREATE TABLE seekers (
     name           TEXT NOT NULL,
     id_cipher      {{BLOB}} NOT NULL,
     id_hash        TEXT NOT NULL UNIQUE,
-    id_last6       TEXT NOT NULL,
     phone_cipher   {{BLOB}},
     phone_hash     TEXT UNIQUE,
     gender         TEXT NOT NULL,
@@ -55,6 +54,7 @@ CREATE INDEX seekers_updated ON seekers (updated_at);
 CREATE TABLE users (
     id            {{ID}},
     username      TEXT UNIQUE,
+    phone_hash    TEXT UNIQUE,
     password_hash TEXT NOT NULL DEFAULT '',
     name          TEXT NOT NULL DEFAULT '',
     role          TEXT NOT NULL,
@@ -85,16 +85,25 @@ CREATE TABLE login_codes (
 );
 CREATE INDEX login_codes_phone ON login_codes (phone_hash, created_at);
 
+CREATE TABLE login_failures (
+    id      {{ID}},
+    subject TEXT NOT NULL,
+    at      BIGINT NOT NULL
+);
+CREATE INDEX login_failures_subject ON login_failures (subject, at);
+
 CREATE TABLE outbox (
     id           {{ID}},
     channel      TEXT NOT NULL,
-    recipient    TEXT NOT NULL,
+    recipient_hash   TEXT NOT NULL,
+    recipient_cipher {{BLOB}} NOT NULL,
     subject      TEXT NOT NULL DEFAULT '',
     body         TEXT NOT NULL,
     created_at   BIGINT NOT NULL,
     sent_at      BIGINT NOT NULL DEFAULT 0
 );
-CREATE INDEX outbox_recipient ON outbox (recipient, id);
+CREATE INDEX outbox_recipient ON outbox (recipient_hash, id);
+CREATE INDEX outbox_unsent ON outbox (sent_at, id);
 
 CREATE TABLE postings (
     id               {{ID}},
@@ -188,6 +197,7 @@ DROP TABLE applications;
 DROP TABLE reviews;
 DROP TABLE postings;
 DROP TABLE outbox;
+DROP TABLE login_failures;
 DROP TABLE login_codes;
 DROP TABLE sessions;
 DROP TABLE users;

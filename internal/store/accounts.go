@@ -1,0 +1,322 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"easyjob/internal/auth"
+	"easyjob/internal/easyjob"
+)
+
+// Sign-in limits.
+const (
+	CodeTTL          = 5 * time.Minute
+	CodeResendAfter  = 60 * time.Second
+	CodesPerHour     = 5
+	CodeAttempts     = 5
+	SessionTTLWeb    = 7 * 24 * time.Hour
+	SessionTTLAPI    = 30 * 24 * time.Hour
+	PasswordFailures = 10 // per account per 15 minutes
+)
+
+// NewUser is an account an admin (or the demo) creates.
+type NewUser struct {
+	Username   string       `json:"username"`
+	Password   string       `json:"password"`
+	Name       string       `json:"name"`
+	Role       easyjob.Role `json:"role"`
+	Region     string       `json:"region"`
+	EmployerID int64        `json:"employer_id"`
+}
+
+// PasswordParams are the argon2id parameters for new hashes.
+var PasswordParams = auth.Default
+
+func (s *Store) validateNewUser(in *NewUser) error {
+	f := easyjob.Fields{}
+	in.Username = strings.TrimSpace(in.Username)
+	if len(in.Username) < 3 || len(in.Username) > 40 || strings.ContainsAny(in.Username, " \t@/") {
+		f.Add("username", "field.username")
+	}
+	if !auth.ValidPassword(in.Password) {
+		f.Add("password", "field.password")
+	}
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" {
+		f.Add("name", "field.required")
+	}
+	switch in.Role {
+	case easyjob.RoleOfficer:
+		if !(in.Region == easyjob.CityRegion || s.Ref.ShenzhenDistrict(in.Region) || s.Ref.County(in.Region)) {
+			f.Add("region", "field.region")
+		}
+	case easyjob.RoleEmployer:
+		if in.EmployerID <= 0 {
+			f.Add("employer_id", "field.required")
+		}
+	case easyjob.RoleAdmin:
+	default:
+		f.Add("role", "field.role")
+	}
+	return f.Err()
+}
+
+// CreateUser creates a password account. Admins create officers and admins;
+// an employer's account may add accounts for its own enterprise.
+func (s *Store) CreateUser(ctx context.Context, a easyjob.Actor, in NewUser) (easyjob.User, error) {
+	if err := s.validateNewUser(&in); err != nil {
+		return easyjob.User{}, err
+	}
+	switch {
+	case a.Role == easyjob.RoleAdmin:
+	case a.Role == easyjob.RoleEmployer && in.Role == easyjob.RoleEmployer && in.EmployerID == a.EmployerID:
+	default:
+		return easyjob.User{}, forbidden()
+	}
+	return s.createUser(ctx, nil, in)
+}
+
+func (s *Store) createUser(ctx context.Context, tx *sql.Tx, in NewUser) (easyjob.User, error) {
+	hash, err := auth.HashPassword(in.Password, PasswordParams)
+	if err != nil {
+		return easyjob.User{}, err
+	}
+	u := easyjob.User{Username: in.Username, Name: in.Name, Role: in.Role, Region: in.Region,
+		EmployerID: in.EmployerID, CreatedAt: easyjob.FromMillis(s.now())}
+	var emp any
+	if in.EmployerID > 0 {
+		emp = in.EmployerID
+	}
+	q := `INSERT INTO users (username, password_hash, name, role, region, employer_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`
+	args := []any{in.Username, hash, in.Name, string(in.Role), in.Region, emp, s.now()}
+	if tx != nil {
+		err = tx.QueryRowContext(ctx, q, args...).Scan(&u.ID)
+	} else {
+		err = s.DB.W.QueryRowContext(ctx, q, args...).Scan(&u.ID)
+	}
+	if isUnique(err) {
+		f := easyjob.Fields{}
+		f.Add("username", "field.username_taken")
+		return easyjob.User{}, f.Err()
+	}
+	return u, err
+}
+
+const userCols = `u.id, COALESCE(u.username, ''), u.name, u.role, u.region, COALESCE(u.employer_id, 0), COALESCE(u.seeker_id, 0), u.created_at`
+
+func scanUser(row interface{ Scan(...any) error }) (easyjob.User, error) {
+	var u easyjob.User
+	var role string
+	var at int64
+	err := row.Scan(&u.ID, &u.Username, &u.Name, &role, &u.Region, &u.EmployerID, &u.SeekerID, &at)
+	u.Role, u.CreatedAt = easyjob.Role(role), easyjob.FromMillis(at)
+	return u, err
+}
+
+// Login checks a username and password and opens a session of kind "web"
+// or "api". Too many failures lock the account for 15 minutes.
+func (s *Store) Login(ctx context.Context, username, password, kind string) (string, easyjob.User, error) {
+	f := easyjob.Fields{}
+	if strings.TrimSpace(username) == "" {
+		f.Add("username", "field.required")
+	}
+	if password == "" {
+		f.Add("password", "field.required")
+	}
+	if err := f.Err(); err != nil {
+		return "", easyjob.User{}, err
+	}
+	var hash string
+	var disabled bool
+	row := s.DB.R.QueryRowContext(ctx, `SELECT `+userCols+`, u.password_hash, u.disabled FROM users u WHERE u.username = $1`, strings.TrimSpace(username))
+	var u easyjob.User
+	var role string
+	var at int64
+	err := row.Scan(&u.ID, &u.Username, &u.Name, &role, &u.Region, &u.EmployerID, &u.SeekerID, &at, &hash, &disabled)
+	u.Role, u.CreatedAt = easyjob.Role(role), easyjob.FromMillis(at)
+	bad := easyjob.Errorf(easyjob.EUNAUTHORIZED, "auth.bad_password")
+	if errors.Is(err, sql.ErrNoRows) {
+		auth.CheckPassword(dummyHash, password) // same time as a real check
+		return "", easyjob.User{}, bad
+	}
+	if err != nil {
+		return "", easyjob.User{}, err
+	}
+	key := "user:" + fmt.Sprint(u.ID)
+	if n, err := s.recentFailures(ctx, key, 15*time.Minute); err != nil {
+		return "", easyjob.User{}, err
+	} else if n >= PasswordFailures {
+		return "", easyjob.User{}, easyjob.Errorf(easyjob.ERATELIMIT, "auth.locked")
+	}
+	if disabled || auth.CheckPassword(hash, password) != nil {
+		s.recordFailure(ctx, key)
+		return "", easyjob.User{}, bad
+	}
+	tok, err := s.openSession(ctx, nil, u.ID, kind)
+	return tok, u, err
+}
+
+var dummyHash = func() string { h, _ := auth.HashPassword("dummy password for timing", auth.Params{Time: 1, Memory: 64 * 1024, Threads: 2, KeyLen: 32}); return h }()
+
+func (s *Store) openSession(ctx context.Context, tx *sql.Tx, userID int64, kind string) (string, error) {
+	ttl := SessionTTLWeb
+	if kind == "api" {
+		ttl = SessionTTLAPI
+	}
+	tok := auth.NewToken()
+	q := `INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`
+	args := []any{auth.HashToken(tok), userID, kind, s.now(), s.now() + ttl.Milliseconds()}
+	var err error
+	if tx != nil {
+		_, err = tx.ExecContext(ctx, q, args...)
+	} else {
+		_, err = s.DB.W.ExecContext(ctx, q, args...)
+	}
+	return tok, err
+}
+
+// Session returns the user of a live session token.
+func (s *Store) Session(ctx context.Context, token string) (easyjob.User, error) {
+	if token == "" {
+		return easyjob.User{}, easyjob.Errorf(easyjob.EUNAUTHORIZED, "auth.required")
+	}
+	u, err := scanUser(s.DB.R.QueryRowContext(ctx, `SELECT `+userCols+` FROM sessions x JOIN users u ON u.id = x.user_id
+		WHERE x.token_hash = $1 AND x.expires_at > $2 AND u.disabled = FALSE`, auth.HashToken(token), s.now()))
+	if errors.Is(err, sql.ErrNoRows) {
+		return easyjob.User{}, easyjob.Errorf(easyjob.EUNAUTHORIZED, "auth.required")
+	}
+	return u, err
+}
+
+// Logout ends a session.
+func (s *Store) Logout(ctx context.Context, token string) error {
+	_, err := s.DB.W.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, auth.HashToken(token))
+	return err
+}
+
+// User returns a user by id.
+func (s *Store) User(ctx context.Context, id int64) (easyjob.User, error) {
+	u, err := scanUser(s.DB.R.QueryRowContext(ctx, `SELECT `+userCols+` FROM users u WHERE u.id = $1`, id))
+	return u, notFound(err, "user")
+}
+
+// RequestCode sends a one-time sign-in code to a mainland mobile number:
+// at most one a minute and CodesPerHour an hour per number.
+func (s *Store) RequestCode(ctx context.Context, phone string) error {
+	p, reason := s.Ref.Phone(phone)
+	if reason != "" {
+		f := easyjob.Fields{}
+		f.Add("phone", reason)
+		return f.Err()
+	}
+	ph := s.Sealer.BlindIndex(p)
+	now := s.now()
+	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		var last int64
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(created_at), 0) FROM login_codes
+			WHERE phone_hash = $1 AND created_at > $2`, ph, now-time.Hour.Milliseconds()).Scan(&n, &last); err != nil {
+			return err
+		}
+		if last > now-CodeResendAfter.Milliseconds() {
+			return easyjob.Errorf(easyjob.ERATELIMIT, "auth.code_wait", "seconds", int((last+CodeResendAfter.Milliseconds()-now)/1000)+1)
+		}
+		if n >= CodesPerHour {
+			return easyjob.Errorf(easyjob.ERATELIMIT, "auth.code_hourly", "max", CodesPerHour)
+		}
+		code := auth.NewCode()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO login_codes (phone_hash, code_hash, created_at, expires_at)
+			VALUES ($1, $2, $3, $4)`, ph, auth.HashCode(ph, code), now, now+CodeTTL.Milliseconds()); err != nil {
+			return err
+		}
+		return s.send(ctx, tx, p, "login_code", fmt.Sprintf("【易就业】您的登录验证码是 %s，%d 分钟内有效。如非本人操作请忽略。", code, int(CodeTTL.Minutes())))
+	})
+}
+
+// LoginWithCode signs a seeker in with a one-time code. A number seen for
+// the first time gets a seeker account without a profile; the profile
+// follows (easyjob.SeekerInput). Each code allows CodeAttempts tries.
+func (s *Store) LoginWithCode(ctx context.Context, phone, code, kind string) (string, easyjob.User, error) {
+	p, reason := s.Ref.Phone(phone)
+	f := easyjob.Fields{}
+	if reason != "" {
+		f.Add("phone", reason)
+	}
+	code = strings.TrimSpace(code)
+	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
+		f.Add("code", "auth.code_format")
+	}
+	if err := f.Err(); err != nil {
+		return "", easyjob.User{}, err
+	}
+	ph := s.Sealer.BlindIndex(p)
+	now := s.now()
+	var tok string
+	var u easyjob.User
+	var wrong bool
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		var hash string
+		var attempts int
+		err := tx.QueryRowContext(ctx, `SELECT id, code_hash, attempts FROM login_codes
+			WHERE phone_hash = $1 AND used = FALSE AND expires_at > $2 ORDER BY id DESC LIMIT 1`, ph, now).Scan(&id, &hash, &attempts)
+		if errors.Is(err, sql.ErrNoRows) {
+			return easyjob.Errorf(easyjob.EUNAUTHORIZED, "auth.code_expired")
+		}
+		if err != nil {
+			return err
+		}
+		if attempts >= CodeAttempts {
+			return easyjob.Errorf(easyjob.ERATELIMIT, "auth.code_attempts")
+		}
+		if hash != auth.HashCode(ph, code) {
+			_, err := tx.ExecContext(ctx, `UPDATE login_codes SET attempts = attempts + 1 WHERE id = $1`, id)
+			wrong = true
+			return err // commit the attempt
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE login_codes SET used = TRUE WHERE id = $1`, id); err != nil {
+			return err
+		}
+		u, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userCols+` FROM users u WHERE u.phone_hash = $1`, ph))
+		if errors.Is(err, sql.ErrNoRows) {
+			u = easyjob.User{Role: easyjob.RoleSeeker, CreatedAt: easyjob.FromMillis(now)}
+			err = tx.QueryRowContext(ctx, `INSERT INTO users (phone_hash, role, created_at) VALUES ($1, 'seeker', $2) RETURNING id`,
+				ph, now).Scan(&u.ID)
+		}
+		if err != nil {
+			return err
+		}
+		tok, err = s.openSession(ctx, tx, u.ID, kind)
+		return err
+	})
+	if err == nil && wrong {
+		f := easyjob.Fields{}
+		f.Add("code", "auth.code_wrong")
+		return "", easyjob.User{}, f.Err()
+	}
+	return tok, u, err
+}
+
+// Failures of password sign-in are counted in login_codes' sibling table.
+func (s *Store) recentFailures(ctx context.Context, key string, window time.Duration) (int, error) {
+	var n int
+	err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_failures WHERE subject = $1 AND at > $2`,
+		key, s.now()-window.Milliseconds()).Scan(&n)
+	return n, err
+}
+
+func (s *Store) recordFailure(ctx context.Context, key string) {
+	if _, err := s.DB.W.ExecContext(ctx, `INSERT INTO login_failures (subject, at) VALUES ($1, $2)`, key, s.now()); err != nil {
+		s.Log.WarnContext(ctx, "recording a sign-in failure", "err", err)
+	}
+}
+
+// ActorOf is the actor for a signed-in user in a language.
+func ActorOf(u easyjob.User, lang string) easyjob.Actor {
+	return easyjob.Actor{UserID: u.ID, Role: u.Role, Region: u.Region, EmployerID: u.EmployerID, SeekerID: u.SeekerID, Lang: lang}
+}

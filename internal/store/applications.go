@@ -1,0 +1,331 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"easyjob/internal/easyjob"
+)
+
+// Apply records a seeker's application to a published posting with places
+// left. Officers may apply for a seeker of their region (e.g. at a station).
+func (s *Store) Apply(ctx context.Context, a easyjob.Actor, seekerID, postingID int64) (easyjob.Application, error) {
+	var empty easyjob.Application
+	switch a.Role {
+	case easyjob.RoleSeeker:
+		if a.SeekerID == 0 {
+			return empty, easyjob.Errorf(easyjob.ECONFLICT, "seeker.no_profile")
+		}
+		if seekerID != a.SeekerID {
+			return empty, forbidden()
+		}
+	case easyjob.RoleOfficer, easyjob.RoleAdmin:
+		k, err := s.seekerRow(ctx, seekerID)
+		if err != nil {
+			return empty, err
+		}
+		if !countyInScope(a, k.HomeCounty) {
+			return empty, forbidden()
+		}
+	default:
+		return empty, forbidden()
+	}
+	var id int64
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var status, closing string
+		var headcount, filled int
+		err := tx.QueryRowContext(ctx, `SELECT status, closing_date, headcount, filled FROM postings WHERE id = $1`, postingID).
+			Scan(&status, &closing, &headcount, &filled)
+		if errors.Is(err, sql.ErrNoRows) {
+			return easyjob.NotFound("posting")
+		}
+		if err != nil {
+			return err
+		}
+		switch {
+		case status != string(easyjob.PostingPublished):
+			return easyjob.Errorf(easyjob.ECONFLICT, "application.posting_closed")
+		case closing < s.today().String():
+			return easyjob.Errorf(easyjob.ECONFLICT, "application.posting_closed")
+		case filled >= headcount:
+			return easyjob.Errorf(easyjob.ECONFLICT, "application.full")
+		}
+		now := s.now()
+		err = tx.QueryRowContext(ctx, `INSERT INTO applications (seeker_id, posting_id, state, created_at, updated_at)
+			VALUES ($1, $2, 'applied', $3, $3) RETURNING id`, seekerID, postingID, now).Scan(&id)
+		if isUnique(err) {
+			return easyjob.Errorf(easyjob.ECONFLICT, "application.duplicate")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE postings SET pending = pending + 1 WHERE id = $1`, postingID); err != nil {
+			return err
+		}
+		return s.event(ctx, tx, id, "", easyjob.StateApplied, a, "")
+	})
+	if err != nil {
+		return empty, err
+	}
+	s.changed("posting", postingID)
+	return s.Application(ctx, a, id)
+}
+
+func (s *Store) event(ctx context.Context, tx *sql.Tx, appID int64, from, to easyjob.ApplicationState, a easyjob.Actor, reason string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO application_events (application_id, from_state, to_state, actor_id, actor_role, reason, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, appID, string(from), string(to), a.UserID, string(a.Role), reason, s.now())
+	return err
+}
+
+// Move is a requested transition.
+type Move struct {
+	To     easyjob.ApplicationState `json:"to"`
+	Reason string                   `json:"reason"`
+	// For offers: the start date and the monthly pay confirmed.
+	StartDate easyjob.Date `json:"start_date"`
+	Pay       int          `json:"pay"`
+}
+
+// Transition moves an application to another state if the pipeline allows
+// it for the actor's role, all in one transaction: the state changes only
+// from the state read (a concurrent move loses with a conflict), and a move
+// into offered (or any state that holds a place) takes a place of the
+// posting's headcount only if one is left.
+func (s *Store) Transition(ctx context.Context, a easyjob.Actor, appID int64, m Move) (easyjob.Application, error) {
+	var empty easyjob.Application
+	app, err := s.Application(ctx, a, appID)
+	if err != nil {
+		return empty, err
+	}
+	if !s.mayAct(ctx, a, app) {
+		return empty, forbidden()
+	}
+	if !easyjob.CanTransition(app.State, m.To, a.Role) {
+		return empty, easyjob.Errorf(easyjob.ECONFLICT, "application.transition", "from", string(app.State), "to", string(m.To))
+	}
+	m.Reason = strings.TrimSpace(m.Reason)
+	if len([]rune(m.Reason)) > 500 {
+		f := easyjob.Fields{}
+		f.Add("reason", "field.too_long", "max", 500)
+		return empty, f.Err()
+	}
+	if m.To == easyjob.StateOffered {
+		if err := s.validateOffer(ctx, app, &m); err != nil {
+			return empty, err
+		}
+	}
+	delta := easyjob.HeadcountDelta(app.State, m.To)
+	pendingDelta := 0
+	if app.State.Pending() && !m.To.Pending() {
+		pendingDelta = -1
+	}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		q := `UPDATE applications SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4`
+		args := []any{string(m.To), s.now(), appID, string(app.State)}
+		if m.To == easyjob.StateOffered {
+			q = `UPDATE applications SET state = $1, updated_at = $2, offer_start = $5, offer_pay = $6 WHERE id = $3 AND state = $4`
+			args = append(args, m.StartDate, m.Pay)
+		}
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return easyjob.Errorf(easyjob.ECONFLICT, "application.changed")
+		}
+		switch {
+		case delta > 0:
+			res, err := tx.ExecContext(ctx, `UPDATE postings SET filled = filled + 1, pending = pending + $1, updated_at = $2
+				WHERE id = $3 AND filled < headcount`, pendingDelta, s.now(), app.PostingID)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return easyjob.Errorf(easyjob.ECONFLICT, "application.full")
+			}
+		case delta < 0 || pendingDelta != 0:
+			if _, err := tx.ExecContext(ctx, `UPDATE postings SET filled = filled + $1, pending = pending + $2, updated_at = $3
+				WHERE id = $4`, delta, pendingDelta, s.now(), app.PostingID); err != nil {
+				return err
+			}
+		}
+		return s.event(ctx, tx, appID, app.State, m.To, a, m.Reason)
+	})
+	if err != nil {
+		return empty, err
+	}
+	s.changed("posting", app.PostingID)
+	if m.To == easyjob.StateArrived || m.To == easyjob.StateOnboarded || m.To == easyjob.StateLeft {
+		s.changed("villagers", app.EmployerID)
+	}
+	return s.Application(ctx, a, appID)
+}
+
+func (s *Store) validateOffer(ctx context.Context, app easyjob.Application, m *Move) error {
+	p, err := scanPosting(s.DB.R.QueryRowContext(ctx, `SELECT `+postingCols+`
+		FROM postings p JOIN employers e ON e.id = p.employer_id WHERE p.id = $1`, app.PostingID))
+	if err != nil {
+		return err
+	}
+	f := easyjob.Fields{}
+	if m.StartDate.IsZero() {
+		f.Add("start_date", "field.required")
+	} else if m.StartDate.Before(s.today()) {
+		f.Add("start_date", "field.date_past")
+	}
+	if m.Pay == 0 {
+		f.Add("pay", "field.required")
+	} else if m.Pay < s.MinWage {
+		f.Add("pay", "check.min_wage", "pay", m.Pay, "min", s.MinWage)
+	} else if m.Pay < p.PayMin {
+		f.Add("pay", "offer.below_posting", "pay_min", p.PayMin)
+	}
+	return f.Err()
+}
+
+// mayAct tells whether a may act on app at all (the role check is separate).
+func (s *Store) mayAct(ctx context.Context, a easyjob.Actor, app easyjob.Application) bool {
+	switch a.Role {
+	case easyjob.RoleSeeker:
+		return a.SeekerID == app.SeekerID
+	case easyjob.RoleEmployer:
+		return a.EmployerID == app.EmployerID
+	case easyjob.RoleAdmin:
+		return true
+	case easyjob.RoleOfficer:
+		if a.IsCityWide() {
+			return true
+		}
+		var district, county string
+		s.DB.R.QueryRowContext(ctx, `SELECT p.district, k.home_county FROM applications a JOIN postings p ON p.id = a.posting_id
+			JOIN seekers k ON k.id = a.seeker_id WHERE a.id = $1`, app.ID).Scan(&district, &county)
+		return districtInScope(a, district) || countyInScope(a, county)
+	}
+	return false
+}
+
+const applicationCols = `a.id, a.seeker_id, a.posting_id, p.employer_id, a.state, a.offer_start, a.offer_pay, p.title, e.name,
+	k.name, a.created_at, a.updated_at`
+
+const applicationFrom = ` FROM applications a JOIN postings p ON p.id = a.posting_id JOIN employers e ON e.id = p.employer_id
+	JOIN seekers k ON k.id = a.seeker_id`
+
+func scanApplication(row interface{ Scan(...any) error }) (easyjob.Application, error) {
+	var x easyjob.Application
+	var state string
+	var cat, uat int64
+	err := row.Scan(&x.ID, &x.SeekerID, &x.PostingID, &x.EmployerID, &state, &x.OfferStart, &x.OfferPay, &x.PostingTitle,
+		&x.EmployerName, &x.SeekerName, &cat, &uat)
+	x.State, x.CreatedAt, x.UpdatedAt = easyjob.ApplicationState(state), easyjob.FromMillis(cat), easyjob.FromMillis(uat)
+	return x, err
+}
+
+// Application returns one application to those who may see it. The seeker's
+// name is shown to the employer (the seeker applied) and to officers.
+func (s *Store) Application(ctx context.Context, a easyjob.Actor, id int64) (easyjob.Application, error) {
+	x, err := scanApplication(s.DB.R.QueryRowContext(ctx, `SELECT `+applicationCols+applicationFrom+` WHERE a.id = $1`, id))
+	if err != nil {
+		return x, notFound(err, "application")
+	}
+	if !s.mayAct(ctx, a, x) {
+		return easyjob.Application{}, easyjob.NotFound("application")
+	}
+	return x, nil
+}
+
+// ApplicationFilter narrows a list of applications.
+type ApplicationFilter struct {
+	ListOptions
+	SeekerID  int64
+	PostingID int64
+	State     easyjob.ApplicationState
+}
+
+// Applications lists what the actor may see: a seeker their own, an
+// employer those to its postings, an officer those of their region.
+func (s *Store) Applications(ctx context.Context, a easyjob.Actor, f ApplicationFilter) (easyjob.Page[easyjob.Application], error) {
+	var empty easyjob.Page[easyjob.Application]
+	after, err := decodeCursor(f.Cursor)
+	if err != nil {
+		return empty, err
+	}
+	q := `SELECT ` + applicationCols + applicationFrom + ` WHERE a.id > $1`
+	args := []any{after}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		q += " AND " + strings.ReplaceAll(cond, "?", "$"+itoa(len(args)))
+	}
+	switch {
+	case a.Role == easyjob.RoleSeeker:
+		add("a.seeker_id = ?", a.SeekerID)
+	case a.Role == easyjob.RoleEmployer:
+		add("p.employer_id = ?", a.EmployerID)
+	case a.IsCityWide():
+	case a.Role == easyjob.RoleOfficer:
+		conds := []string{}
+		args = append(args, a.Region+"%")
+		conds = append(conds, "p.district LIKE $"+itoa(len(args)))
+		for _, c := range scopeCounties(a) {
+			args = append(args, c+"%")
+			conds = append(conds, "k.home_county LIKE $"+itoa(len(args)))
+		}
+		q += " AND (" + strings.Join(conds, " OR ") + ")"
+	default:
+		return empty, forbidden()
+	}
+	if f.SeekerID > 0 {
+		add("a.seeker_id = ?", f.SeekerID)
+	}
+	if f.PostingID > 0 {
+		add("a.posting_id = ?", f.PostingID)
+	}
+	if f.State != "" {
+		add("a.state = ?", string(f.State))
+	}
+	args = append(args, f.limit()+1)
+	q += " ORDER BY a.id LIMIT $" + itoa(len(args))
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	if err != nil {
+		return empty, err
+	}
+	defer rows.Close()
+	var out []easyjob.Application
+	for rows.Next() {
+		x, err := scanApplication(rows)
+		if err != nil {
+			return empty, err
+		}
+		if a.Role == easyjob.RoleSeeker {
+			x.SeekerName = ""
+		}
+		out = append(out, x)
+	}
+	return page(out, f.limit(), func(x easyjob.Application) int64 { return x.ID }), rows.Err()
+}
+
+// Events lists an application's kept transitions, oldest first.
+func (s *Store) Events(ctx context.Context, a easyjob.Actor, appID int64) ([]easyjob.Event, error) {
+	if _, err := s.Application(ctx, a, appID); err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, application_id, from_state, to_state, actor_id, actor_role, reason, at
+		FROM application_events WHERE application_id = $1 ORDER BY id`, appID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []easyjob.Event{}
+	for rows.Next() {
+		var e easyjob.Event
+		var from, to, role string
+		var at int64
+		if err := rows.Scan(&e.ID, &e.ApplicationID, &from, &to, &e.ActorID, &role, &e.Reason, &at); err != nil {
+			return nil, err
+		}
+		e.From, e.To, e.ActorRole, e.At = easyjob.ApplicationState(from), easyjob.ApplicationState(to), easyjob.Role(role), easyjob.FromMillis(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,210 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"easyjob/internal/easyjob"
+)
+
+// EmployerSignup registers an enterprise and its first account.
+type EmployerSignup struct {
+	easyjob.EmployerInput
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// RegisterEmployer creates an unverified employer and its first account, all
+// or nothing. Its postings cannot be published until an officer verifies it.
+func (s *Store) RegisterEmployer(ctx context.Context, in EmployerSignup) (easyjob.Employer, easyjob.User, error) {
+	err := in.EmployerInput.Validate(s.Ref)
+	nu := NewUser{Username: in.Username, Password: in.Password, Name: in.ContactName, Role: easyjob.RoleEmployer, EmployerID: 1}
+	if uerr := s.validateNewUser(&nu); uerr != nil || err != nil {
+		return easyjob.Employer{}, easyjob.User{}, mergeFields(err, uerr)
+	}
+	var e easyjob.Employer
+	var u easyjob.User
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		e, err = s.insertEmployer(ctx, tx, in.EmployerInput)
+		if err != nil {
+			return err
+		}
+		nu.EmployerID = e.ID
+		u, err = s.createUser(ctx, tx, nu)
+		return err
+	})
+	return e, u, err
+}
+
+func (s *Store) insertEmployer(ctx context.Context, tx *sql.Tx, in easyjob.EmployerInput) (easyjob.Employer, error) {
+	e := easyjob.Employer{Name: in.Name, CreditCode: in.CreditCode, District: in.District, Street: in.Street,
+		Address: in.Address, ContactName: in.ContactName, ContactPhone: in.ContactPhone, Industry: in.Industry,
+		CreatedAt: easyjob.FromMillis(s.now())}
+	err := tx.QueryRowContext(ctx, `INSERT INTO employers (name, credit_code, district, street, address,
+		contact_name, contact_phone, industry, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		e.Name, e.CreditCode, e.District, e.Street, e.Address, e.ContactName, e.ContactPhone, e.Industry, s.now()).Scan(&e.ID)
+	if isUnique(err) {
+		f := easyjob.Fields{}
+		f.Add("credit_code", "credit.taken")
+		return e, f.Err()
+	}
+	return e, err
+}
+
+// mergeFields joins the field errors of two validations.
+func mergeFields(errs ...error) error {
+	out := easyjob.Fields{}
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		e, ok := err.(*easyjob.Error)
+		if !ok || e.Code != easyjob.EINVALID {
+			return err
+		}
+		for k, v := range e.Fields {
+			if _, dup := out[k]; !dup {
+				out[k] = v
+			}
+		}
+	}
+	return out.Err()
+}
+
+const employerCols = `id, name, credit_code, district, street, address, contact_name, contact_phone, industry, verified, verified_at, created_at`
+
+func scanEmployer(row interface{ Scan(...any) error }) (easyjob.Employer, error) {
+	var e easyjob.Employer
+	var vat, at int64
+	err := row.Scan(&e.ID, &e.Name, &e.CreditCode, &e.District, &e.Street, &e.Address, &e.ContactName,
+		&e.ContactPhone, &e.Industry, &e.Verified, &vat, &at)
+	e.VerifiedAt, e.CreatedAt = easyjob.FromMillis(vat), easyjob.FromMillis(at)
+	return e, err
+}
+
+// Employer returns an employer. Anyone signed in may read an employer's
+// public record (seekers see who they would work for).
+func (s *Store) Employer(ctx context.Context, id int64) (easyjob.Employer, error) {
+	e, err := scanEmployer(s.DB.R.QueryRowContext(ctx, `SELECT `+employerCols+` FROM employers WHERE id = $1`, id))
+	return e, notFound(err, "employer")
+}
+
+// EmployerFilter narrows a list of employers.
+type EmployerFilter struct {
+	ListOptions
+	Verified *bool
+	District string
+}
+
+// Employers lists employers in an officer's region.
+func (s *Store) Employers(ctx context.Context, a easyjob.Actor, f EmployerFilter) (easyjob.Page[easyjob.Employer], error) {
+	if a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin {
+		return easyjob.Page[easyjob.Employer]{}, forbidden()
+	}
+	after, err := decodeCursor(f.Cursor)
+	if err != nil {
+		return easyjob.Page[easyjob.Employer]{}, err
+	}
+	q := `SELECT ` + employerCols + ` FROM employers WHERE id > $1`
+	args := []any{after}
+	if !a.IsCityWide() {
+		args = append(args, a.Region+"%")
+		q += ` AND district LIKE $2`
+	}
+	if f.Verified != nil {
+		args = append(args, *f.Verified)
+		q += ` AND verified = $` + itoa(len(args))
+	}
+	if f.District != "" {
+		args = append(args, f.District)
+		q += ` AND district = $` + itoa(len(args))
+	}
+	args = append(args, f.limit()+1)
+	q += ` ORDER BY id LIMIT $` + itoa(len(args))
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	if err != nil {
+		return easyjob.Page[easyjob.Employer]{}, err
+	}
+	defer rows.Close()
+	var out []easyjob.Employer
+	for rows.Next() {
+		e, err := scanEmployer(rows)
+		if err != nil {
+			return easyjob.Page[easyjob.Employer]{}, err
+		}
+		out = append(out, e)
+	}
+	return page(out, f.limit(), func(e easyjob.Employer) int64 { return e.ID }), rows.Err()
+}
+
+// VerifyEmployer records an officer's decision on an employer: "verify" or
+// "reject" (with a comment saying why).
+func (s *Store) VerifyEmployer(ctx context.Context, a easyjob.Actor, id int64, decision, comment string) (easyjob.Employer, error) {
+	e, err := s.Employer(ctx, id)
+	if err != nil {
+		return e, err
+	}
+	if !districtInScope(a, e.District) {
+		return e, forbidden()
+	}
+	comment = strings.TrimSpace(comment)
+	f := easyjob.Fields{}
+	switch decision {
+	case "verify":
+	case "reject":
+		if comment == "" {
+			f.Add("comment", "review.comment_required")
+		}
+	default:
+		f.Add("decision", "review.decision")
+	}
+	if err := f.Err(); err != nil {
+		return e, err
+	}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		verified := decision == "verify"
+		var at int64
+		if verified {
+			at = s.now()
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE employers SET verified = $1, verified_at = $2, verified_by = $3 WHERE id = $4`,
+			verified, at, a.UserID, id); err != nil {
+			return err
+		}
+		return s.review(ctx, tx, a, "employer", id, decision, comment)
+	})
+	if err != nil {
+		return e, err
+	}
+	s.changed("employer", id)
+	return s.Employer(ctx, id)
+}
+
+func (s *Store) review(ctx context.Context, tx *sql.Tx, a easyjob.Actor, subject string, id int64, decision, comment string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO reviews (subject, subject_id, officer_id, decision, comment, at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, subject, id, a.UserID, decision, comment, s.now())
+	return err
+}
+
+// Reviews lists the decisions kept on a posting or an employer, oldest first.
+func (s *Store) Reviews(ctx context.Context, subject string, id int64) ([]easyjob.Review, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, subject, subject_id, officer_id, decision, comment, at
+		FROM reviews WHERE subject = $1 AND subject_id = $2 ORDER BY id`, subject, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []easyjob.Review{}
+	for rows.Next() {
+		var r easyjob.Review
+		var at int64
+		if err := rows.Scan(&r.ID, &r.Subject, &r.SubjectID, &r.OfficerID, &r.Decision, &r.Comment, &at); err != nil {
+			return nil, err
+		}
+		r.At = easyjob.FromMillis(at)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,409 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"easyjob/internal/easyjob"
+	"easyjob/internal/ident"
+	"easyjob/internal/region"
+)
+
+// RegisterSeeker registers a seeker on their behalf at a station, recording
+// how they consented. The seeker can later sign in with their phone.
+func (s *Store) RegisterSeeker(ctx context.Context, a easyjob.Actor, in easyjob.SeekerInput) (easyjob.Seeker, error) {
+	if a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin {
+		return easyjob.Seeker{}, forbidden()
+	}
+	if err := in.Validate(s.Ref, s.Clock.Now(), true); err != nil {
+		return easyjob.Seeker{}, err
+	}
+	if !countyInScope(a, in.County) {
+		f := easyjob.Fields{}
+		f.Add("id_number", "seeker.out_of_region")
+		return easyjob.Seeker{}, f.Err()
+	}
+	id, err := s.insertSeeker(ctx, a, in, 0)
+	if err != nil {
+		return easyjob.Seeker{}, err
+	}
+	return s.Seeker(ctx, a, id, "")
+}
+
+// CreateProfile lets a seeker who signed in with a code write their own
+// profile; consent is given in the app.
+func (s *Store) CreateProfile(ctx context.Context, a easyjob.Actor, in easyjob.SeekerInput) (easyjob.Seeker, error) {
+	if a.Role != easyjob.RoleSeeker {
+		return easyjob.Seeker{}, forbidden()
+	}
+	if a.SeekerID != 0 {
+		return easyjob.Seeker{}, easyjob.Errorf(easyjob.ECONFLICT, "seeker.profile_exists")
+	}
+	if err := in.Validate(s.Ref, s.Clock.Now(), false); err != nil {
+		return easyjob.Seeker{}, err
+	}
+	id, err := s.insertSeeker(ctx, a, in, a.UserID)
+	if err != nil {
+		return easyjob.Seeker{}, err
+	}
+	a.SeekerID = id
+	return s.Seeker(ctx, a, id, "")
+}
+
+// insertSeeker writes a seeker and links the account that signs in with
+// their phone (creating it, or the signed-in user's when userID is set).
+func (s *Store) insertSeeker(ctx context.Context, a easyjob.Actor, in easyjob.SeekerInput, userID int64) (int64, error) {
+	idSealed, err := s.Sealer.Seal([]byte(in.IDNumber), []byte("seeker.id_number"))
+	if err != nil {
+		return 0, err
+	}
+	phoneSealed, err := s.Sealer.Seal([]byte(in.Phone), []byte("seeker.phone"))
+	if err != nil {
+		return 0, err
+	}
+	idHash, phoneHash := s.Sealer.BlindIndex(in.IDNumber), s.Sealer.BlindIndex(in.Phone)
+	now := s.now()
+	var registeredBy any
+	if a.Role == easyjob.RoleOfficer || a.Role == easyjob.RoleAdmin {
+		registeredBy = a.UserID
+	}
+	var id int64
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO seekers (name, id_cipher, id_hash, phone_cipher, phone_hash, gender,
+			birth_date, home_county, trades, experience, expected_pay, wants_dorm, wants_meals, available_from, education,
+			group_code, consent_method, consent_at, registered_by, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)
+			RETURNING id`,
+			in.Name, idSealed, idHash, phoneSealed, phoneHash, in.Gender, in.BirthDate, in.County,
+			strings.Join(in.Trades, ","), in.Experience, in.ExpectedPay, in.WantsDorm, in.WantsMeals, in.AvailableFrom,
+			in.Education, in.Group, in.ConsentMethod, easyjob.Millis(in.ConsentAt), registeredBy, now).Scan(&id)
+		if isUnique(err) {
+			f := easyjob.Fields{}
+			if strings.Contains(err.Error(), "id_hash") {
+				f.Add("id_number", "seeker.duplicate_id")
+			} else {
+				f.Add("phone", "seeker.duplicate_phone")
+			}
+			return f.Err()
+		}
+		if err != nil {
+			return err
+		}
+		if userID != 0 {
+			// The signed-in seeker: their account already carries this phone
+			// unless they signed in with another number.
+			res, err := tx.ExecContext(ctx, `UPDATE users SET seeker_id = $1, name = $2 WHERE id = $3 AND seeker_id IS NULL
+				AND (phone_hash = $4 OR phone_hash IS NULL)`, id, in.Name, userID, phoneHash)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				f := easyjob.Fields{}
+				f.Add("phone", "seeker.phone_mismatch")
+				return f.Err()
+			}
+			return nil
+		}
+		// Registered at a station: link an account that signed in with this
+		// phone before, or make one for later.
+		res, err := tx.ExecContext(ctx, `UPDATE users SET seeker_id = $1, name = $2 WHERE phone_hash = $3 AND seeker_id IS NULL`, id, in.Name, phoneHash)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			_, err = tx.ExecContext(ctx, `INSERT INTO users (phone_hash, name, role, seeker_id, created_at) VALUES ($1, $2, 'seeker', $3, $4)`,
+				phoneHash, in.Name, id, now)
+			if isUnique(err) {
+				f := easyjob.Fields{}
+				f.Add("phone", "seeker.duplicate_phone")
+				return f.Err()
+			}
+		}
+		return err
+	})
+	if err == nil {
+		s.changed("seeker", id)
+	}
+	return id, err
+}
+
+// UpdateSeeker changes what a seeker may change about themselves (or an
+// officer for them): trades, pay, dorm and meals, availability, education,
+// group. Name, ID number and phone stay as registered.
+func (s *Store) UpdateSeeker(ctx context.Context, a easyjob.Actor, id int64, in easyjob.SeekerInput) (easyjob.Seeker, error) {
+	cur, err := s.seekerRow(ctx, id)
+	if err != nil {
+		return easyjob.Seeker{}, err
+	}
+	if !(a.Role == easyjob.RoleSeeker && a.SeekerID == id) && !countyInScope(a, cur.HomeCounty) {
+		return easyjob.Seeker{}, forbidden()
+	}
+	// Validate the changeable fields with the registered identity.
+	in.Name, in.IDNumber, in.Phone = cur.Name, cur.IDNumber, cur.Phone
+	in.ConsentMethod, in.ConsentAt = easyjob.ConsentSigned, cur.ConsentAt
+	if err := in.Validate(s.Ref, s.Clock.Now(), true); err != nil {
+		return easyjob.Seeker{}, err
+	}
+	_, err = s.DB.W.ExecContext(ctx, `UPDATE seekers SET trades = $1, experience = $2, expected_pay = $3, wants_dorm = $4,
+		wants_meals = $5, available_from = $6, education = $7, group_code = $8, updated_at = $9 WHERE id = $10`,
+		strings.Join(in.Trades, ","), in.Experience, in.ExpectedPay, in.WantsDorm, in.WantsMeals, in.AvailableFrom,
+		in.Education, in.Group, s.now(), id)
+	if err != nil {
+		return easyjob.Seeker{}, err
+	}
+	s.changed("seeker", id)
+	return s.Seeker(ctx, a, id, "")
+}
+
+// SetPoor sets the registered-poor (建档立卡) status; officers only.
+func (s *Store) SetPoor(ctx context.Context, a easyjob.Actor, id int64, poor bool) error {
+	return s.officerUpdate(ctx, a, id, `UPDATE seekers SET poor = $1, updated_at = $2 WHERE id = $3`, poor)
+}
+
+// SetHealth records a health status (green, yellow, red) as reported now.
+func (s *Store) SetHealth(ctx context.Context, a easyjob.Actor, id int64, status string) error {
+	switch status {
+	case easyjob.HealthGreen, easyjob.HealthYellow, easyjob.HealthRed:
+	default:
+		f := easyjob.Fields{}
+		f.Add("health", "field.health")
+		return f.Err()
+	}
+	return s.officerUpdate(ctx, a, id, `UPDATE seekers SET health = $1, health_at = $2, updated_at = $2 WHERE id = $3`, status)
+}
+
+func (s *Store) officerUpdate(ctx context.Context, a easyjob.Actor, id int64, q string, v any) error {
+	cur, err := s.seekerRow(ctx, id)
+	if err != nil {
+		return err
+	}
+	if (a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin) || !countyInScope(a, cur.HomeCounty) {
+		return forbidden()
+	}
+	if _, err := s.DB.W.ExecContext(ctx, q, v, s.now(), id); err != nil {
+		return err
+	}
+	s.changed("seeker", id)
+	return nil
+}
+
+const seekerCols = `s.id, s.name, s.id_cipher, s.phone_cipher, s.gender, s.birth_date, s.home_county, s.trades, s.experience,
+	s.expected_pay, s.wants_dorm, s.wants_meals, s.available_from, s.education, s.poor, s.health, s.health_at, s.group_code,
+	s.consent_method, s.consent_at, COALESCE(s.registered_by, 0), s.created_at, s.updated_at`
+
+// scanSeeker reads a row and decrypts it; callers mask before it leaves.
+func (s *Store) scanSeeker(row interface{ Scan(...any) error }) (easyjob.Seeker, error) {
+	var k easyjob.Seeker
+	var idc, phc []byte
+	var trades string
+	var hat, cat, crat, uat int64
+	err := row.Scan(&k.ID, &k.Name, &idc, &phc, &k.Gender, &k.BirthDate, &k.HomeCounty, &trades, &k.Experience,
+		&k.ExpectedPay, &k.WantsDorm, &k.WantsMeals, &k.AvailableFrom, &k.Education, &k.Poor, &k.Health, &hat, &k.Group,
+		&k.ConsentMethod, &cat, &k.RegisteredBy, &crat, &uat)
+	if err != nil {
+		return k, err
+	}
+	k.HealthAt, k.ConsentAt, k.CreatedAt, k.UpdatedAt = easyjob.FromMillis(hat), easyjob.FromMillis(cat), easyjob.FromMillis(crat), easyjob.FromMillis(uat)
+	k.Trades = []string{}
+	if trades != "" {
+		k.Trades = strings.Split(trades, ",")
+	}
+	idp, err := s.Sealer.Open(idc, []byte("seeker.id_number"))
+	if err != nil {
+		return k, err
+	}
+	k.IDNumber = string(idp)
+	if phc != nil {
+		php, err := s.Sealer.Open(phc, []byte("seeker.phone"))
+		if err != nil {
+			return k, err
+		}
+		k.Phone = string(php)
+	}
+	k.Age = easyjob.AgeOn(k.BirthDate, s.today())
+	k.Twinned = region.IsTwinned(k.HomeCounty)
+	return k, nil
+}
+
+func (s *Store) seekerRow(ctx context.Context, id int64) (easyjob.Seeker, error) {
+	k, err := s.scanSeeker(s.DB.R.QueryRowContext(ctx, `SELECT `+seekerCols+` FROM seekers s WHERE s.id = $1`, id))
+	return k, notFound(err, "seeker")
+}
+
+// Audit reasons for views of personal data.
+const (
+	ReasonApplied = "applied_to_employer" // the seeker applied to this employer's posting
+	ReasonRegion  = "officer_region"      // an officer of the seeker's region
+)
+
+// Seeker returns a seeker as reader a may see them:
+//   - the seeker: everything but the full ID number;
+//   - an officer of their region: name and phone (audited); the full ID
+//     number only when reveal gives a reason (audited with it);
+//   - an employer: name and phone only if the seeker applied to one of its
+//     postings (audited); never the ID number;
+//   - anyone else: not found.
+func (s *Store) Seeker(ctx context.Context, a easyjob.Actor, id int64, reveal string) (easyjob.Seeker, error) {
+	k, err := s.seekerRow(ctx, id)
+	if err != nil {
+		return k, err
+	}
+	reveal = strings.TrimSpace(reveal)
+	switch {
+	case a.Role == easyjob.RoleSeeker && a.SeekerID == id:
+		k.IDNumber = ident.MaskID(k.IDNumber)
+	case (a.Role == easyjob.RoleOfficer || a.Role == easyjob.RoleAdmin) && countyInScope(a, k.HomeCounty):
+		action := "view_contact"
+		if reveal != "" {
+			action = "view_id_number"
+		} else {
+			k.IDNumber = ident.MaskID(k.IDNumber)
+		}
+		if err := s.audit(ctx, a, id, action, ReasonRegion+": "+reveal); err != nil {
+			return easyjob.Seeker{}, err
+		}
+	case a.Role == easyjob.RoleEmployer:
+		ok, err := s.appliedTo(ctx, id, a.EmployerID)
+		if err != nil {
+			return easyjob.Seeker{}, err
+		}
+		if !ok {
+			return easyjob.Seeker{}, easyjob.NotFound("seeker")
+		}
+		k.IDNumber = ident.MaskID(k.IDNumber)
+		if err := s.audit(ctx, a, id, "view_contact", ReasonApplied); err != nil {
+			return easyjob.Seeker{}, err
+		}
+	default:
+		return easyjob.Seeker{}, easyjob.NotFound("seeker")
+	}
+	return k, nil
+}
+
+// Mask hides a seeker's name, ID number and phone.
+func Mask(k easyjob.Seeker) easyjob.Seeker {
+	k.Name, k.IDNumber, k.Phone, k.Masked = ident.MaskName(k.Name), ident.MaskID(k.IDNumber), ident.MaskPhone(k.Phone), true
+	k.BirthDate = easyjob.Date{}
+	return k
+}
+
+func (s *Store) appliedTo(ctx context.Context, seekerID, employerID int64) (bool, error) {
+	var n int
+	err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications a JOIN postings p ON p.id = a.posting_id
+		WHERE a.seeker_id = $1 AND p.employer_id = $2`, seekerID, employerID).Scan(&n)
+	return n > 0, err
+}
+
+// SeekerByIDNumber finds a seeker by the blind index of their ID number (a
+// station checks whether someone is already registered).
+func (s *Store) SeekerByIDNumber(ctx context.Context, a easyjob.Actor, number string) (easyjob.Seeker, error) {
+	if a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin {
+		return easyjob.Seeker{}, forbidden()
+	}
+	num, _, _, _, reason := s.Ref.ResidentID(number, s.Clock.Now())
+	if reason != "" {
+		f := easyjob.Fields{}
+		f.Add("id_number", reason)
+		return easyjob.Seeker{}, f.Err()
+	}
+	var id int64
+	err := s.DB.R.QueryRowContext(ctx, `SELECT id FROM seekers WHERE id_hash = $1`, s.Sealer.BlindIndex(num)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return easyjob.Seeker{}, easyjob.NotFound("seeker")
+	}
+	if err != nil {
+		return easyjob.Seeker{}, err
+	}
+	return s.Seeker(ctx, a, id, "")
+}
+
+// SeekerFilter narrows an officer's list of seekers.
+type SeekerFilter struct {
+	ListOptions
+	County string
+	Health string
+}
+
+// Seekers lists the seekers of an officer's region, masked: opening one
+// (Seeker) is the audited view.
+func (s *Store) Seekers(ctx context.Context, a easyjob.Actor, f SeekerFilter) (easyjob.Page[easyjob.Seeker], error) {
+	var empty easyjob.Page[easyjob.Seeker]
+	if a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin {
+		return empty, forbidden()
+	}
+	after, err := decodeCursor(f.Cursor)
+	if err != nil {
+		return empty, err
+	}
+	q := `SELECT ` + seekerCols + ` FROM seekers s WHERE s.id > $1`
+	args := []any{after}
+	if cs := scopeCounties(a); cs != nil {
+		var conds []string
+		for _, c := range cs {
+			args = append(args, c+"%")
+			conds = append(conds, "s.home_county LIKE $"+itoa(len(args)))
+		}
+		q += " AND (" + strings.Join(conds, " OR ") + ")"
+	}
+	if f.County != "" {
+		args = append(args, f.County)
+		q += " AND s.home_county = $" + itoa(len(args))
+	}
+	if f.Health != "" {
+		args = append(args, f.Health)
+		q += " AND s.health = $" + itoa(len(args))
+	}
+	args = append(args, f.limit()+1)
+	q += " ORDER BY s.id LIMIT $" + itoa(len(args))
+	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	if err != nil {
+		return empty, err
+	}
+	defer rows.Close()
+	var out []easyjob.Seeker
+	for rows.Next() {
+		k, err := s.scanSeeker(rows)
+		if err != nil {
+			return empty, err
+		}
+		out = append(out, Mask(k))
+	}
+	return page(out, f.limit(), func(k easyjob.Seeker) int64 { return k.ID }), rows.Err()
+}
+
+func (s *Store) audit(ctx context.Context, a easyjob.Actor, seekerID int64, action, reason string) error {
+	_, err := s.DB.W.ExecContext(ctx, `INSERT INTO audit_log (actor_id, seeker_id, action, reason, at) VALUES ($1, $2, $3, $4, $5)`,
+		a.UserID, seekerID, action, reason, s.now())
+	return err
+}
+
+// AuditLog lists the views of a seeker's personal data, newest first:
+// admins, the officers of the seeker's region, and the seeker themselves.
+func (s *Store) AuditLog(ctx context.Context, a easyjob.Actor, seekerID int64) ([]easyjob.AuditEntry, error) {
+	k, err := s.seekerRow(ctx, seekerID)
+	if err != nil {
+		return nil, err
+	}
+	if !(a.Role == easyjob.RoleSeeker && a.SeekerID == seekerID) && !((a.Role == easyjob.RoleOfficer || a.Role == easyjob.RoleAdmin) && countyInScope(a, k.HomeCounty)) {
+		return nil, forbidden()
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, actor_id, seeker_id, action, reason, at FROM audit_log
+		WHERE seeker_id = $1 ORDER BY id DESC LIMIT 500`, seekerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []easyjob.AuditEntry{}
+	for rows.Next() {
+		var e easyjob.AuditEntry
+		var at int64
+		if err := rows.Scan(&e.ID, &e.ActorID, &e.SeekerID, &e.Action, &e.Reason, &at); err != nil {
+			return nil, err
+		}
+		e.At = easyjob.FromMillis(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

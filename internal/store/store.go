@@ -1,0 +1,269 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"easyjob/internal/easyjob"
+	"easyjob/internal/ident"
+	"easyjob/internal/region"
+)
+
+// Sender delivers a message to a person (an SMS gateway in production).
+// Messages are first written to the outbox table in the transaction that
+// causes them; a background task hands them to the Sender.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// Message is one notification.
+type Message struct {
+	ID        int64
+	Channel   string // "sms"
+	Recipient string // the phone number
+	Subject   string
+	Body      string
+	CreatedAt time.Time
+}
+
+// Store implements easyjob's services on a DB.
+type Store struct {
+	DB      *DB
+	Sealer  *ident.Sealer
+	Clock   easyjob.Clock
+	Ref     easyjob.Reference
+	Log     *slog.Logger
+	MinWage int
+	// OnChange, when set, is told after commit that a posting or a seeker
+	// changed, so in-memory indexes can follow.
+	OnChange func(kind string, id int64)
+}
+
+// New returns a Store with the defaults: system clock, embedded reference
+// data, outbox sender, Shenzhen's 2020 minimum wage.
+func New(db *DB, sealer *ident.Sealer, log *slog.Logger) *Store {
+	return &Store{DB: db, Sealer: sealer, Clock: easyjob.SystemClock{}, Ref: Reference{},
+		Log: log, MinWage: 2200}
+}
+
+func (s *Store) now() int64 { return easyjob.Millis(s.Clock.Now()) }
+
+func (s *Store) today() easyjob.Date { return easyjob.DateOf(s.Clock.Now()) }
+
+func (s *Store) changed(kind string, id int64) {
+	if s.OnChange != nil {
+		s.OnChange(kind, id)
+	}
+}
+
+// isUnique tells whether err is a unique-constraint violation on either database.
+func isUnique(err error) bool {
+	if err == nil {
+		return false
+	}
+	m := err.Error()
+	return strings.Contains(m, "UNIQUE constraint failed") || strings.Contains(m, "SQLSTATE 23505") ||
+		strings.Contains(m, "duplicate key value")
+}
+
+func notFound(err error, kind string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return easyjob.NotFound(kind)
+	}
+	return err
+}
+
+// Cursors are opaque to clients: the last id seen, base64.
+func encodeCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(id, 10)))
+}
+
+func decodeCursor(c string) (int64, error) {
+	if c == "" {
+		return 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err == nil {
+		if n, err := strconv.ParseInt(string(b), 10, 64); err == nil && n > 0 {
+			return n, nil
+		}
+	}
+	f := easyjob.Fields{}
+	f.Add("cursor", "field.cursor")
+	return 0, f.Err()
+}
+
+// ListOptions are the common list parameters.
+type ListOptions struct {
+	Limit  int
+	Cursor string
+}
+
+func (o ListOptions) limit() int {
+	if o.Limit <= 0 || o.Limit > 100 {
+		return 20
+	}
+	return o.Limit
+}
+
+// page trims one look-ahead row and sets the next cursor.
+func page[T any](items []T, limit int, id func(T) int64) easyjob.Page[T] {
+	p := easyjob.Page[T]{Items: items}
+	if len(items) > limit {
+		p.Items = items[:limit]
+		p.NextCursor = encodeCursor(id(p.Items[limit-1]))
+	}
+	if p.Items == nil {
+		p.Items = []T{}
+	}
+	return p
+}
+
+// districtInScope tells whether a Shenzhen district is in an actor's region.
+func districtInScope(a easyjob.Actor, district string) bool {
+	return a.IsCityWide() || (a.Role == easyjob.RoleOfficer && a.Region != "" && strings.HasPrefix(district, a.Region))
+}
+
+// countyInScope tells whether a seeker's home county is in an officer's
+// region: a station sees its county, a district sees the counties twinned
+// with it, the city sees everyone.
+func countyInScope(a easyjob.Actor, county string) bool {
+	if a.IsCityWide() {
+		return true
+	}
+	if a.Role != easyjob.RoleOfficer || a.Region == "" {
+		return false
+	}
+	if strings.HasPrefix(county, a.Region) {
+		return true
+	}
+	if p, ok := region.Twinned(county); ok && p.District == a.Region {
+		return true
+	}
+	return false
+}
+
+// scopeCounties lists the home counties an officer's region covers, for SQL
+// filters; nil means everything.
+func scopeCounties(a easyjob.Actor) []string {
+	if a.IsCityWide() {
+		return nil
+	}
+	out := []string{a.Region}
+	for _, p := range region.TwinnedWith(a.Region) {
+		out = append(out, p.County)
+	}
+	return out
+}
+
+func forbidden() error { return easyjob.Errorf(easyjob.EFORBIDDEN, "error.forbidden") }
+
+// placeholders returns "$n, $n+1, …" for k values starting at n.
+func placeholders(n, k int) string {
+	var b strings.Builder
+	for i := range k {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(n+i))
+	}
+	return b.String()
+}
+
+// send writes a message to the outbox inside tx. The phone is stored
+// sealed, with a blind index so a person's messages can be found.
+func (s *Store) send(ctx context.Context, tx *sql.Tx, phone, subject, body string) error {
+	sealed, err := s.Sealer.Seal([]byte(phone), []byte("outbox.recipient"))
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (channel, recipient_hash, recipient_cipher, subject, body, created_at)
+		VALUES ('sms', $1, $2, $3, $4, $5)`, s.Sealer.BlindIndex(phone), sealed, subject, body, s.now())
+	return err
+}
+
+// Outbox lists the newest messages to a phone, newest first (tests and the
+// demo read sign-in codes from here).
+func (s *Store) Outbox(ctx context.Context, phone string, limit int) ([]Message, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, channel, subject, body, created_at FROM outbox
+		WHERE recipient_hash = $1 ORDER BY id DESC LIMIT $2`, s.Sealer.BlindIndex(phone), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		m := Message{Recipient: phone}
+		var at int64
+		if err := rows.Scan(&m.ID, &m.Channel, &m.Subject, &m.Body, &at); err != nil {
+			return nil, err
+		}
+		m.CreatedAt = easyjob.FromMillis(at)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// Deliver hands up to limit unsent messages to sender and marks those sent.
+// It returns how many were delivered.
+func (s *Store) Deliver(ctx context.Context, sender Sender, limit int) (int, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, channel, recipient_cipher, subject, body, created_at
+		FROM outbox WHERE sent_at = 0 ORDER BY id LIMIT $1`, limit)
+	if err != nil {
+		return 0, err
+	}
+	var batch []Message
+	for rows.Next() {
+		var m Message
+		var sealed []byte
+		var at int64
+		if err := rows.Scan(&m.ID, &m.Channel, &sealed, &m.Subject, &m.Body, &at); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		p, err := s.Sealer.Open(sealed, []byte("outbox.recipient"))
+		if err != nil {
+			rows.Close()
+			return 0, err
+		}
+		m.Recipient, m.CreatedAt = string(p), easyjob.FromMillis(at)
+		batch = append(batch, m)
+	}
+	rows.Close()
+	n := 0
+	for _, m := range batch {
+		if err := sender.Send(ctx, m); err != nil {
+			return n, err
+		}
+		if _, err := s.DB.W.ExecContext(ctx, `UPDATE outbox SET sent_at = $1 WHERE id = $2`, s.now(), m.ID); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// LogSender "delivers" by logging: in development it logs the message
+// body (sign-in codes included) with the phone masked; otherwise only that a
+// message went out.
+type LogSender struct {
+	Log *slog.Logger
+	Dev bool
+}
+
+func (l LogSender) Send(ctx context.Context, m Message) error {
+	if l.Dev {
+		l.Log.InfoContext(ctx, "message (development: not sent)", "to", ident.MaskPhone(m.Recipient), "body", m.Body)
+	} else {
+		l.Log.InfoContext(ctx, "message queued for the SMS gateway", "outbox_id", m.ID)
+	}
+	return nil
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
