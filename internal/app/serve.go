@@ -12,6 +12,7 @@ import (
 	"easyjob/internal/config"
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
+	"easyjob/internal/ident"
 	"easyjob/internal/store"
 	"easyjob/internal/web"
 
@@ -55,6 +56,7 @@ type App struct {
 	Cfg     config.Config
 	Log     *slog.Logger
 	DB      *store.DB
+	Store   *store.Store
 	Cat     *i18n.Catalogue
 	Handler http.Handler
 	reg     *prometheus.Registry
@@ -71,7 +73,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		db.Close()
 		return nil, err
 	}
-	a := &App{Cfg: cfg, Log: log, DB: db, Cat: i18n.MustLoad(), reg: prometheus.NewRegistry()}
+	sealer, err := loadSealer(cfg)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	st := store.New(db, sealer, log)
+	st.MinWage = cfg.MinWage
+	a := &App{Cfg: cfg, Log: log, DB: db, Store: st, Cat: i18n.MustLoad(), reg: prometheus.NewRegistry()}
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -142,3 +151,25 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, wait time.Duration) er
 
 // Close releases the database.
 func (a *App) Close() error { return a.DB.Close() }
+
+// loadSealer builds the sealer for personal data from the configured key,
+// or from the key file (created on first run, owner-only, on the embedded
+// default).
+func loadSealer(cfg config.Config) (*ident.Sealer, error) {
+	var key []byte
+	var err error
+	if cfg.Key != "" {
+		if key, err = ident.ParseKey(cfg.Key); err != nil {
+			return nil, fmt.Errorf("EASYJOB_KEY: %v", err)
+		}
+	} else {
+		path, err := cfg.KeyPath()
+		if err != nil {
+			return nil, err
+		}
+		if key, err = ident.LoadOrCreateKeyFile(path); err != nil {
+			return nil, fmt.Errorf("data key %s: %v", path, err)
+		}
+	}
+	return ident.NewSealer(key)
+}
