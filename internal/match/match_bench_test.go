@@ -1,0 +1,233 @@
+package match
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Benchmarks run at two sizes: 10,000 postings with 100,000 seekers and
+// 100,000 postings with 1,000,000 seekers (skipped with -short).
+//
+//	go test -run '^$' -bench . -benchtime 2000x ./internal/match
+var benchSizes = []struct{ postings, seekers int }{
+	{10_000, 100_000},
+	{100_000, 1_000_000},
+}
+
+type benchFixture struct {
+	d     *SyntheticData
+	ix    *Index
+	live  []int64 // postings that can have candidates today
+	loadT time.Duration
+}
+
+var (
+	benchMu       sync.Mutex
+	benchFixtures = map[string]*benchFixture{}
+)
+
+func fixture(b *testing.B, nP, nS int) *benchFixture {
+	b.Helper()
+	key := fmt.Sprint(nP, "x", nS)
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	if f, ok := benchFixtures[key]; ok {
+		return f
+	}
+	// keep one fixture at a time: the large one takes about a gigabyte
+	clear(benchFixtures)
+	runtime.GC()
+	d := Synthetic(1, nP, nS)
+	ix := NewIndex()
+	start := time.Now()
+	if err := ix.Bulk(d.Load); err != nil {
+		b.Fatal(err)
+	}
+	f := &benchFixture{d: d, ix: ix, loadT: time.Since(start)}
+	for _, p := range d.Postings {
+		if p.Open && p.Remaining() > 0 && (p.ClosingDate == 0 || p.ClosingDate >= d.Now) {
+			f.live = append(f.live, p.ID)
+		}
+	}
+	benchFixtures[key] = f
+	return f
+}
+
+func forSizes(b *testing.B, run func(b *testing.B, f *benchFixture)) {
+	for _, sz := range benchSizes {
+		b.Run(fmt.Sprintf("postings=%d/seekers=%d", sz.postings, sz.seekers), func(b *testing.B) {
+			if testing.Short() && sz.seekers > 100_000 {
+				b.Skip("large size skipped with -short")
+			}
+			run(b, fixture(b, sz.postings, sz.seekers))
+		})
+	}
+}
+
+func BenchmarkRecommend(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *benchFixture) {
+		r := rand.New(rand.NewPCG(1, 1))
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			s := f.d.Seekers[r.IntN(len(f.d.Seekers))]
+			if _, err := f.ix.Recommend(s, f.d.Now, 20); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkRecommendByID(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *benchFixture) {
+		r := rand.New(rand.NewPCG(1, 1))
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			s := f.d.Seekers[r.IntN(len(f.d.Seekers))]
+			if _, err := f.ix.RecommendByID(s.ID, f.d.Now, 20); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkCandidates(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *benchFixture) {
+		r := rand.New(rand.NewPCG(2, 2))
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if _, err := f.ix.Candidates(f.live[r.IntN(len(f.live))], f.d.Now, 20); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// reportLatency reports the 50th, 99th and 100th percentiles of samples.
+func reportLatency(b *testing.B, samples []time.Duration) {
+	slices.Sort(samples)
+	at := func(q float64) float64 {
+		i := int(q * float64(len(samples)))
+		return float64(samples[min(i, len(samples)-1)].Nanoseconds())
+	}
+	b.ReportMetric(at(0.50), "p50-ns")
+	b.ReportMetric(at(0.99), "p99-ns")
+	b.ReportMetric(at(1), "max-ns")
+}
+
+// BenchmarkRecommendLatency times each query on its own, so that p50 and
+// p99 show; use -benchtime Nx for N samples.
+func BenchmarkRecommendLatency(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *benchFixture) {
+		r := rand.New(rand.NewPCG(3, 3))
+		samples := make([]time.Duration, 0, b.N)
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			s := f.d.Seekers[r.IntN(len(f.d.Seekers))]
+			t0 := time.Now()
+			if _, err := f.ix.Recommend(s, f.d.Now, 20); err != nil {
+				b.Fatal(err)
+			}
+			samples = append(samples, time.Since(t0))
+		}
+		b.StopTimer()
+		reportLatency(b, samples)
+	})
+}
+
+func BenchmarkCandidatesLatency(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *benchFixture) {
+		r := rand.New(rand.NewPCG(4, 4))
+		samples := make([]time.Duration, 0, b.N)
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			id := f.live[r.IntN(len(f.live))]
+			t0 := time.Now()
+			if _, err := f.ix.Candidates(id, f.d.Now, 20); err != nil {
+				b.Fatal(err)
+			}
+			samples = append(samples, time.Since(t0))
+		}
+		b.StopTimer()
+		reportLatency(b, samples)
+	})
+}
+
+func heapAlloc() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// BenchmarkIndexMemory reports the heap an index takes per posting and per
+// seeker (postings and seekers loaded into separate indexes), and the time a
+// Bulk load of everything takes. Run it with -benchtime 1x.
+func BenchmarkIndexMemory(b *testing.B) {
+	for _, sz := range benchSizes {
+		b.Run(fmt.Sprintf("postings=%d/seekers=%d", sz.postings, sz.seekers), func(b *testing.B) {
+			if testing.Short() && sz.seekers > 100_000 {
+				b.Skip("large size skipped with -short")
+			}
+			benchMu.Lock()
+			clear(benchFixtures)
+			benchMu.Unlock()
+			d := Synthetic(1, sz.postings, sz.seekers)
+			for i := 0; i < b.N; i++ {
+				before := heapAlloc()
+				pix := NewIndex()
+				if err := pix.Bulk(func(bb *Builder) error {
+					bb.Grow(len(d.Postings), 0)
+					for _, p := range d.Postings {
+						if err := bb.UpsertPosting(p); err != nil {
+							return err
+						}
+					}
+					for _, v := range d.Villagers {
+						if err := bb.SetVillagers(v.EmployerID, v.County, v.N); err != nil {
+							return err
+						}
+					}
+					return nil
+				}); err != nil {
+					b.Fatal(err)
+				}
+				mid := heapAlloc()
+				six := NewIndex()
+				if err := six.Bulk(func(bb *Builder) error {
+					bb.Grow(0, len(d.Seekers))
+					for _, s := range d.Seekers {
+						if err := bb.UpsertSeeker(s); err != nil {
+							return err
+						}
+					}
+					return nil
+				}); err != nil {
+					b.Fatal(err)
+				}
+				after := heapAlloc()
+				b.ReportMetric(float64(mid-before)/float64(len(d.Postings)), "B/posting")
+				b.ReportMetric(float64(after-mid)/float64(len(d.Seekers)), "B/seeker")
+				b.ReportMetric(float64(after-before)/(1<<20), "index-MiB")
+				runtime.KeepAlive(pix)
+				runtime.KeepAlive(six)
+
+				all := NewIndex()
+				t0 := time.Now()
+				if err := all.Bulk(d.Load); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(time.Since(t0).Seconds(), "load-s")
+				runtime.KeepAlive(all)
+			}
+		})
+	}
+}
