@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"easyjob/internal/api"
 	"easyjob/internal/config"
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
@@ -101,9 +102,13 @@ func (a *App) build(ctx context.Context) error {
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
+	errs := httpx.Errors{Cat: a.Cat, Log: a.Log}
+	ah := &api.Handler{S: a.Store, Errors: errs, Version: Version}
+	ah.Routes(mux)
 	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, Version: Version}
 	wh.Routes(mux)
-	a.Handler = httpx.Middleware(a.Log, metrics, http.NewCrossOriginProtection().Handler(mux))
+	a.Handler = httpx.Middleware(a.Log, metrics,
+		http.NewCrossOriginProtection().Handler(httpx.Authenticate(a.Store.Session, mux)))
 	return nil
 }
 
@@ -133,6 +138,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, wait time.Duration) er
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
+	go a.deliver(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -172,4 +178,22 @@ func loadSealer(cfg config.Config) (*ident.Sealer, error) {
 		}
 	}
 	return ident.NewSealer(key)
+}
+
+// deliver hands queued messages (sign-in codes, notices) to the sender
+// every second until ctx ends.
+func (a *App) deliver(ctx context.Context) {
+	sender := store.LogSender{Log: a.Log, Dev: a.Cfg.Dev}
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := a.Store.Deliver(ctx, sender, 100); err != nil && ctx.Err() == nil {
+				a.Log.Warn("delivering messages", "err", err)
+			}
+		}
+	}
 }

@@ -109,5 +109,5 @@ func (f Fields) Err() error {
 
 // NotFound is the error for a missing thing of kind (e.g. "posting").
 func NotFound(kind string) *Error {
-	return Errorf(ENOTFOUND, "error.not_found", "kind", kind)
+	return Errorf(ENOTFOUND, "notfound."+kind)
 }

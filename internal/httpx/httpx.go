@@ -178,7 +178,7 @@ func QueryInt(r *http.Request, name string, def, lo, hi int) (int, error) {
 func PathID(r *http.Request, name string) (int64, error) {
 	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || n <= 0 {
-		return 0, easyjob.NotFound(name)
+		return 0, easyjob.NotFound("resource")
 	}
 	return n, nil
 }

@@ -100,7 +100,11 @@ func (c *Catalogue) Msg(lang string, m easyjob.Msg) string {
 		b.WriteString(tpl[:i])
 		name := tpl[i+1 : i+j]
 		if v, ok := m.Args[name]; ok {
-			b.WriteString(Format(v))
+			if inner, ok := v.(easyjob.Msg); ok {
+				b.WriteString(c.Msg(lang, inner))
+			} else {
+				b.WriteString(Format(v))
+			}
 		} else {
 			b.WriteString(tpl[i : i+j+1])
 		}

@@ -103,7 +103,8 @@ func (s *Store) Transition(ctx context.Context, a easyjob.Actor, appID int64, m 
 		return empty, forbidden()
 	}
 	if !easyjob.CanTransition(app.State, m.To, a.Role) {
-		return empty, easyjob.Errorf(easyjob.ECONFLICT, "application.transition", "from", string(app.State), "to", string(m.To))
+		return empty, easyjob.Errorf(easyjob.ECONFLICT, "application.transition",
+			"from", easyjob.M("state."+string(app.State)), "to", easyjob.M("state."+string(m.To)))
 	}
 	m.Reason = strings.TrimSpace(m.Reason)
 	if len([]rune(m.Reason)) > 500 {
