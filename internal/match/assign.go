@@ -335,7 +335,7 @@ func (st *state) assign(rg Region, now Date) (AssignResult, error) {
 	cands := make([][]cand, len(posts))
 	for i, prefs := range seekerPrefs {
 		r := &st.srecs[slots[i]]
-		se := r.entry(slots[i])
+		se := r.entry(slots[i], 0)
 		for _, j := range prefs {
 			pi := &posts[j]
 			q := newPostingQ(&st.pol, pi.e)

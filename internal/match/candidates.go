@@ -71,9 +71,23 @@ func (st *state) relatedBuckets(code codeID, sc *scratch) []codeClose {
 	return list
 }
 
+// seekerGroupRef is one (code, group) bucket to scan and its score bound.
+type seekerGroupRef struct {
+	bound float64
+	tt    float64
+	sb    int32 // sbIndex
+	code  codeID
+	close uint8
+}
+
 // scanSeekers returns the best limit seekers for posting e (in bucket code),
 // best first, in sc.hs. keep, if not nil, restricts the seekers considered
 // (by slot).
+//
+// Buckets are split by the seeker-only factors (priority class and
+// experience), so each (code, group) bucket has an upper bound on its
+// scores. Buckets are scanned by descending bound and the scan stops at the
+// first bucket whose bound is below the worst score kept.
 func (st *state) scanSeekers(e *pentry, code codeID, now Date, limit int, keep []bool, sc *scratch) []hitS {
 	h := sc.hs[:0]
 	if e.flags&pfLive == 0 || int64(e.closing) < int64(now) {
@@ -88,24 +102,42 @@ func (st *state) scanSeekers(e *pentry, code codeID, now Date, limit int, keep [
 	}
 	cvil := sc.cvil[:nc]
 	vl := st.villByEmp[e.employer]
+	var vmax int32
 	for _, v := range vl {
-		cvil[v.county] = v.n
+		cvil[v.key] = v.n
+		vmax = max(vmax, v.n)
 	}
-	// seekers with several trades may sit in several buckets: count each once
-	nw := (len(st.srecs) + 63) / 64
-	if cap(sc.bits) < nw {
-		sc.bits = make([]uint64, nw)
+	hmax := villagersFactor(vmax)
+	// closeness of every code to the posting's
+	ncodes := len(st.codes.codes)
+	if cap(sc.mark) < ncodes {
+		sc.mark = make([]uint8, ncodes)
 	}
-	bits := sc.bits[:nw]
+	cl := sc.mark[:ncodes]
+	groups := sc.groups[:0]
+	for _, cc := range st.relatedBuckets(code, sc) {
+		cl[cc.code] = cc.close
+		tt := q.w.Trade * tradeValue[cc.close]
+		for g := 0; g < nGroups; g++ {
+			i := sbIndex(cc.code, g)
+			if i >= len(st.sb) || len(st.sb[i]) == 0 {
+				continue
+			}
+			mclass, exp := groupClass(g)
+			groups = append(groups, seekerGroupRef{bound: q.bound(tt, hmax, mclass, exp), tt: tt, sb: int32(i), code: cc.code, close: cc.close})
+		}
+	}
+	slices.SortStableFunc(groups, func(a, b seekerGroupRef) int { return cmp.Compare(b.bound, a.bound) })
 	if cap(h) < limit && limit <= 4096 {
 		h = make([]hitS, 0, limit)
 	}
-	for _, cc := range st.relatedBuckets(code, sc) {
-		if int(cc.code) >= len(st.sb) {
-			continue
+	for gi := range groups {
+		gr := &groups[gi]
+		if len(h) == limit && gr.bound < h[0].score {
+			break // every later bucket is bounded lower still
 		}
-		b := st.sb[cc.code]
-		tt := q.w.Trade * tradeValue[cc.close]
+		b := st.sb[gr.sb]
+		tt, ck := gr.tt, gr.close
 		for i := range b {
 			s := &b[i]
 			if !q.fits(s) {
@@ -114,24 +146,23 @@ func (st *state) scanSeekers(e *pentry, code codeID, now Date, limit int, keep [
 			if keep != nil && !keep[s.idx] {
 				continue
 			}
-			if s.flags&sfMulti != 0 {
-				w, bit := s.idx>>6, uint64(1)<<(uint(s.idx)&63)
-				if bits[w]&bit != 0 {
-					continue
-				}
-				bits[w] |= bit
+			if s.ntr > 1 && !s.countsHere(cl, ck) {
+				continue
 			}
 			score := q.score(tt, s, cvil[s.county])
 			if len(h) == limit && score < h[0].score {
 				continue
 			}
-			h = pushS(h, hitS{score: score, id: st.srecs[s.idx].id, s: s, code: cc.code, close: cc.close}, limit)
+			h = pushS(h, hitS{score: score, id: st.srecs[s.idx].id, s: s, code: gr.code, close: ck}, limit)
 		}
 	}
 	for _, v := range vl {
-		cvil[v.county] = 0
+		cvil[v.key] = 0
 	}
-	clear(bits)
+	for _, cc := range sc.list {
+		cl[cc.code] = 0
+	}
+	sc.groups = groups
 	slices.SortFunc(h, func(a, b hitS) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
@@ -140,4 +171,21 @@ func (st *state) scanSeekers(e *pentry, code codeID, now Date, limit int, keep [
 	})
 	sc.hs = h
 	return h
+}
+
+// countsHere reports whether a seeker with several trades is to be scored
+// through this entry: its trade is the closest to the posting's (cl gives
+// closeness by code, ck is this entry's), the first listed among equals.
+// Every seeker is so scored once, at its best closeness.
+func (s *sentry) countsHere(cl []uint8, ck uint8) bool {
+	for j := uint8(0); j < s.ntr; j++ {
+		if j == s.k {
+			continue
+		}
+		cj := cl[s.trades[j]]
+		if cj > ck || (cj == ck && j < s.k) {
+			return false
+		}
+	}
+	return true
 }

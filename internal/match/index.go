@@ -39,7 +39,6 @@ const (
 	sfMeals   = 1 << 1
 	sfPoor    = 1 << 2
 	sfTwinned = 1 << 3
-	sfMulti   = 1 << 4 // has more than one trade (needs dedup in Candidates)
 	sfActive  = 1 << 5
 	sfUsed    = 1 << 6 // slot in use
 )
@@ -91,14 +90,36 @@ type sentry struct {
 	pay    int32
 	avail  int32
 	county uint16
+	trades [MaxTrades]codeID // all the seeker's trades
 	age    uint8
 	exp    uint8
 	flags  uint8
+	k      uint8 // this entry is for trades[k]
+	ntr    uint8
 }
 
+// Seekers of one occupation are split into groups by priority class (poor,
+// twinned) and experience level, the seeker-only factors of the employer's
+// score, so that Candidates can bound a whole group's scores and skip it.
+const (
+	expLevels = 11 // experience 0..10 years (more counts as 10)
+	nGroups   = 4 * expLevels
+)
+
+func seekerGroup(flags, exp uint8) int {
+	return int((flags>>2)&3)*expLevels + int(min(exp, expLevels-1))
+}
+
+func groupClass(g int) (mclass uint8, exp uint8) { return uint8(g / expLevels), uint8(g % expLevels) }
+
+// sbIndex is the position of the (code, group) bucket in state.sb.
+func sbIndex(code codeID, g int) int { return int(code)*nGroups + g }
+
+// villN is a count of fellow villagers: key is a county id in villByEmp
+// and an employer id in villByCounty.
 type villN struct {
-	county uint16
-	n      int32
+	key int32
+	n   int32
 }
 
 // state is one version of the index contents.
@@ -120,29 +141,31 @@ type state struct {
 	seekers map[int64]int32 // id → slot
 	srecs   []srec
 	free    []int32
-	sb      [][]sentry // by code
+	sb      [][]sentry // by sbIndex(code, group)
 
-	vill      map[uint64]int32 // employer<<32 | county → n
-	villByEmp map[int32][]villN
+	vill         map[uint64]int32   // employer<<32 | county → n
+	villByEmp    map[int32][]villN  // by employer, keyed by county
+	villByCounty map[uint16][]villN // by county, keyed by employer
 
 	pol Policy
 }
 
 func newState() *state {
 	return &state{
-		codes:       newCodeTable(),
-		counties:    map[string]uint16{"": 0},
-		countyNames: []string{""},
-		districts:   map[string]uint16{"": 0},
-		distNames:   []string{""},
-		groups:      map[string]uint32{"": 0},
-		groupNames:  []string{""},
-		employers:   map[int64]int32{},
-		postings:    map[int64]ploc{},
-		seekers:     map[int64]int32{},
-		vill:        map[uint64]int32{},
-		villByEmp:   map[int32][]villN{},
-		pol:         DefaultPolicy(),
+		codes:        newCodeTable(),
+		counties:     map[string]uint16{"": 0},
+		countyNames:  []string{""},
+		districts:    map[string]uint16{"": 0},
+		distNames:    []string{""},
+		groups:       map[string]uint32{"": 0},
+		groupNames:   []string{""},
+		employers:    map[int64]int32{},
+		postings:     map[int64]ploc{},
+		seekers:      map[int64]int32{},
+		vill:         map[uint64]int32{},
+		villByEmp:    map[int32][]villN{},
+		villByCounty: map[uint16][]villN{},
+		pol:          DefaultPolicy(),
 	}
 }
 
@@ -156,24 +179,25 @@ func cloneMap[K comparable, V any](m map[K]V) map[K]V {
 
 func (st *state) clone() *state {
 	c := &state{
-		codes:       st.codes.clone(),
-		counties:    cloneMap(st.counties),
-		countyNames: append([]string(nil), st.countyNames...),
-		districts:   cloneMap(st.districts),
-		distNames:   append([]string(nil), st.distNames...),
-		groups:      cloneMap(st.groups),
-		groupNames:  append([]string(nil), st.groupNames...),
-		employers:   cloneMap(st.employers),
-		employerIDs: append([]int64(nil), st.employerIDs...),
-		postings:    cloneMap(st.postings),
-		pb:          make([][]pentry, len(st.pb)),
-		seekers:     cloneMap(st.seekers),
-		srecs:       append([]srec(nil), st.srecs...),
-		free:        append([]int32(nil), st.free...),
-		sb:          make([][]sentry, len(st.sb)),
-		vill:        cloneMap(st.vill),
-		villByEmp:   make(map[int32][]villN, len(st.villByEmp)),
-		pol:         st.pol,
+		codes:        st.codes.clone(),
+		counties:     cloneMap(st.counties),
+		countyNames:  append([]string(nil), st.countyNames...),
+		districts:    cloneMap(st.districts),
+		distNames:    append([]string(nil), st.distNames...),
+		groups:       cloneMap(st.groups),
+		groupNames:   append([]string(nil), st.groupNames...),
+		employers:    cloneMap(st.employers),
+		employerIDs:  append([]int64(nil), st.employerIDs...),
+		postings:     cloneMap(st.postings),
+		pb:           make([][]pentry, len(st.pb)),
+		seekers:      cloneMap(st.seekers),
+		srecs:        append([]srec(nil), st.srecs...),
+		free:         append([]int32(nil), st.free...),
+		sb:           make([][]sentry, len(st.sb)),
+		vill:         cloneMap(st.vill),
+		villByEmp:    make(map[int32][]villN, len(st.villByEmp)),
+		villByCounty: make(map[uint16][]villN, len(st.villByCounty)),
+		pol:          st.pol,
 	}
 	for i, b := range st.pb {
 		c.pb[i] = append([]pentry(nil), b...)
@@ -183,6 +207,9 @@ func (st *state) clone() *state {
 	}
 	for k, v := range st.villByEmp {
 		c.villByEmp[k] = append([]villN(nil), v...)
+	}
+	for k, v := range st.villByCounty {
+		c.villByCounty[k] = append([]villN(nil), v...)
 	}
 	return c
 }
@@ -446,15 +473,12 @@ func (st *state) compactSeeker(s *Seeker, add bool) (srec, error) {
 	if s.Active {
 		r.flags |= sfActive
 	}
-	if r.ntr > 1 {
-		r.flags |= sfMulti
-	}
 	return r, nil
 }
 
-func (r *srec) entry(slot int32) sentry {
-	return sentry{idx: slot, pay: r.pay, avail: r.avail, county: r.county, age: r.age, exp: r.exp,
-		flags: r.flags & (sfDorm | sfMeals | sfPoor | sfTwinned | sfMulti)}
+func (r *srec) entry(slot int32, k uint8) sentry {
+	return sentry{idx: slot, pay: r.pay, avail: r.avail, county: r.county, trades: r.trades, age: r.age, exp: r.exp,
+		flags: r.flags & (sfDorm | sfMeals | sfPoor | sfTwinned), k: k, ntr: r.ntr}
 }
 
 func (st *state) upsertSeeker(s Seeker) error {
@@ -477,14 +501,14 @@ func (st *state) upsertSeeker(s Seeker) error {
 	}
 	st.seekers[s.ID] = slot
 	if r.flags&sfActive != 0 {
-		e := r.entry(slot)
+		g := seekerGroup(r.flags, r.exp)
 		for k := uint8(0); k < r.ntr; k++ {
-			c := r.trades[k]
-			for len(st.sb) <= int(c) {
+			i := sbIndex(r.trades[k], g)
+			for len(st.sb) <= i {
 				st.sb = append(st.sb, nil)
 			}
-			r.pos[k] = int32(len(st.sb[c]))
-			st.sb[c] = append(st.sb[c], e)
+			r.pos[k] = int32(len(st.sb[i]))
+			st.sb[i] = append(st.sb[i], r.entry(slot, k))
 		}
 	}
 	st.srecs[slot] = r
@@ -493,25 +517,22 @@ func (st *state) upsertSeeker(s Seeker) error {
 
 func (st *state) delSeekerEntries(slot int32) {
 	r := &st.srecs[slot]
+	g := seekerGroup(r.flags, r.exp)
 	for k := uint8(0); k < r.ntr; k++ {
 		pos := r.pos[k]
 		if pos < 0 {
 			continue
 		}
-		c := r.trades[k]
-		b := st.sb[c]
+		i := sbIndex(r.trades[k], g)
+		b := st.sb[i]
 		last := int32(len(b) - 1)
 		if pos != last {
 			moved := b[last]
 			b[pos] = moved
-			m := &st.srecs[moved.idx]
-			for j := uint8(0); j < m.ntr; j++ {
-				if m.trades[j] == c {
-					m.pos[j] = pos
-				}
-			}
+			st.srecs[moved.idx].pos[moved.k] = pos
 		}
-		st.sb[c] = b[:last]
+		b[last] = sentry{}
+		st.sb[i] = b[:last]
 		r.pos[k] = -1
 	}
 }
@@ -545,33 +566,37 @@ func (st *state) setVillagers(employerID int64, county string, n int) error {
 	if !ok {
 		return fmt.Errorf("match: too many counties")
 	}
-	k := villKey(emp, c)
-	list := st.villByEmp[emp]
-	at := -1
-	for i, v := range list {
-		if v.county == c {
-			at = i
+	if n == 0 {
+		delete(st.vill, villKey(emp, c))
+	} else {
+		st.vill[villKey(emp, c)] = int32(n)
+	}
+	st.villByEmp[emp] = setVillN(st.villByEmp[emp], int32(c), int32(n))
+	if len(st.villByEmp[emp]) == 0 {
+		delete(st.villByEmp, emp)
+	}
+	st.villByCounty[c] = setVillN(st.villByCounty[c], emp, int32(n))
+	if len(st.villByCounty[c]) == 0 {
+		delete(st.villByCounty, c)
+	}
+	return nil
+}
+
+// setVillN sets the count of key in list (removing it when n is 0).
+func setVillN(list []villN, key, n int32) []villN {
+	for i := range list {
+		if list[i].key == key {
+			if n == 0 {
+				return append(list[:i], list[i+1:]...)
+			}
+			list[i].n = n
+			return list
 		}
 	}
 	if n == 0 {
-		delete(st.vill, k)
-		if at >= 0 {
-			list = append(list[:at], list[at+1:]...)
-			if len(list) == 0 {
-				delete(st.villByEmp, emp)
-			} else {
-				st.villByEmp[emp] = list
-			}
-		}
-		return nil
+		return list
 	}
-	st.vill[k] = int32(n)
-	if at >= 0 {
-		list[at].n = int32(n)
-	} else {
-		st.villByEmp[emp] = append(list, villN{county: c, n: int32(n)})
-	}
-	return nil
+	return append(list, villN{key: key, n: n})
 }
 
 func (st *state) setPolicy(p Policy) {

@@ -31,12 +31,13 @@ type hitS struct {
 // scratch holds per-query buffers, reused through a pool so that the hot
 // path allocates nothing but its result.
 type scratch struct {
-	hp   []hitP
-	hs   []hitS
-	list []codeClose
-	mark []uint8
-	bits []uint64
-	cvil []int32
+	hp     []hitP
+	hs     []hitS
+	list   []codeClose
+	mark   []uint8
+	groups []seekerGroupRef
+	cvil   []int32 // villagers by county
+	evil   []int32 // villagers by employer
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -245,7 +246,19 @@ func (st *state) scanPostings(r *srec, trades []string, now Date, limit int, kee
 	if cap(h) < limit && limit <= 4096 {
 		h = make([]hitP, 0, limit)
 	}
-	hasVill := q.county != 0 && len(st.vill) > 0
+	// fellow villagers from the seeker's county, by employer
+	ne := len(st.employerIDs)
+	if cap(sc.evil) < ne {
+		sc.evil = make([]int32, ne)
+	}
+	evil := sc.evil[:ne]
+	var vl []villN
+	if q.county != 0 {
+		vl = st.villByCounty[q.county]
+	}
+	for _, v := range vl {
+		evil[v.key] = v.n
+	}
 	for _, cc := range list {
 		if int(cc.code) >= len(st.pb) {
 			continue
@@ -260,19 +273,15 @@ func (st *state) scanPostings(r *srec, trades []string, now Date, limit int, kee
 			if keep != nil && !keep[e.district] {
 				continue
 			}
-			b0 := q.base0(tt, e)
-			if len(h) == limit {
-				ub := q.final(b0, 5, e)
-				if ub < h[0].score || (ub == h[0].score && e.id > h[0].id) {
-					continue
-				}
+			score := q.final(q.base0(tt, e), evil[e.employer], e)
+			if len(h) == limit && score < h[0].score {
+				continue
 			}
-			var vil int32
-			if hasVill {
-				vil = st.vill[villKey(e.employer, q.county)]
-			}
-			h = pushP(h, hitP{score: q.final(b0, vil, e), id: e.id, e: e, close: cc.close}, limit)
+			h = pushP(h, hitP{score: score, id: e.id, e: e, close: cc.close}, limit)
 		}
+	}
+	for _, v := range vl {
+		evil[v.key] = 0
 	}
 	slices.SortFunc(h, func(a, b hitP) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {

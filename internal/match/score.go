@@ -38,7 +38,7 @@ func villagersFactor(n int32) float64 {
 	if n < 0 {
 		n = 0
 	}
-	return float64(n) / 5
+	return float64(n) * 0.2
 }
 
 func newSeekerQ(pol *Policy, r *srec, now Date) seekerQ {
@@ -98,11 +98,11 @@ func (q *seekerQ) wait(e *pentry) int64 {
 }
 
 func freshFactor(age int64) float64 {
-	return max(0, 1-float64(age)/30)
+	return max(0, 1-float64(age)*(1.0/30))
 }
 
 func startFactor(wait int64) float64 {
-	return max(0, 1-float64(wait)/60)
+	return max(0, 1-float64(wait)*(1.0/60))
 }
 
 // base0 is the score's sum without the villagers term; tt = Wt·T.
@@ -258,13 +258,21 @@ func (q *postingQ) payFit(expected int32) float64 {
 }
 
 func experienceFactor(years uint8) float64 {
-	return float64(min(years, 10)) / 10
+	return float64(min(years, 10)) * 0.1
 }
 
 // score of a seeker entry; tt = Wt·T.
 func (q *postingQ) score(tt float64, s *sentry, vil int32) float64 {
 	return (tt + q.w.Pay*q.payFit(s.pay) + q.w.DormMeals*q.df[s.flags&3] + q.w.Villagers*villagersFactor(vil) +
 		q.w.Experience*experienceFactor(s.exp)) * q.mult[(s.flags>>2)&3]
+}
+
+// bound is the highest score a seeker of priority class mclass and
+// experience exp can reach in a bucket with Wt·T = tt when no county has
+// more fellow villagers than hmax stands for. It uses the same operations
+// as score in the same order, so that rounding keeps it an upper bound.
+func (q *postingQ) bound(tt, hmax float64, mclass, exp uint8) float64 {
+	return (tt + q.w.Pay*1 + q.w.DormMeals*1 + q.w.Villagers*hmax + q.w.Experience*experienceFactor(exp)) * q.mult[mclass]
 }
 
 func (q *postingQ) explain(pol *Policy, e *pentry, s *sentry, closeness uint8, code string, vil int32) []Reason {
@@ -355,6 +363,6 @@ func ScoreForEmployer(p Posting, s Seeker, villagers int, pol Policy, now Date) 
 		vil = 0
 	}
 	q := newPostingQ(&st.pol, e)
-	se := r.entry(0)
+	se := r.entry(0, 0)
 	return q.score(q.w.Trade*tradeValue[close], &se, vil), q.explain(&st.pol, e, &se, close, trade, vil), true, nil
 }
