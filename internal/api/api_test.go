@@ -77,7 +77,9 @@ func (c *client) must(status int, method, path string, body any) map[string]any 
 	return out
 }
 
-func (c *client) as(token string) *client { return &client{t: c.t, url: c.url, token: token, lang: c.lang} }
+func (c *client) as(token string) *client {
+	return &client{t: c.t, url: c.url, token: token, lang: c.lang}
+}
 
 func (c *client) login(user, pw string) *client {
 	c.t.Helper()

@@ -161,7 +161,10 @@ func (s *Store) Login(ctx context.Context, username, password, kind string) (str
 	return tok, u, err
 }
 
-var dummyHash = func() string { h, _ := auth.HashPassword("dummy password for timing", auth.Params{Time: 1, Memory: 64 * 1024, Threads: 2, KeyLen: 32}); return h }()
+var dummyHash = func() string {
+	h, _ := auth.HashPassword("dummy password for timing", auth.Params{Time: 1, Memory: 64 * 1024, Threads: 2, KeyLen: 32})
+	return h
+}()
 
 func (s *Store) openSession(ctx context.Context, tx *sql.Tx, userID int64, kind string) (string, error) {
 	ttl := SessionTTLWeb

@@ -93,7 +93,7 @@ func NewFixture(tb testing.TB, k Kind) *Fixture {
 // EmployerInput is a valid enterprise in 龙岗区.
 func EmployerInput() easyjob.EmployerInput {
 	return easyjob.EmployerInput{
-		Name: "深圳市龙岗精密电子有限公司", CreditCode: ident.GenerateCreditCode("914403073591234"+"5"),
+		Name: "深圳市龙岗精密电子有限公司", CreditCode: ident.GenerateCreditCode("914403073591234" + "5"),
 		District: "440307", Street: "440307018", Address: "吉华街道甘李路 8 号", ContactName: "王经理",
 		ContactPhone: "13800138000", Industry: "电子制造",
 	}
