@@ -17,12 +17,12 @@ var Version = "dev"
 
 // Main runs one subcommand and returns the process exit code. Every failure
 // ends with one line on stderr naming the problem.
-func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	if len(args) == 0 {
 		usage(stderr)
 		return 2
 	}
-	env := Env{Ctx: ctx, Stdout: stdout, Stderr: stderr, Getenv: getenv}
+	env := Env{Ctx: ctx, Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv}
 	var err error
 	switch args[0] {
 	case "serve":
@@ -33,6 +33,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		err = runDemo(env, args[1:])
 	case "charter":
 		err = runCharter(env, args[1:])
+	case "user":
+		err = runUser(env, args[1:])
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "easyjob %s\n", Version)
 		return 0
@@ -40,7 +42,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		usage(stdout)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "easyjob: unknown command %q (try: serve, migrate, demo, charter, version)\n", args[0])
+		fmt.Fprintf(stderr, "easyjob: unknown command %q (try: serve, migrate, demo, charter, user, version)\n", args[0])
 		return 2
 	}
 	if err == nil {
@@ -61,6 +63,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 // Env is what a subcommand gets from the process.
 type Env struct {
 	Ctx    context.Context
+	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
@@ -103,6 +106,9 @@ Usage:
   easyjob demo    [--seed N] [--postings P] [--seekers S] [--db URL] [--force]
                                                                load demo data
   easyjob charter solve FILE.vrp [--time-limit 2s] [--seed 1] solve a CVRPLIB instance
+  easyjob user create --username U --name N --role admin|officer [--region CODE]
+                                                               create an account (password from
+                                                               EASYJOB_PASSWORD or standard input)
   easyjob version
 
 --db takes sqlite:PATH (default sqlite:./data/easyjob.db) or a postgres:// URL.

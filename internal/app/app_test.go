@@ -1,0 +1,150 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"easyjob/internal/app"
+	"easyjob/internal/store/storetest"
+
+	_ "modernc.org/sqlite"
+)
+
+func run(t *testing.T, ctx context.Context, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := app.Main(ctx, args, strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
+	return code, out.String(), errb.String()
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := run(t, context.Background(), nil, "version")
+	if code != 0 || !strings.HasPrefix(out, "easyjob ") {
+		t.Fatalf("%d %q", code, out)
+	}
+}
+
+// Bad command lines end with one clear line and a non-zero exit.
+func TestBadInvocations(t *testing.T) {
+	dir := t.TempDir()
+	newer := filepath.Join(dir, "newer", "easyjob.db")
+	os.MkdirAll(filepath.Dir(newer), 0o700)
+	if code, _, e := run(t, context.Background(), nil, "migrate", "--db", "sqlite:"+newer); code != 0 {
+		t.Fatalf("migrate: %s", e)
+	}
+	db, _ := sql.Open("sqlite", newer)
+	db.Exec("INSERT INTO goose_db_version (version_id, is_applied) VALUES (999, 1)")
+	db.Close()
+	cases := []struct {
+		name string
+		args []string
+		want string
+		code int
+	}{
+		{"unknown command", []string{"frobnicate"}, "unknown command", 2},
+		{"unknown flag", []string{"serve", "--bogus"}, "flag provided but not defined: -bogus", 2},
+		{"malformed db", []string{"migrate", "--db", "mysql://x"}, "want sqlite:PATH or postgres://", 2},
+		{"bad addr", []string{"serve", "--addr", "nope", "--db", "sqlite:" + filepath.Join(dir, "a.db")}, "--addr", 2},
+		{"unreachable postgres", []string{"migrate", "--db", "postgres://u@127.0.0.1:1/db?connect_timeout=2"}, "unreachable", 1},
+		{"newer schema", []string{"migrate", "--db", "sqlite:" + newer}, "newer", 1},
+		{"charter without file", []string{"charter", "solve"}, "usage", 2},
+		{"charter missing file", []string{"charter", "solve", filepath.Join(dir, "none.vrp")}, "no such file", 1},
+	}
+	if os.Getuid() != 0 {
+		ro := filepath.Join(dir, "ro")
+		os.Mkdir(ro, 0o500)
+		cases = append(cases, struct {
+			name string
+			args []string
+			want string
+			code int
+		}{"unwritable", []string{"migrate", "--db", "sqlite:" + filepath.Join(ro, "x.db")}, "not writable", 1})
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, stderr := run(t, context.Background(), nil, c.args...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d (%q)", code, c.code, stderr)
+			}
+			if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) || strings.Contains(stderr, "panic") {
+				t.Errorf("stderr %q, want one line containing %q", stderr, c.want)
+			}
+		})
+	}
+}
+
+func TestMigrateTwiceCLI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		url := k.URL(t)
+		env := map[string]string{"EASYJOB_DB": url}
+		for i := range 2 {
+			code, out, e := run(t, context.Background(), env, "migrate")
+			if code != 0 || !strings.Contains(out, "schema version") {
+				t.Fatalf("run %d: %d %q %q", i, code, out, e)
+			}
+		}
+	})
+}
+
+// `easyjob serve` with only an address serves /, /healthz and /readyz, and
+// stops gracefully when its context ends (as on SIGTERM).
+func TestServe(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	var errb bytes.Buffer
+	var wg sync.WaitGroup
+	var code int
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		code = app.Main(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, nil, pw, &errb,
+			func(k string) string { return map[string]string{"EASYJOB_DB": "sqlite:" + filepath.Join(dir, "data", "easyjob.db")}[k] })
+		pw.Close()
+	}()
+	buf := make([]byte, 200)
+	n, _ := pr.Read(buf)
+	m := regexp.MustCompile(`http://[^/]+/`).FindString(string(buf[:n]))
+	if m == "" {
+		t.Fatalf("no address in %q (%s)", buf[:n], errb.String())
+	}
+	go io.Copy(io.Discard, pr)
+	for path, want := range map[string]string{"": "易就业", "healthz": "ok", "readyz": "ready", "metrics": "go_goroutines", "about": "CC BY 4.0"} {
+		resp, err := http.Get(m + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+			t.Errorf("/%s: %d, want %q", path, resp.StatusCode, want)
+		}
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "data", "easyjob.key")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("key file: %v %v", fi, err)
+	}
+	cancel()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		t.Fatal("no graceful shutdown")
+	}
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if strings.Contains(errb.String(), "4510") {
+		t.Error("log holds personal data")
+	}
+}
