@@ -109,7 +109,9 @@ func TestServe(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		code = app.Main(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, nil, pw, &errb,
-			func(k string) string { return map[string]string{"EASYJOB_DB": "sqlite:" + filepath.Join(dir, "data", "easyjob.db")}[k] })
+			func(k string) string {
+				return map[string]string{"EASYJOB_DB": "sqlite:" + filepath.Join(dir, "data", "easyjob.db")}[k]
+			})
 		pw.Close()
 	}()
 	buf := make([]byte, 200)
