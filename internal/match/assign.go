@@ -340,7 +340,7 @@ func (st *state) assign(rg Region, now Date) (AssignResult, error) {
 			pi := &posts[j]
 			q := newPostingQ(&st.pol, pi.e)
 			close, _ := st.bestTrade(r, pi.code)
-			score := q.score(q.w.Trade*tradeValue[close], &se, st.villagersAt(pi.e.employer, r.county))
+			score := q.score(float64(q.w.Trade*tradeValue[close]), &se, st.villagersAt(pi.e.employer, r.county))
 			cands[j] = append(cands[j], cand{s: i, score: score})
 		}
 	}

@@ -117,7 +117,7 @@ func (st *state) scanSeekers(e *pentry, code codeID, now Date, limit int, keep [
 	groups := sc.groups[:0]
 	for _, cc := range st.relatedBuckets(code, sc) {
 		cl[cc.code] = cc.close
-		tt := q.w.Trade * tradeValue[cc.close]
+		tt := float64(q.w.Trade * tradeValue[cc.close])
 		for g := 0; g < nGroups; g++ {
 			i := sbIndex(cc.code, g)
 			if i >= len(st.sb) || len(st.sb[i]) == 0 {

@@ -264,9 +264,14 @@ func (st *state) scanPostings(r *srec, trades []string, now Date, limit int, kee
 			continue
 		}
 		b := st.pb[cc.code]
-		tt := q.w.Trade * tradeValue[cc.close]
+		tt := float64(q.w.Trade * tradeValue[cc.close])
+		// (top · M) · C bounds every score in the bucket
+		top := float64(q.maxBase(tt) * q.mult)
 		for i := range b {
 			e := &b[i]
+			if len(h) == limit && float64(top*e.cong) < h[0].score {
+				continue
+			}
 			if !q.fits(e) {
 				continue
 			}

@@ -5,6 +5,13 @@ import (
 	"sort"
 )
 
+// Scores are computed with every product wrapped in an explicit float64
+// conversion: the Go spec then forbids fusing it with an addition (FMA), so
+// the same inputs give bit-identical scores on every GOAMD64 level and in
+// every inlining context, and the bounds used to skip postings and seekers,
+// written with the same operations in the same order, are exact upper
+// bounds (rounding is monotone).
+
 // seekerQ is a seeker prepared for scoring postings (Recommend).
 type seekerQ struct {
 	w      Weights
@@ -79,7 +86,7 @@ func (q *seekerQ) payFactor(pay int32) float64 {
 	if q.pay <= 0 {
 		return 1
 	}
-	x := 0.5 + float64(pay-q.pay)*q.invExp
+	x := 0.5 + float64(float64(pay-q.pay)*q.invExp)
 	if x < 0 {
 		return 0
 	}
@@ -98,11 +105,11 @@ func (q *seekerQ) wait(e *pentry) int64 {
 }
 
 func freshFactor(age int64) float64 {
-	return max(0, 1-float64(age)*(1.0/30))
+	return max(0, 1-float64(float64(age)*(1.0/30)))
 }
 
 func startFactor(wait int64) float64 {
-	return max(0, 1-float64(wait)*(1.0/60))
+	return max(0, 1-float64(float64(wait)*(1.0/60)))
 }
 
 // base0 is the score's sum without the villagers term; tt = Wt·T.
@@ -111,13 +118,19 @@ func (q *seekerQ) base0(tt float64, e *pentry) float64 {
 	if e.flags&pfVerified != 0 {
 		v = 1
 	}
-	return tt + q.w.Pay*q.payFactor(e.pay) + q.w.DormMeals*q.dm[e.flags&3] + q.w.Verified*v +
-		q.w.Fresh*freshFactor(q.ageDays(e)) + q.w.Start*startFactor(q.wait(e))
+	return tt + float64(q.w.Pay*q.payFactor(e.pay)) + float64(q.w.DormMeals*q.dm[e.flags&3]) + float64(q.w.Verified*v) +
+		float64(q.w.Fresh*freshFactor(q.ageDays(e))) + float64(q.w.Start*startFactor(q.wait(e)))
+}
+
+// maxBase is the largest base0 + Wh·H can be in a bucket with Wt·T = tt,
+// summed in the same order so that rounding keeps it an upper bound.
+func (q *seekerQ) maxBase(tt float64) float64 {
+	return tt + float64(q.w.Pay*1) + float64(q.w.DormMeals*q.dm[3]) + float64(q.w.Verified*1) + float64(q.w.Fresh*1) + float64(q.w.Start*1) + float64(q.w.Villagers*1)
 }
 
 // final combines base0 and villagers into the score.
 func (q *seekerQ) final(b0 float64, vil int32, e *pentry) float64 {
-	return (b0 + q.w.Villagers*villagersFactor(vil)) * q.mult * e.cong
+	return (b0 + float64(q.w.Villagers*villagersFactor(vil))) * q.mult * e.cong
 }
 
 type reasonC struct {
@@ -263,8 +276,8 @@ func experienceFactor(years uint8) float64 {
 
 // score of a seeker entry; tt = Wt·T.
 func (q *postingQ) score(tt float64, s *sentry, vil int32) float64 {
-	return (tt + q.w.Pay*q.payFit(s.pay) + q.w.DormMeals*q.df[s.flags&3] + q.w.Villagers*villagersFactor(vil) +
-		q.w.Experience*experienceFactor(s.exp)) * q.mult[(s.flags>>2)&3]
+	return (tt + float64(q.w.Pay*q.payFit(s.pay)) + float64(q.w.DormMeals*q.df[s.flags&3]) + float64(q.w.Villagers*villagersFactor(vil)) +
+		float64(q.w.Experience*experienceFactor(s.exp))) * q.mult[(s.flags>>2)&3]
 }
 
 // bound is the highest score a seeker of priority class mclass and
@@ -272,7 +285,7 @@ func (q *postingQ) score(tt float64, s *sentry, vil int32) float64 {
 // more fellow villagers than hmax stands for. It uses the same operations
 // as score in the same order, so that rounding keeps it an upper bound.
 func (q *postingQ) bound(tt, hmax float64, mclass, exp uint8) float64 {
-	return (tt + q.w.Pay*1 + q.w.DormMeals*1 + q.w.Villagers*hmax + q.w.Experience*experienceFactor(exp)) * q.mult[mclass]
+	return (tt + float64(q.w.Pay*1) + float64(q.w.DormMeals*1) + float64(q.w.Villagers*hmax) + float64(q.w.Experience*experienceFactor(exp))) * q.mult[mclass]
 }
 
 func (q *postingQ) explain(pol *Policy, e *pentry, s *sentry, closeness uint8, code string, vil int32) []Reason {
@@ -343,7 +356,7 @@ func ScoreForSeeker(s Seeker, p Posting, villagers int, pol Policy, now Date) (s
 	if r.county == 0 {
 		vil = 0
 	}
-	b0 := q.base0(q.w.Trade*tradeValue[close], e)
+	b0 := q.base0(float64(q.w.Trade*tradeValue[close]), e)
 	return q.final(b0, vil, e), q.explain(&st.pol, e, close, p.Occupation, vil), true, nil
 }
 
@@ -364,5 +377,5 @@ func ScoreForEmployer(p Posting, s Seeker, villagers int, pol Policy, now Date) 
 	}
 	q := newPostingQ(&st.pol, e)
 	se := r.entry(0, 0)
-	return q.score(q.w.Trade*tradeValue[close], &se, vil), q.explain(&st.pol, e, &se, close, trade, vil), true, nil
+	return q.score(float64(q.w.Trade*tradeValue[close]), &se, vil), q.explain(&st.pol, e, &se, close, trade, vil), true, nil
 }
