@@ -48,8 +48,6 @@ func Solve(ctx context.Context, p Problem, opt Options) (Solution, error) {
 
 // Ruin-and-recreate parameters (SISR's defaults).
 const (
-	avgRemoved    = 10   // c̄: average number of removed customers
-	maxStringLen  = 10   // L_max
 	splitRate     = 0.5  // probability of the split-string variant
 	splitDepth    = 0.01 // β: chance to stop growing the kept substring
 	blinkRate     = 0.01 // chance to skip an insertion position
@@ -59,9 +57,12 @@ const (
 // Annealing temperatures relative to the mean distance between customers
 // (variables so that tuning experiments can change them).
 var (
-	initTempRatio = 0.05
-	lastTempRatio = 0.0005
+	initTempRatio = 0.25
+	lastTempRatio = 0.001
+	avgRemoved    = 10.0 // c̄: average number of removed customers
+	maxStringLen  = 10.0 // L_max
 	intraLS       = false // intra-route local search after every recreate
+	interLS       = true  // local search on every new best solution
 )
 
 type solver struct {
@@ -71,6 +72,8 @@ type solver struct {
 	dT       []float64 // the transpose of d (the same slice when symmetric)
 	skip     int       // insertion positions left before the next blink
 	buf      []int32
+	pos      []int32 // position in its route, during localSearch
+	lsOrder  []int32
 	dem      []int
 	capacity int
 	maxStops int
@@ -153,6 +156,7 @@ func newSolver(p Problem, opt Options) *solver {
 	}
 	s.cur, s.work, s.best = s.newState(), s.newState(), s.newState()
 	s.keys = make([]float64, n)
+	s.pos = make([]int32, n)
 	return s
 }
 
@@ -248,21 +252,10 @@ func (s *solver) run(ctx context.Context) error {
 		}
 		s.iterate(temp)
 	}
-	s.polish(s.best)
+	s.localSearch(s.best)
 	return err
 }
 
-// polish runs the intra-route local search on every route of st.
-func (s *solver) polish(st *state) {
-	for r, t := range st.routes {
-		s.improveRoute(t)
-		st.rcost[r] = s.routeCost(t)
-	}
-	st.dist = 0
-	for _, c := range st.rcost {
-		st.dist += c
-	}
-}
 
 // iterate runs one ruin-and-recreate step from s.cur and accepts the result
 // by the annealing rule at temperature temp.
@@ -277,6 +270,9 @@ func (s *solver) iterate(temp float64) {
 	if ow < s.obj(s.cur)-temp*math.Log(s.rng.float()) {
 		s.cur, s.work = s.work, s.cur
 		if ow < s.obj(s.best)-1e-9 {
+			if interLS {
+				s.localSearch(s.cur)
+			}
 			s.best.copyFrom(s.cur)
 		}
 	}
@@ -408,11 +404,12 @@ func (s *solver) recreate(st *state) {
 		}
 		if br < 0 || s.vehPen == 0 && in[0]+out[0] < best {
 			// Open a new route (also when cheaper, as with asymmetric data).
-			st.routes = append(st.routes, nil)
-			br, bp = len(st.routes)-1, 0
-			if cap(st.routes[br]) == 0 {
-				st.routes[br] = make([]int32, 0, 8)
+			if len(st.routes) < cap(st.routes) {
+				st.routes = st.routes[:len(st.routes)+1] // reuse the buffer
+			} else {
+				st.routes = append(st.routes, nil)
 			}
+			br, bp = len(st.routes)-1, 0
 			st.routes[br] = st.routes[br][:0]
 			st.load = append(st.load, 0)
 			st.rcost = append(st.rcost, 0)
