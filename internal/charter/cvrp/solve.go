@@ -48,10 +48,10 @@ func Solve(ctx context.Context, p Problem, opt Options) (Solution, error) {
 
 // Ruin-and-recreate parameters (SISR's defaults).
 const (
-	splitRate     = 0.5  // probability of the split-string variant
-	splitDepth    = 0.01 // β: chance to stop growing the kept substring
-	blinkRate     = 0.01 // chance to skip an insertion position
-	neighbourCap  = 100  // length of the neighbour lists used by the ruin
+	splitRate    = 0.5  // probability of the split-string variant
+	splitDepth   = 0.01 // β: chance to stop growing the kept substring
+	blinkRate    = 0.01 // chance to skip an insertion position
+	neighbourCap = 100  // length of the neighbour lists used by the ruin
 )
 
 // Annealing temperatures relative to the mean distance between customers
@@ -59,8 +59,8 @@ const (
 var (
 	initTempRatio = 0.25
 	lastTempRatio = 0.001
-	avgRemoved    = 10.0 // c̄: average number of removed customers
-	maxStringLen  = 10.0 // L_max
+	avgRemoved    = 10.0  // c̄: average number of removed customers
+	maxStringLen  = 10.0  // L_max
 	intraLS       = false // intra-route local search after every recreate
 	interLS       = true  // local search on every new best solution
 )
@@ -255,7 +255,6 @@ func (s *solver) run(ctx context.Context) error {
 	s.localSearch(s.best)
 	return err
 }
-
 
 // iterate runs one ruin-and-recreate step from s.cur and accepts the result
 // by the annealing rule at temperature temp.
