@@ -28,9 +28,13 @@ const DefaultTimeLimit = time.Second
 // limit. The result is always feasible. If ctx ends first, Solve returns
 // the best solution found so far together with ctx's error.
 //
-// The search is a simulated-annealing ruin-and-recreate (adjacent string
+// The search is a simulated-annealing ruin-and-recreate: adjacent string
 // removal and greedy insertion with blinks, after Christiaens and Vanden
-// Berghe's SISR) with local search on the changed routes.
+// Berghe's SISR (Transportation Science 54(2), 2020). Every new best
+// solution is polished by a local search on granular neighbourhoods
+// (relocate, swap and 2-opt* between routes; 2-opt and or-opt within
+// routes). With p.MinimiseVehicles each route costs more than any total
+// distance, which makes the objective lexicographic.
 func Solve(ctx context.Context, p Problem, opt Options) (Solution, error) {
 	if err := p.Validate(); err != nil {
 		return Solution{}, err
@@ -86,7 +90,6 @@ type solver struct {
 	absent          []int32
 	touched         []int32 // stamp per route
 	stamp           int32
-	keys            []float64
 	meanDist        float64
 }
 
@@ -110,9 +113,9 @@ func newSolver(p Problem, opt Options) *solver {
 	maxD, sum := 0.0, 0.0
 	for i := 0; i < n; i++ {
 		copy(s.d[i*n:(i+1)*n], p.Dist[i])
-		for j := 1; j < n; j++ {
+		for j := 0; j < n; j++ {
 			maxD = math.Max(maxD, p.Dist[i][j])
-			if i > 0 && i != j {
+			if i > 0 && j > 0 && i != j {
 				sum += p.Dist[i][j]
 			}
 		}
@@ -136,7 +139,12 @@ func newSolver(p Problem, opt Options) *solver {
 	} else {
 		s.meanDist = p.Dist[0][1]
 	}
+	if !(s.meanDist > 0) {
+		s.meanDist = 1 // all customers at one place: any scale will do
+	}
 	if p.MinimiseVehicles {
+		// More than the total distance of any solution, which has at most
+		// 2n arcs.
 		s.vehPen = 2*float64(n)*maxD + 1
 	}
 	// Neighbour lists: other customers by increasing distance.
@@ -155,7 +163,6 @@ func newSolver(p Problem, opt Options) *solver {
 		s.neigh[i] = append([]int32(nil), cand[:k]...)
 	}
 	s.cur, s.work, s.best = s.newState(), s.newState(), s.newState()
-	s.keys = make([]float64, n)
 	s.pos = make([]int32, n)
 	return s
 }

@@ -1,0 +1,63 @@
+package cvrp
+
+import (
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestExperiment is a tuning harness: CVRP_EXP="A-n65-k9,X-n204-k19"
+// CVRP_ITERS=500000 CVRP_T0=0.05 CVRP_TF=0.0005.
+func TestExperiment(t *testing.T) {
+	names := os.Getenv("CVRP_EXP")
+	if names == "" {
+		t.Skip("set CVRP_EXP")
+	}
+	runtime.GOMAXPROCS(1)
+	iters, _ := strconv.Atoi(os.Getenv("CVRP_ITERS"))
+	if v, err := strconv.ParseFloat(os.Getenv("CVRP_T0"), 64); err == nil {
+		initTempRatio = v
+	}
+	if v, err := strconv.ParseFloat(os.Getenv("CVRP_TF"), 64); err == nil {
+		lastTempRatio = v
+	}
+	if v, err := strconv.ParseFloat(os.Getenv("CVRP_CBAR"), 64); err == nil {
+		avgRemoved = v
+	}
+	if v, err := strconv.ParseFloat(os.Getenv("CVRP_LMAX"), 64); err == nil {
+		maxStringLen = v
+	}
+	if os.Getenv("CVRP_INTRA") != "" {
+		intraLS = true
+	}
+	if os.Getenv("CVRP_NOINTER") != "" {
+		interLS = false
+	}
+	seeds := 1
+	if v, err := strconv.Atoi(os.Getenv("CVRP_SEEDS")); err == nil {
+		seeds = v
+	}
+	idx := map[string]bks{}
+	for _, b := range mustIndex(t) {
+		idx[b.name] = b
+	}
+	sum, cnt := 0.0, 0
+	for _, name := range strings.Split(names, ",") {
+		b := idx[name]
+		p := mustInstance(t, b.set, b.name).Problem()
+		for seed := 1; seed <= seeds; seed++ {
+			it := iters
+			if b.set == "X" {
+				it *= 4
+			}
+			s := mustSolve(t, p, Options{MaxIterations: it, Seed: int64(seed)})
+			gap := 100 * (s.Cost - b.cost) / b.cost
+			t.Logf("%s seed %d: %.0f gap %.2f", name, seed, s.Cost, gap)
+			sum += gap
+			cnt++
+		}
+	}
+	t.Logf("MEAN %.3f", sum/float64(cnt))
+}
