@@ -70,6 +70,13 @@ var ErrSchemaNewer = errors.New("database schema is newer than this easyjob")
 // lock serialises them). It refuses a database whose schema is newer than the
 // binary knows.
 func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
+	if db.Dialect == SQLite {
+		unlock, err := lockFile(db.target + ".migrate-lock")
+		if err != nil {
+			return 0, fmt.Errorf("locking %s for migration: %v", db.target, err)
+		}
+		defer unlock()
+	}
 	p, err := db.provider()
 	if err != nil {
 		return 0, err
