@@ -105,7 +105,7 @@ func (a *App) build(ctx context.Context) error {
 	errs := httpx.Errors{Cat: a.Cat, Log: a.Log}
 	ah := &api.Handler{S: a.Store, Errors: errs, Version: Version}
 	ah.Routes(mux)
-	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, Version: Version}
+	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Version: Version}
 	wh.Routes(mux)
 	a.Handler = httpx.Middleware(a.Log, metrics,
 		http.NewCrossOriginProtection().Handler(httpx.Authenticate(a.Store.Session, mux)))

@@ -12,6 +12,7 @@ import (
 	"easyjob/internal/easyjob"
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
+	"easyjob/internal/region"
 )
 
 //go:embed templates/*.html
@@ -67,19 +68,25 @@ func funcs(cat *i18n.Catalogue, lang string) template.FuncMap {
 			return d.String()
 		},
 		"lower": strings.ToLower,
+		"list":  func(v ...string) []string { return v },
+		"countyName": func(code string) string {
+			return region.FullName(code)
+		},
 	}
 }
 
 // Page is what every page template receives.
 type Page struct {
-	Lang   string
-	Title  string
-	User   *easyjob.User
-	CSRF   string
-	Flash  string
-	Errors map[string]string // field → message, shown next to the field
-	Form   map[string]string // the values the user typed, to refill the form
-	Data   any
+	Lang  string
+	Title string
+	User  *easyjob.User
+	CSRF  string
+	Flash string
+	// FlashError marks the flash as an error.
+	FlashError bool
+	Errors     map[string]string // field → message, shown next to the field
+	Form       map[string]string // the values the user typed, to refill the form
+	Data       any
 }
 
 // Render writes page name with status.
@@ -95,6 +102,9 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		http.Error(w, "render: "+err.Error(), http.StatusInternalServerError)
 		return
+	}
+	if _, err := req.Cookie(flashCookie); err == nil {
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1})
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Language", lang)

@@ -1,13 +1,19 @@
 // Package web is the mobile-first HTML interface. Routes are in routes.go,
-// one file per page or action, templates and static files embedded.
+// one file per page or action, templates and static files embedded. Pages
+// work without JavaScript; forms post back and show errors next to fields.
 package web
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 
+	"easyjob/internal/easyjob"
+	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
 	"easyjob/internal/region"
+	"easyjob/internal/store"
 )
 
 // Handler serves the HTML pages.
@@ -15,28 +21,120 @@ type Handler struct {
 	R       *Renderer
 	Cat     *i18n.Catalogue
 	Log     *slog.Logger
+	S       *store.Store
 	Version string
-}
-
-// Routes registers the pages on mux.
-func (h *Handler) Routes(mux *http.ServeMux) {
-	mux.Handle("GET /static/", Static())
-	mux.HandleFunc("GET /{$}", h.home)
-	mux.HandleFunc("GET /about", h.about)
 }
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 	setLangCookie(w, r)
+	if u, ok := httpx.User(r.Context()); ok {
+		http.Redirect(w, r, homeOf(u), http.StatusSeeOther)
+		return
+	}
 	h.R.Render(w, r, http.StatusOK, "index", Page{})
+}
+
+// homeOf is where a signed-in user starts.
+func homeOf(u easyjob.User) string {
+	switch u.Role {
+	case easyjob.RoleSeeker:
+		if u.SeekerID == 0 {
+			return "/seeker/profile"
+		}
+		return "/seeker"
+	case easyjob.RoleEmployer:
+		return "/employer"
+	}
+	return "/officer"
 }
 
 func (h *Handler) about(w http.ResponseWriter, r *http.Request) {
 	setLangCookie(w, r)
-	h.R.Render(w, r, http.StatusOK, "about", Page{
-		Title: h.Cat.T(langOf(r), "about.title"),
-		Data: struct {
-			Sources []region.Source
-			Version string
-		}{region.Sources(), h.Version},
-	})
+	h.R.Render(w, r, http.StatusOK, "about", h.page(r, "about.title", struct {
+		Sources []region.Source
+		Version string
+	}{region.Sources(), h.Version}))
+}
+
+// page starts a Page with the signed-in user and a localised title.
+func (h *Handler) page(r *http.Request, titleKey string, data any) Page {
+	p := Page{Title: h.Cat.T(langOf(r), titleKey), Data: data}
+	if u, ok := httpx.User(r.Context()); ok {
+		p.User = &u
+	}
+	if f := r.URL.Query().Get("done"); f != "" && h.Cat.Has("zh-CN", "flash."+f) {
+		p.Flash = h.Cat.T(langOf(r), "flash."+f)
+	}
+	if msg, isErr := takeFlash(r); msg != "" {
+		p.Flash, p.FlashError = msg, isErr
+	}
+	return p
+}
+
+// require sends visitors without the role to sign in; it returns false when
+// it has answered.
+func (h *Handler) require(w http.ResponseWriter, r *http.Request, roles ...easyjob.Role) bool {
+	u, ok := httpx.User(r.Context())
+	if !ok {
+		dest := "/login"
+		for _, role := range roles {
+			if role == easyjob.RoleSeeker {
+				dest = "/seeker/login"
+			}
+		}
+		http.Redirect(w, r, dest+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return false
+	}
+	for _, role := range roles {
+		if u.Role == role || (role == easyjob.RoleOfficer && u.Role == easyjob.RoleAdmin) {
+			return true
+		}
+	}
+	h.errorPage(w, r, easyjob.Errorf(easyjob.EFORBIDDEN, "error.forbidden"))
+	return false
+}
+
+// errorPage shows a whole-page error in the user's language.
+func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, err error) {
+	var de *easyjob.Error
+	if !errors.As(err, &de) {
+		de = easyjob.Internal(err)
+	}
+	if de.Code == easyjob.EINTERNAL {
+		h.Log.ErrorContext(r.Context(), "page error", "request_id", httpx.RequestID(r.Context()), "path", r.URL.Path, "err", err)
+	}
+	if de.Code == easyjob.EUNAUTHORIZED {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	p := h.page(r, "error.title", nil)
+	p.Flash = h.Cat.Msg(langOf(r), de.Msg)
+	h.R.Render(w, r, httpx.Status(de.Code), "error", p)
+}
+
+// formErrors renders an error's field messages, or puts a general message
+// in the flash; it returns the status to answer with. Internal errors are
+// logged.
+func (h *Handler) formErrors(r *http.Request, err error, p *Page) int {
+	var de *easyjob.Error
+	if !errors.As(err, &de) {
+		de = easyjob.Internal(err)
+		h.Log.ErrorContext(r.Context(), "form error", "request_id", httpx.RequestID(r.Context()), "path", r.URL.Path, "err", err)
+	}
+	lang := langOf(r)
+	p.Errors = map[string]string{}
+	for f, m := range de.Fields {
+		p.Errors[f] = h.Cat.Msg(lang, m)
+	}
+	p.Flash = h.Cat.Msg(lang, de.Msg)
+	p.FlashError = true
+	return httpx.Status(de.Code)
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next, def string) string {
+	if len(next) > 1 && next[0] == '/' && next[1] != '/' && next[1] != '\\' {
+		return next
+	}
+	return def
 }

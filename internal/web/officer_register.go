@@ -1,0 +1,117 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"easyjob/internal/easyjob"
+	"easyjob/internal/httpx"
+	"easyjob/internal/region"
+	"easyjob/internal/store"
+)
+
+type registerData struct {
+	Trades     []Option
+	Educations []string
+	Mine       map[string]bool
+	Derived    *IDInfo
+	Done       *easyjob.Seeker
+}
+
+// IDInfo is what an ID number tells: filled in on the registration form.
+type IDInfo struct {
+	Valid   bool   `json:"valid"`
+	Message string `json:"message,omitempty"`
+	Age     int    `json:"age,omitempty"`
+	Gender  string `json:"gender,omitempty"`
+	County  string `json:"county,omitempty"`
+	Twinned bool   `json:"twinned,omitempty"`
+}
+
+func (h *Handler) idInfoOf(r *http.Request, number string) *IDInfo {
+	if number == "" {
+		return nil
+	}
+	lang := langOf(r)
+	_, birth, gender, county, reason := h.S.Ref.ResidentID(number, time.Now())
+	if reason != "" {
+		return &IDInfo{Message: h.Cat.T(lang, reason)}
+	}
+	return &IDInfo{Valid: true, Age: easyjob.AgeOn(birth, easyjob.DateOf(time.Now())), Gender: h.Cat.T(lang, "gender."+gender),
+		County: region.FullName(county), Twinned: region.IsTwinned(county)}
+}
+
+// idInfo answers the registration form's script as the officer types.
+func (h *Handler) idInfo(w http.ResponseWriter, r *http.Request) {
+	if _, ok := httpx.User(r.Context()); !ok {
+		httpx.JSON(w, http.StatusUnauthorized, IDInfo{})
+		return
+	}
+	info := h.idInfoOf(r, r.URL.Query().Get("n"))
+	if info == nil {
+		info = &IDInfo{}
+	}
+	httpx.JSON(w, http.StatusOK, info)
+}
+
+func (h *Handler) registerForm(w http.ResponseWriter, r *http.Request) {
+	if !h.require(w, r, easyjob.RoleOfficer) {
+		return
+	}
+	p := h.page(r, "register.title", registerData{Trades: tradeOptions(), Educations: easyjob.Educations, Mine: map[string]bool{}})
+	p.Form = map[string]string{"consent_method": easyjob.ConsentSigned, "wants_dorm": "1", "wants_meals": "1"}
+	h.R.Render(w, r, http.StatusOK, "officer_register", p)
+}
+
+func (h *Handler) registerSeeker(w http.ResponseWriter, r *http.Request) {
+	if !h.require(w, r, easyjob.RoleOfficer) {
+		return
+	}
+	r.ParseForm()
+	a := httpx.Actor(r.Context())
+	in, f, bad := seekerInput(r)
+	d := registerData{Trades: tradeOptions(), Educations: easyjob.Educations, Mine: map[string]bool{}}
+	err := bad.Err()
+	var k easyjob.Seeker
+	if err == nil {
+		k, err = h.S.RegisterSeeker(r.Context(), a, in)
+	}
+	if err != nil {
+		for _, t := range in.Trades {
+			d.Mine[t] = true
+		}
+		d.Derived = h.idInfoOf(r, f["id_number"])
+		p := h.page(r, "register.title", d)
+		p.Form = f
+		h.R.Render(w, r, h.formErrors(r, err, &p), "officer_register", p)
+		return
+	}
+	// A fresh form for the next person in the queue, with who was registered.
+	d.Done = &k
+	p := h.page(r, "register.title", d)
+	p.Flash = h.Cat.T(langOf(r), "register.done", "name", k.Name)
+	p.Form = map[string]string{"consent_method": f["consent_method"], "wants_dorm": "1", "wants_meals": "1"}
+	h.R.Render(w, r, http.StatusOK, "officer_register", p)
+}
+
+type officerSeekersData struct {
+	Seekers []easyjob.Seeker
+	Next    string
+	Health  string
+	County  string
+}
+
+func (h *Handler) officerSeekers(w http.ResponseWriter, r *http.Request) {
+	if !h.require(w, r, easyjob.RoleOfficer) {
+		return
+	}
+	q := r.URL.Query()
+	pg, err := h.S.Seekers(r.Context(), httpx.Actor(r.Context()), store.SeekerFilter{
+		ListOptions: store.ListOptions{Limit: 50, Cursor: q.Get("cursor")}, County: q.Get("county"), Health: q.Get("health")})
+	if err != nil {
+		h.errorPage(w, r, err)
+		return
+	}
+	h.R.Render(w, r, http.StatusOK, "officer_seekers", h.page(r, "officer_seekers.title",
+		officerSeekersData{Seekers: pg.Items, Next: pg.NextCursor, Health: q.Get("health"), County: q.Get("county")}))
+}

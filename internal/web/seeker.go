@@ -1,0 +1,297 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"easyjob/internal/easyjob"
+	"easyjob/internal/httpx"
+	"easyjob/internal/occupation"
+	"easyjob/internal/region"
+	"easyjob/internal/store"
+)
+
+// Card is a posting as a seeker sees it in a list.
+type Card struct {
+	easyjob.Posting
+	DistrictName   string
+	OccupationName string
+	Reasons        []string
+	StartsIn       int
+}
+
+func (h *Handler) card(p easyjob.Posting, today easyjob.Date) Card {
+	return Card{Posting: p, DistrictName: region.Name(p.District), OccupationName: occupation.Name(p.Occupation),
+		StartsIn: today.DaysUntil(p.StartDate)}
+}
+
+type seekerHomeData struct {
+	Seeker    easyjob.Seeker
+	Cards     []Card
+	Query     string
+	District  string
+	Districts []Option
+	Next      string
+	Recommend bool
+}
+
+func (h *Handler) seekerHome(w http.ResponseWriter, r *http.Request) {
+	if !h.require(w, r, easyjob.RoleSeeker) {
+		return
+	}
+	a := httpx.Actor(r.Context())
+	if a.SeekerID == 0 {
+		http.Redirect(w, r, "/seeker/profile", http.StatusSeeOther)
+		return
+	}
+	k, err := h.S.Seeker(r.Context(), a, a.SeekerID, "")
+	if err != nil {
+		h.errorPage(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	d := seekerHomeData{Seeker: k, Query: strings.TrimSpace(q.Get("q")), District: q.Get("district"), Districts: districtOptions()}
+	today := easyjob.DateOf(time.Now())
+	cards, next, recommended, err := h.listings(r, a, k, d.Query, d.District, q.Get("cursor"))
+	if err != nil {
+		h.errorPage(w, r, err)
+		return
+	}
+	for _, c := range cards {
+		c.StartsIn = today.DaysUntil(c.StartDate)
+		d.Cards = append(d.Cards, c)
+	}
+	d.Next, d.Recommend = next, recommended
+	h.R.Render(w, r, http.StatusOK, "seeker_home", h.page(r, "seeker_home.title", d))
+}
+
+// listings are the postings shown on a seeker's home: the published ones of
+// a district, newest first.
+func (h *Handler) listings(r *http.Request, a easyjob.Actor, k easyjob.Seeker, query, district, cursor string) ([]Card, string, bool, error) {
+	pg, err := h.S.Postings(r.Context(), a, store.PostingFilter{ListOptions: store.ListOptions{Limit: 20, Cursor: cursor},
+		Status: easyjob.PostingPublished, District: district})
+	if err != nil {
+		return nil, "", false, err
+	}
+	today := easyjob.DateOf(time.Now())
+	var out []Card
+	for _, p := range pg.Items {
+		if query != "" && !strings.Contains(p.Title+p.EmployerName+p.Description, query) {
+			continue
+		}
+		out = append(out, h.card(p, today))
+	}
+	return out, pg.NextCursor, false, nil
+}
+
+type postingDetailData struct {
+	Card
+	Employer    easyjob.Employer
+	CanApply    bool
+	Application *easyjob.Application
+	ShiftName   string
+}
+
+func (h *Handler) postingDetail(w http.ResponseWriter, r *http.Request) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		h.errorPage(w, r, err)
+		return
+	}
+	a := httpx.Actor(r.Context())
+	p, err := h.S.Posting(r.Context(), a, id)
+	if err != nil {
+		h.errorPage(w, r, err)
+		return
+	}
+	e, err := h.S.Employer(r.Context(), p.EmployerID)
+	if err != nil {
+		h.errorPage(w, r, err)
+		return
+	}
+	d := postingDetailData{Card: h.card(p, easyjob.DateOf(time.Now())), Employer: e}
+	if a.Role == easyjob.RoleSeeker && a.SeekerID != 0 {
+		apps, err := h.S.Applications(r.Context(), a, store.ApplicationFilter{PostingID: id})
+		if err != nil {
+			h.errorPage(w, r, err)
+			return
+		}
+		if len(apps.Items) > 0 {
+			d.Application = &apps.Items[0]
+		}
+	}
+	d.CanApply = d.Application == nil && p.Status == easyjob.PostingPublished && p.Remaining() > 0 && (a.Role == "" || a.Role == easyjob.RoleSeeker)
+	h.R.Render(w, r, http.StatusOK, "posting", h.page(r, "posting.title", d))
+}
+
+func (h *Handler) apply(w http.ResponseWriter, r *http.Request) {
+	if !h.require(w, r, easyjob.RoleSeeker) {
+		return
+	}
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		h.errorPage(w, r, err)
+		return
+	}
+	a := httpx.Actor(r.Context())
+	if a.SeekerID == 0 {
+		http.Redirect(w, r, "/seeker/profile?next=/postings/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+		return
+	}
+	if _, err := h.S.Apply(r.Context(), a, a.SeekerID, id); err != nil {
+		h.errorPage(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/seeker/applications?done=applied", http.StatusSeeOther)
+}
+
+// AppView is an application with what its seeker can do next.
+type AppView struct {
+	easyjob.Application
+	Moves []easyjob.ApplicationState
+}
+
+func (h *Handler) myApplications(w http.ResponseWriter, r *http.Request) {
+	if !h.require(w, r, easyjob.RoleSeeker) {
+		return
+	}
+	a := httpx.Actor(r.Context())
+	pg, err := h.S.Applications(r.Context(), a, store.ApplicationFilter{ListOptions: store.ListOptions{Limit: 100}})
+	if err != nil {
+		h.errorPage(w, r, err)
+		return
+	}
+	var views []AppView
+	for i := len(pg.Items) - 1; i >= 0; i-- { // newest first
+		x := pg.Items[i]
+		views = append(views, AppView{Application: x, Moves: easyjob.NextStates(x.State, easyjob.RoleSeeker)})
+	}
+	h.R.Render(w, r, http.StatusOK, "seeker_applications", h.page(r, "seeker_applications.title", views))
+}
+
+func (h *Handler) seekerMove(w http.ResponseWriter, r *http.Request) {
+	if !h.require(w, r, easyjob.RoleSeeker) {
+		return
+	}
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		h.errorPage(w, r, err)
+		return
+	}
+	to := easyjob.ApplicationState(r.PathValue("to"))
+	if _, err := h.S.Transition(r.Context(), httpx.Actor(r.Context()), id, store.Move{To: to}); err != nil {
+		h.errorPage(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/seeker/applications?done="+string(to), http.StatusSeeOther)
+}
+
+type profileData struct {
+	New        bool
+	Seeker     easyjob.Seeker
+	Trades     []Option
+	Educations []string
+	Mine       map[string]bool
+}
+
+func (h *Handler) profileForm(w http.ResponseWriter, r *http.Request) {
+	if !h.require(w, r, easyjob.RoleSeeker) {
+		return
+	}
+	a := httpx.Actor(r.Context())
+	d := profileData{New: a.SeekerID == 0, Trades: tradeOptions(), Educations: easyjob.Educations, Mine: map[string]bool{}}
+	p := h.page(r, "profile.title", nil)
+	p.Form = map[string]string{"next": r.URL.Query().Get("next")}
+	if !d.New {
+		k, err := h.S.Seeker(r.Context(), a, a.SeekerID, "")
+		if err != nil {
+			h.errorPage(w, r, err)
+			return
+		}
+		d.Seeker = k
+		for _, t := range k.Trades {
+			d.Mine[t] = true
+		}
+		p.Form = seekerForm(k)
+	}
+	p.Data = d
+	h.R.Render(w, r, http.StatusOK, "profile", p)
+}
+
+func seekerForm(k easyjob.Seeker) map[string]string {
+	b := func(v bool) string {
+		if v {
+			return "1"
+		}
+		return ""
+	}
+	return map[string]string{"name": k.Name, "phone": k.Phone, "experience_years": strconv.Itoa(k.Experience),
+		"expected_pay": strconv.Itoa(k.ExpectedPay), "wants_dorm": b(k.WantsDorm), "wants_meals": b(k.WantsMeals),
+		"available_from": k.AvailableFrom.String(), "education": k.Education, "group": k.Group}
+}
+
+// seekerInput reads the profile form; a number that does not parse is
+// reported on its field.
+func seekerInput(r *http.Request) (easyjob.SeekerInput, map[string]string, easyjob.Fields) {
+	f := formValues(r, "name", "id_number", "phone", "experience_years", "expected_pay", "wants_dorm", "wants_meals",
+		"available_from", "education", "group", "consent_method", "next")
+	bad := easyjob.Fields{}
+	in := easyjob.SeekerInput{Name: f["name"], IDNumber: f["id_number"], Phone: f["phone"], Trades: r.PostForm["trades"],
+		WantsDorm: f["wants_dorm"] != "", WantsMeals: f["wants_meals"] != "", Education: f["education"], Group: f["group"],
+		ConsentMethod: f["consent_method"]}
+	in.Experience = formInt(f, "experience_years", bad)
+	in.ExpectedPay = formInt(f, "expected_pay", bad)
+	if s := f["available_from"]; s != "" {
+		d, err := easyjob.ParseDate(s)
+		if err != nil {
+			bad.Add("available_from", "field.date")
+		}
+		in.AvailableFrom = d
+	}
+	return in, f, bad
+}
+
+func formInt(f map[string]string, name string, bad easyjob.Fields) int {
+	s := strings.TrimSpace(strings.ReplaceAll(f[name], ",", ""))
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		bad.Add(name, "field.number")
+	}
+	return n
+}
+
+func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) {
+	if !h.require(w, r, easyjob.RoleSeeker) {
+		return
+	}
+	r.ParseForm()
+	a := httpx.Actor(r.Context())
+	in, f, bad := seekerInput(r)
+	var err error
+	if err = bad.Err(); err == nil {
+		if a.SeekerID == 0 {
+			_, err = h.S.CreateProfile(r.Context(), a, in)
+		} else {
+			_, err = h.S.UpdateSeeker(r.Context(), a, a.SeekerID, in)
+		}
+	}
+	if err != nil {
+		d := profileData{New: a.SeekerID == 0, Trades: tradeOptions(), Educations: easyjob.Educations, Mine: map[string]bool{}}
+		for _, t := range in.Trades {
+			d.Mine[t] = true
+		}
+		if !d.New {
+			d.Seeker, _ = h.S.Seeker(r.Context(), a, a.SeekerID, "")
+		}
+		p := h.page(r, "profile.title", d)
+		p.Form = f
+		h.R.Render(w, r, h.formErrors(r, err, &p), "profile", p)
+		return
+	}
+	http.Redirect(w, r, safeNext(f["next"], "/seeker?done=profile"), http.StatusSeeOther)
+}
