@@ -173,6 +173,10 @@ func (s *Store) VerifyEmployer(ctx context.Context, a easyjob.Actor, id int64, d
 			verified, at, a.UserID, id); err != nil {
 			return err
 		}
+		// Other processes' recommendation indexes follow postings.updated_at.
+		if _, err := tx.ExecContext(ctx, `UPDATE postings SET updated_at = $1 WHERE employer_id = $2`, s.now(), id); err != nil {
+			return err
+		}
 		return s.review(ctx, tx, a, "employer", id, decision, comment)
 	})
 	if err != nil {

@@ -43,6 +43,9 @@ type Store struct {
 	// OnChange, when set, is told after commit that a posting or a seeker
 	// changed, so in-memory indexes can follow.
 	OnChange func(kind string, id int64)
+	// Matching serves recommendations, candidates, search and match days
+	// from memory; StartMatching sets it.
+	Matching *Matching
 }
 
 // New returns a Store with the defaults: system clock, embedded reference

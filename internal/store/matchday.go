@@ -1,0 +1,273 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"easyjob/internal/easyjob"
+	"easyjob/internal/match"
+	"easyjob/internal/region"
+)
+
+// Proposal statuses.
+const (
+	ProposalProposed  = "proposed"
+	ProposalConverted = "converted" // an offer was made
+	ProposalFailed    = "failed"    // the offer could not be made (Error says why)
+)
+
+// MatchRun is one match day's batch proposal.
+type MatchRun struct {
+	ID        int64        `json:"id"`
+	Region    string       `json:"region"`
+	Day       easyjob.Date `json:"day"`
+	CreatedBy int64        `json:"created_by"`
+	CreatedAt time.Time    `json:"created_at"`
+	Seekers   int          `json:"seekers"`   // seekers taking part
+	Unmatched int          `json:"unmatched"` // of them, left without a proposal
+	Proposals []Proposal   `json:"proposals"`
+}
+
+// Proposal is one seeker proposed for one posting on a match day.
+type Proposal struct {
+	ID            int64     `json:"id"`
+	SeekerID      int64     `json:"seeker_id"`
+	PostingID     int64     `json:"posting_id"`
+	Choice        int       `json:"choice"` // 0 = the seeker's first choice
+	Score         float64   `json:"score"`
+	EmployerScore float64   `json:"employer_score"`
+	Status        string    `json:"status"`
+	ApplicationID int64     `json:"application_id,omitempty"`
+	Error         string    `json:"error,omitempty"`
+	DecidedAt     time.Time `json:"decided_at,omitzero"`
+}
+
+// matchRegion turns an officer's region into the seekers and postings of a
+// match day: a county (a station) brings its seekers to every posting; a
+// Shenzhen district brings the seekers of its twinned counties to its own
+// postings; the city brings everyone everywhere.
+func matchRegion(code string) (match.Region, bool) {
+	switch {
+	case code == easyjob.CityRegion:
+		return match.Region{All: true}, true
+	case strings.HasPrefix(code, easyjob.CityRegion) && len(code) == 6:
+		rg := match.Region{Districts: []string{code}}
+		for _, p := range region.TwinnedWith(code) {
+			rg.Counties = append(rg.Counties, p.County)
+		}
+		return rg, true
+	case len(code) == 6 && !strings.HasPrefix(code, easyjob.CityRegion):
+		return match.Region{Counties: []string{code}}, true
+	}
+	return match.Region{}, false
+}
+
+// ProposeMatchDay runs a batch proposal for a region before a transport
+// day: each seeker of the region gets at most one posting, no posting more
+// than its remaining headcount, and the assignment is stable for the
+// seekers' and employers' stated preferences (scores). Proposals are kept
+// for review; ConvertProposals turns them into offers.
+func (s *Store) ProposeMatchDay(ctx context.Context, a easyjob.Actor, code string, day easyjob.Date) (MatchRun, error) {
+	var run MatchRun
+	if a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin {
+		return run, forbidden()
+	}
+	f := easyjob.Fields{}
+	if code == "" {
+		code = a.Region
+		if a.Role == easyjob.RoleAdmin && code == "" {
+			code = easyjob.CityRegion
+		}
+	}
+	rg, ok := matchRegion(code)
+	if !ok {
+		f.Add("region", "field.region")
+	}
+	if day.IsZero() {
+		f.Add("date", "field.required")
+	} else if day.Before(s.today()) {
+		f.Add("date", "field.date_past")
+	}
+	if err := f.Err(); err != nil {
+		return run, err
+	}
+	if !a.IsCityWide() && !strings.HasPrefix(code, a.Region) {
+		return run, forbidden()
+	}
+	m, err := s.matching()
+	if err != nil {
+		return run, err
+	}
+	res, err := m.Ix.Assign(rg, match.Date(day.Days()))
+	if err != nil {
+		return run, err
+	}
+	now := s.now()
+	run = MatchRun{Region: code, Day: day, CreatedBy: a.UserID, CreatedAt: easyjob.FromMillis(now),
+		Seekers: len(res.Assignments) + len(res.Unmatched), Unmatched: len(res.Unmatched), Proposals: []Proposal{}}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO match_runs (region, day, created_by, created_at, seekers, unmatched)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, code, day, a.UserID, now, run.Seekers, run.Unmatched).Scan(&run.ID); err != nil {
+			return err
+		}
+		const per = 500
+		for i := 0; i < len(res.Assignments); i += per {
+			chunk := res.Assignments[i:min(i+per, len(res.Assignments))]
+			var b strings.Builder
+			args := make([]any, 0, 7*len(chunk))
+			b.WriteString(`INSERT INTO match_proposals (run_id, seeker_id, posting_id, choice, score, employer_score, created_at, status) VALUES `)
+			for j, x := range chunk {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				n := len(args)
+				b.WriteString("(" + placeholders(n+1, 7) + ", '" + ProposalProposed + "')")
+				args = append(args, run.ID, x.SeekerID, x.PostingID, x.Choice, x.SeekerScore, x.EmployerScore, now)
+			}
+			if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return run, err
+	}
+	return s.MatchRun(ctx, a, run.ID)
+}
+
+// MatchRun returns a match day's run with its proposals.
+func (s *Store) MatchRun(ctx context.Context, a easyjob.Actor, id int64) (MatchRun, error) {
+	var run MatchRun
+	if a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin {
+		return run, forbidden()
+	}
+	var at int64
+	err := s.DB.R.QueryRowContext(ctx, `SELECT id, region, day, created_by, created_at, seekers, unmatched FROM match_runs WHERE id = $1`, id).
+		Scan(&run.ID, &run.Region, &run.Day, &run.CreatedBy, &at, &run.Seekers, &run.Unmatched)
+	if err != nil {
+		return run, notFound(err, "resource")
+	}
+	if !a.IsCityWide() && !strings.HasPrefix(run.Region, a.Region) {
+		return MatchRun{}, easyjob.NotFound("resource")
+	}
+	run.CreatedAt = easyjob.FromMillis(at)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, seeker_id, posting_id, choice, score, employer_score, status,
+		COALESCE(application_id, 0), error, decided_at FROM match_proposals WHERE run_id = $1 ORDER BY id`, id)
+	if err != nil {
+		return run, err
+	}
+	defer rows.Close()
+	run.Proposals = []Proposal{}
+	for rows.Next() {
+		var p Proposal
+		var dat int64
+		if err := rows.Scan(&p.ID, &p.SeekerID, &p.PostingID, &p.Choice, &p.Score, &p.EmployerScore, &p.Status,
+			&p.ApplicationID, &p.Error, &dat); err != nil {
+			return run, err
+		}
+		if dat != 0 {
+			p.DecidedAt = easyjob.FromMillis(dat)
+		}
+		run.Proposals = append(run.Proposals, p)
+	}
+	return run, rows.Err()
+}
+
+// ConvertResult tells how many proposals became offers.
+type ConvertResult struct {
+	Converted int        `json:"converted"`
+	Failed    int        `json:"failed"`
+	Proposals []Proposal `json:"proposals"` // those handled, with their new status
+}
+
+// ConvertProposals turns reviewed proposals of a run into offers, in bulk:
+// for each, the officer applies for the seeker (or takes the seeker's
+// existing application) and offers the posting's start date (today at the
+// earliest) and base pay through Transition, so every pipeline rule and the
+// headcount hold. ids empty means every proposal still proposed. A
+// proposal that cannot be offered is marked failed with the reason's key.
+func (s *Store) ConvertProposals(ctx context.Context, a easyjob.Actor, runID int64, ids []int64) (ConvertResult, error) {
+	res := ConvertResult{Proposals: []Proposal{}}
+	run, err := s.MatchRun(ctx, a, runID)
+	if err != nil {
+		return res, err
+	}
+	want := map[int64]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	found := 0
+	for _, p := range run.Proposals {
+		if len(ids) > 0 && !want[p.ID] {
+			continue
+		}
+		found++
+		if p.Status != ProposalProposed {
+			continue
+		}
+		appID, err := s.offerProposal(ctx, a, p)
+		p.DecidedAt = s.Clock.Now()
+		if err != nil {
+			var e *easyjob.Error
+			if !errors.As(err, &e) || e.Code == easyjob.EINTERNAL {
+				return res, err
+			}
+			p.Status, p.Error = ProposalFailed, e.Msg.Key
+			for _, fm := range e.Fields {
+				p.Error = fm.Key
+				break
+			}
+			res.Failed++
+		} else {
+			p.Status, p.ApplicationID = ProposalConverted, appID
+			res.Converted++
+		}
+		var app any
+		if appID != 0 {
+			app = appID
+		}
+		if _, err := s.DB.W.ExecContext(ctx, `UPDATE match_proposals SET status = $1, application_id = $2, error = $3, decided_at = $4
+			WHERE id = $5`, p.Status, app, p.Error, easyjob.Millis(p.DecidedAt), p.ID); err != nil {
+			return res, err
+		}
+		res.Proposals = append(res.Proposals, p)
+	}
+	if found < len(want) {
+		f := easyjob.Fields{}
+		f.Add("proposal_ids", "field.id")
+		return res, f.Err()
+	}
+	return res, nil
+}
+
+func (s *Store) offerProposal(ctx context.Context, a easyjob.Actor, p Proposal) (int64, error) {
+	app, err := s.Apply(ctx, a, p.SeekerID, p.PostingID)
+	var appID int64
+	if err != nil {
+		var e *easyjob.Error
+		if !errors.As(err, &e) || e.Msg.Key != "application.duplicate" {
+			return 0, err
+		}
+		if err := s.DB.R.QueryRowContext(ctx, `SELECT id FROM applications WHERE seeker_id = $1 AND posting_id = $2`,
+			p.SeekerID, p.PostingID).Scan(&appID); err != nil {
+			return 0, err
+		}
+	} else {
+		appID = app.ID
+	}
+	var start easyjob.Date
+	var pay int
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT start_date, pay_min FROM postings WHERE id = $1`, p.PostingID).Scan(&start, &pay); err != nil {
+		return appID, err
+	}
+	if start.Before(s.today()) {
+		start = s.today()
+	}
+	_, err = s.Transition(ctx, a, appID, Move{To: easyjob.StateOffered, StartDate: start, Pay: max(pay, s.MinWage),
+		Reason: "match day"})
+	return appID, err
+}

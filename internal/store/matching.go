@@ -1,0 +1,531 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"easyjob/internal/easyjob"
+	"easyjob/internal/match"
+	"easyjob/internal/region"
+	"easyjob/internal/search"
+)
+
+// Matching keeps the open postings and the seekers in memory for
+// recommendations, candidates, match days (match.Index) and keyword search
+// (search.Index). It is built from the database at start and kept current
+// two ways: the store's OnChange tells it about changes made through this
+// process right after they commit, and Poll (every PollEvery, from Run)
+// reads the rows whose updated_at moved, so changes made by other processes
+// on the same database show within a second.
+type Matching struct {
+	s  *Store
+	Ix *match.Index
+	Sx *search.Index
+
+	mu     sync.Mutex // serialises refreshes
+	since  int64      // store clock (ms) when the last poll started
+	polVer int64      // updated_at of the policy in force
+	seen   map[int64]int64
+
+	// Figures of the last build, for logs and benchmarks.
+	Built      time.Duration
+	Postings   int
+	Seekers    int
+	SearchDocs int
+}
+
+// PollEvery is how often Run looks for changes made by other processes.
+const PollEvery = 250 * time.Millisecond
+
+// pollOverlap re-reads rows changed this long before the last poll, so that
+// transactions committing late and small clock differences between
+// processes are not missed.
+const pollOverlap = 3000
+
+// StartMatching builds the in-memory indexes from the database, sets
+// s.Matching and hooks s.OnChange (keeping any hook already set). Call Run
+// to follow other processes.
+func (s *Store) StartMatching(ctx context.Context) (*Matching, error) {
+	m := &Matching{s: s, Ix: match.NewIndex(), Sx: search.NewIndex(), seen: map[int64]int64{}}
+	if err := m.build(ctx); err != nil {
+		return nil, err
+	}
+	prev := s.OnChange
+	s.OnChange = func(kind string, id int64) {
+		if prev != nil {
+			prev(kind, id)
+		}
+		if err := m.Changed(context.WithoutCancel(ctx), kind, id); err != nil {
+			s.Log.Warn("matching: following a change", "kind", kind, "id", id, "err", err)
+		}
+	}
+	s.Matching = m
+	return m, nil
+}
+
+// Run polls for changes until ctx ends.
+func (m *Matching) Run(ctx context.Context) {
+	t := time.NewTicker(PollEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := m.Poll(ctx); err != nil && ctx.Err() == nil {
+				m.s.Log.Warn("matching: polling for changes", "err", err)
+			}
+		}
+	}
+}
+
+func (m *Matching) today() match.Date { return match.Date(m.s.today().Days()) }
+
+// build loads everything; readers of a previous build keep reading it until
+// the swap.
+func (m *Matching) build(ctx context.Context) error {
+	t0 := time.Now()
+	search.Load()
+	m.since = m.s.now()
+	pol, ver, err := m.s.loadPolicy(ctx)
+	if err != nil {
+		return err
+	}
+	m.polVer = ver
+	placed, err := m.placedSeekers(ctx, "")
+	if err != nil {
+		return err
+	}
+	var docs []search.Doc
+	err = m.Ix.Bulk(func(b *match.Builder) error {
+		if err := b.SetPolicy(pol); err != nil {
+			return err
+		}
+		var np, ns int
+		if err := m.s.DB.R.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM postings WHERE status = 'published'),
+			(SELECT COUNT(*) FROM seekers)`).Scan(&np, &ns); err != nil {
+			return err
+		}
+		b.Grow(np, ns)
+		err := m.scanPostings(ctx, `p.status = 'published'`, nil, func(p match.Posting, d search.Doc, live bool, _ int64) error {
+			if !live {
+				return nil
+			}
+			m.Postings++
+			docs = append(docs, d)
+			return b.UpsertPosting(p)
+		})
+		if err != nil {
+			return err
+		}
+		err = m.scanSeekers(ctx, "", nil, placed, func(k match.Seeker) error {
+			m.Seekers++
+			return b.UpsertSeeker(k)
+		})
+		if err != nil {
+			return err
+		}
+		return m.scanVillagers(ctx, "", nil, b.SetVillagers)
+	})
+	if err != nil {
+		return err
+	}
+	m.putDocs(docs)
+	m.SearchDocs = len(docs)
+	m.Built = time.Since(t0)
+	return nil
+}
+
+// putDocs segments postings on every core and adds them to the search index.
+func (m *Matching) putDocs(docs []search.Doc) {
+	in := make(chan search.Doc, 256)
+	out := make(chan search.Analyzed, 256)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for d := range in {
+				out <- search.Analyze(d)
+			}
+		}()
+	}
+	go func() {
+		for _, d := range docs {
+			in <- d
+		}
+		close(in)
+		wg.Wait()
+		close(out)
+	}()
+	for a := range out {
+		m.Sx.PutAnalyzed(a)
+	}
+}
+
+const matchPostingCols = `p.id, p.employer_id, p.occupation, p.district, p.pay_min, p.pay_max, p.dorm, p.meals, e.verified,
+	e.name, p.start_date, p.closing_date, p.age_min, p.age_max, p.headcount, p.filled, p.pending, p.status,
+	p.published_at, p.title, p.description, p.updated_at`
+
+// scanPostings reads postings matching cond and hands each to fn with its
+// search document and whether it is live (published with places left).
+func (m *Matching) scanPostings(ctx context.Context, cond string, args []any, fn func(match.Posting, search.Doc, bool, int64) error) error {
+	rows, err := m.s.DB.R.QueryContext(ctx, `SELECT `+matchPostingCols+`
+		FROM postings p JOIN employers e ON e.id = p.employer_id WHERE `+cond, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p match.Posting
+		var d search.Doc
+		var start, closing easyjob.Date
+		var status string
+		var pub, upd int64
+		if err := rows.Scan(&p.ID, &p.EmployerID, &p.Occupation, &p.District, &p.PayMin, &d.PayMax, &p.Dorm,
+			&p.Meals, &p.Verified, &d.Employer, &start, &closing, &p.AgeMin, &p.AgeMax, &p.Headcount, &p.Filled,
+			&p.Pending, &status, &pub, &d.Title, &d.Description, &upd); err != nil {
+			return err
+		}
+		p.StartDate = match.Date(start.Days())
+		if !closing.IsZero() {
+			p.ClosingDate = match.Date(closing.Days())
+		}
+		p.Open = status == string(easyjob.PostingPublished)
+		p.PublishedAt = match.Date(easyjob.DateOf(easyjob.FromMillis(pub)).Days())
+		d.ID, d.District, d.Occupation, d.PayMin, d.Dorm, d.Meals = p.ID, p.District, p.Occupation, p.PayMin, p.Dorm, p.Meals
+		d.StartDate, d.ClosingDate, d.Published = int32(p.StartDate), int32(p.ClosingDate), pub
+		if err := fn(p, d, p.Open && p.Filled < p.Headcount, upd); err != nil {
+			return fmt.Errorf("posting %d: %w", p.ID, err)
+		}
+	}
+	return rows.Err()
+}
+
+// placedSeekers lists the seekers holding an accepted offer or a job: they
+// are not active for candidates and match days.
+func (m *Matching) placedSeekers(ctx context.Context, cond string, args ...any) (map[int64]bool, error) {
+	q := `SELECT DISTINCT seeker_id FROM applications WHERE state IN ('accepted', 'departed', 'arrived', 'onboarded')`
+	if cond != "" {
+		q += " AND " + cond
+	}
+	rows, err := m.s.DB.R.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+func (m *Matching) scanSeekers(ctx context.Context, cond string, args []any, placed map[int64]bool, fn func(match.Seeker) error) error {
+	q := `SELECT id, trades, expected_pay, wants_dorm, wants_meals, available_from, birth_date, experience,
+		home_county, poor, group_code FROM seekers`
+	if cond != "" {
+		q += " WHERE " + cond
+	}
+	rows, err := m.s.DB.R.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	today := m.s.today()
+	for rows.Next() {
+		var k match.Seeker
+		var trades string
+		var avail, birth easyjob.Date
+		if err := rows.Scan(&k.ID, &trades, &k.ExpectedPay, &k.WantsDorm, &k.WantsMeals, &avail, &birth,
+			&k.Experience, &k.County, &k.Poor, &k.Group); err != nil {
+			return err
+		}
+		if trades != "" {
+			k.Trades = strings.Split(trades, ",")
+			if len(k.Trades) > match.MaxTrades {
+				k.Trades = k.Trades[:match.MaxTrades]
+			}
+		}
+		if !avail.IsZero() {
+			k.AvailableFrom = match.Date(avail.Days())
+		}
+		if !birth.IsZero() {
+			k.Age = easyjob.AgeOn(birth, today)
+		}
+		k.Twinned = region.IsTwinned(k.County)
+		k.Active = !placed[k.ID]
+		if err := fn(k); err != nil {
+			return fmt.Errorf("seeker %d: %w", k.ID, err)
+		}
+	}
+	return rows.Err()
+}
+
+// scanVillagers counts, per employer and home county, the people who
+// arrived or were onboarded.
+func (m *Matching) scanVillagers(ctx context.Context, cond string, args []any, fn func(employerID int64, county string, n int) error) error {
+	q := `SELECT p.employer_id, k.home_county, COUNT(*) FROM applications a JOIN postings p ON p.id = a.posting_id
+		JOIN seekers k ON k.id = a.seeker_id WHERE a.state IN ('arrived', 'onboarded')`
+	if cond != "" {
+		q += " AND " + cond
+	}
+	rows, err := m.s.DB.R.QueryContext(ctx, q+` GROUP BY p.employer_id, k.home_county`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var emp int64
+		var county string
+		var n int
+		if err := rows.Scan(&emp, &county, &n); err != nil {
+			return err
+		}
+		if err := fn(emp, county, n); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Changed follows one change made through this process (Store.OnChange).
+func (m *Matching) Changed(ctx context.Context, kind string, id int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch kind {
+	case "posting":
+		return m.refreshPostings(ctx, true, `p.id = $1`, id)
+	case "employer":
+		return m.refreshPostings(ctx, true, `p.employer_id = $1`, id)
+	case "seeker":
+		return m.refreshSeekers(ctx, []int64{id})
+	case "villagers":
+		return m.refreshVillagers(ctx, []int64{id})
+	}
+	return nil
+}
+
+// refreshPostings reloads postings; force re-segments their texts even if
+// updated_at did not move (changes made through this process).
+func (m *Matching) refreshPostings(ctx context.Context, force bool, cond string, args ...any) error {
+	var docs []search.Doc
+	err := m.scanPostings(ctx, cond, args, func(p match.Posting, d search.Doc, live bool, upd int64) error {
+		if !live {
+			m.Ix.RemovePosting(p.ID)
+			m.Sx.Remove(p.ID)
+			delete(m.seen, p.ID)
+			return nil
+		}
+		if err := m.Ix.UpsertPosting(p); err != nil {
+			return err
+		}
+		// Texts change only with updated_at; counters alone need no re-segmenting.
+		if at, ok := m.seen[p.ID]; force || !ok || at != upd {
+			m.seen[p.ID] = upd
+			docs = append(docs, d)
+		}
+		return nil
+	})
+	for _, d := range docs {
+		m.Sx.Put(d)
+	}
+	return err
+}
+
+func inList(col string, ids []int64) (string, []any) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return col + " IN (" + placeholders(1, len(ids)) + ")", args
+}
+
+// refreshSeekers reloads seekers by id, in chunks.
+func (m *Matching) refreshSeekers(ctx context.Context, ids []int64) error {
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		cond, args := inList("seeker_id", chunk)
+		placed, err := m.placedSeekers(ctx, cond, args...)
+		if err != nil {
+			return err
+		}
+		cond, args = inList("id", chunk)
+		found := map[int64]bool{}
+		err = m.scanSeekers(ctx, cond, args, placed, func(k match.Seeker) error {
+			found[k.ID] = true
+			return m.Ix.UpsertSeeker(k)
+		})
+		if err != nil {
+			return err
+		}
+		for _, id := range chunk {
+			if !found[id] {
+				m.Ix.RemoveSeeker(id)
+			}
+		}
+	}
+	return nil
+}
+
+// refreshVillagers recounts the villagers of employers.
+func (m *Matching) refreshVillagers(ctx context.Context, employers []int64) error {
+	for _, emp := range employers {
+		// Counties no longer present drop to zero: recount them all.
+		counts := map[string]int{}
+		if err := m.scanVillagers(ctx, `p.employer_id = $1`, []any{emp}, func(_ int64, county string, n int) error {
+			counts[county] = n
+			return nil
+		}); err != nil {
+			return err
+		}
+		rows, err := m.s.DB.R.QueryContext(ctx, `SELECT DISTINCT k.home_county FROM applications a
+			JOIN postings p ON p.id = a.posting_id JOIN seekers k ON k.id = a.seeker_id
+			WHERE p.employer_id = $1 AND a.state = 'left'`, emp)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var c string
+			if rows.Scan(&c) == nil {
+				if _, ok := counts[c]; !ok {
+					counts[c] = 0
+				}
+			}
+		}
+		rows.Close()
+		for c, n := range counts {
+			if err := m.Ix.SetVillagers(emp, c, n); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Poll applies every change committed since the last poll (with an
+// overlap), by any process: postings, seekers, applications and the policy.
+func (m *Matching) Poll(ctx context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.s.now()
+	lo := m.since - pollOverlap
+	if err := m.refreshPostings(ctx, false, `p.updated_at > $1`, lo); err != nil {
+		return err
+	}
+	var seekers []int64
+	rows, err := m.s.DB.R.QueryContext(ctx, `SELECT id FROM seekers WHERE updated_at > $1`, lo)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		seekers = append(seekers, id)
+	}
+	rows.Close()
+	// Applications move headcount, pending counts, who is placed, villagers.
+	rows, err = m.s.DB.R.QueryContext(ctx, `SELECT a.seeker_id, a.posting_id, p.employer_id FROM applications a
+		JOIN postings p ON p.id = a.posting_id WHERE a.updated_at > $1`, lo)
+	if err != nil {
+		return err
+	}
+	postings, employers := map[int64]bool{}, map[int64]bool{}
+	for rows.Next() {
+		var k, p, e int64
+		if err := rows.Scan(&k, &p, &e); err != nil {
+			rows.Close()
+			return err
+		}
+		seekers = append(seekers, k)
+		postings[p], employers[e] = true, true
+	}
+	rows.Close()
+	if err := m.refreshSeekers(ctx, dedupe(seekers)); err != nil {
+		return err
+	}
+	if len(postings) > 0 {
+		ids := keys(postings)
+		for len(ids) > 0 {
+			chunk := ids[:min(len(ids), 500)]
+			ids = ids[len(chunk):]
+			cond, args := inList("p.id", chunk)
+			if err := m.refreshPostings(ctx, false, cond, args...); err != nil {
+				return err
+			}
+		}
+	}
+	if err := m.refreshVillagers(ctx, keys(employers)); err != nil {
+		return err
+	}
+	pol, ver, err := m.s.loadPolicy(ctx)
+	if err != nil {
+		return err
+	}
+	if ver != m.polVer {
+		if err := m.Ix.SetPolicy(pol); err != nil {
+			return err
+		}
+		m.polVer = ver
+	}
+	for id, at := range m.seen {
+		if at < lo-pollOverlap {
+			delete(m.seen, id)
+		}
+	}
+	m.since = now
+	return nil
+}
+
+func keys(m map[int64]bool) []int64 {
+	out := make([]int64, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func dedupe(ids []int64) []int64 {
+	seen := map[int64]bool{}
+	out := ids[:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// loadPolicy reads the officer-set matching policy; without one it is
+// match.DefaultPolicy. ver is its updated_at (0 for the default).
+func (s *Store) loadPolicy(ctx context.Context) (match.Policy, int64, error) {
+	var text string
+	var ver int64
+	err := s.DB.R.QueryRowContext(ctx, `SELECT policy, updated_at FROM match_policy WHERE id = 1`).Scan(&text, &ver)
+	if err == sql.ErrNoRows {
+		return match.DefaultPolicy(), 0, nil
+	}
+	if err != nil {
+		return match.Policy{}, 0, err
+	}
+	pol := match.DefaultPolicy()
+	if err := json.Unmarshal([]byte(text), &pol); err != nil {
+		return match.Policy{}, 0, fmt.Errorf("match_policy: %v", err)
+	}
+	return pol, ver, nil
+}

@@ -1,0 +1,407 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"regexp"
+
+	"easyjob/internal/easyjob"
+	"easyjob/internal/match"
+	"easyjob/internal/search"
+)
+
+// Reason is one factor of a score, as a message key with arguments; the API
+// renders Message in the reader's language.
+type Reason struct {
+	Key     string         `json:"key"`
+	Args    map[string]any `json:"args,omitempty"`
+	Message string         `json:"message"`
+}
+
+// Recommendation is one posting recommended to a seeker.
+type Recommendation struct {
+	Posting easyjob.Posting `json:"posting"`
+	Score   float64         `json:"score"`
+	Reasons []Reason        `json:"reasons"`
+}
+
+// Candidate is one seeker proposed for a posting. The seeker is masked
+// unless they applied to one of the employer's postings.
+type Candidate struct {
+	Seeker  easyjob.Seeker `json:"seeker"`
+	Score   float64        `json:"score"`
+	Reasons []Reason       `json:"reasons"`
+	Applied bool           `json:"applied"`
+}
+
+func reasons(rs []match.Reason) []Reason {
+	out := make([]Reason, len(rs))
+	for i, r := range rs {
+		out[i] = Reason{Key: r.Key, Args: r.Args}
+	}
+	return out
+}
+
+func (s *Store) matching() (*Matching, error) {
+	if s.Matching == nil {
+		return nil, easyjob.Internal(errors.New("matching is not started"))
+	}
+	return s.Matching, nil
+}
+
+// checkLimit accepts 1–100.
+func checkLimit(limit int) error {
+	if limit < 1 || limit > 100 {
+		f := easyjob.Fields{}
+		f.Add("limit", "error.range", "min", 1, "max", 100)
+		return f.Err()
+	}
+	return nil
+}
+
+// Recommendations returns up to limit open postings for a seeker, best
+// first, with the reasons of each score. The seeker sees their own; an
+// officer those of the seekers of their region.
+func (s *Store) Recommendations(ctx context.Context, a easyjob.Actor, seekerID int64, limit int) ([]Recommendation, error) {
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	m, err := s.matching()
+	if err != nil {
+		return nil, err
+	}
+	if !(a.Role == easyjob.RoleSeeker && a.SeekerID == seekerID) {
+		var county string
+		err := s.DB.R.QueryRowContext(ctx, `SELECT home_county FROM seekers WHERE id = $1`, seekerID).Scan(&county)
+		if err != nil {
+			return nil, notFound(err, "seeker")
+		}
+		if (a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin) || !countyInScope(a, county) {
+			return nil, forbidden()
+		}
+	}
+	recs, err := m.Ix.RecommendByID(seekerID, m.today(), limit)
+	if errors.Is(err, match.ErrNotFound) {
+		// Written a moment ago by another process, or unknown.
+		if err := m.refreshOne(ctx, seekerID); err != nil {
+			return nil, err
+		}
+		recs, err = m.Ix.RecommendByID(seekerID, m.today(), limit)
+		if errors.Is(err, match.ErrNotFound) {
+			return nil, easyjob.NotFound("seeker")
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(recs))
+	for i, r := range recs {
+		ids[i] = r.PostingID
+	}
+	ps, err := s.postingsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Recommendation, 0, len(recs))
+	for _, r := range recs {
+		if p, ok := ps[r.PostingID]; ok {
+			out = append(out, Recommendation{Posting: p, Score: r.Score, Reasons: reasons(r.Reasons)})
+		}
+	}
+	return out, nil
+}
+
+func (m *Matching) refreshOne(ctx context.Context, seekerID int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.refreshSeekers(ctx, []int64{seekerID})
+}
+
+// postingsByID reads postings by id.
+func (s *Store) postingsByID(ctx context.Context, ids []int64) (map[int64]easyjob.Posting, error) {
+	out := make(map[int64]easyjob.Posting, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	cond, args := inList("p.id", ids)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+postingCols+` FROM postings p JOIN employers e ON e.id = p.employer_id
+		WHERE `+cond, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := scanPosting(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[p.ID] = p
+	}
+	return out, rows.Err()
+}
+
+// Candidates returns up to limit seekers for a posting, best first, with
+// reasons: for the posting's employer and the officers of its district.
+// Seekers are masked unless they applied to one of the employer's postings;
+// those shown unmasked to the employer are audited.
+func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64, limit int) ([]Candidate, error) {
+	if err := checkLimit(limit); err != nil {
+		return nil, err
+	}
+	m, err := s.matching()
+	if err != nil {
+		return nil, err
+	}
+	var emp int64
+	var district string
+	err = s.DB.R.QueryRowContext(ctx, `SELECT employer_id, district FROM postings WHERE id = $1`, postingID).Scan(&emp, &district)
+	if err != nil {
+		return nil, notFound(err, "posting")
+	}
+	if !(a.Role == easyjob.RoleEmployer && a.EmployerID == emp) && !districtInScope(a, district) {
+		return nil, forbidden()
+	}
+	cs, err := m.Ix.Candidates(postingID, m.today(), limit)
+	if errors.Is(err, match.ErrNotFound) {
+		return []Candidate{}, nil // not open or full: nobody to propose
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(cs) == 0 {
+		return []Candidate{}, nil
+	}
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.SeekerID
+	}
+	cond, args := inList("s.id", ids)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+seekerCols+` FROM seekers s WHERE `+cond, args...)
+	if err != nil {
+		return nil, err
+	}
+	seekers := map[int64]easyjob.Seeker{}
+	for rows.Next() {
+		k, err := s.scanSeeker(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		seekers[k.ID] = k
+	}
+	rows.Close()
+	cond, args = inList("a.seeker_id", ids)
+	args = append(args, emp)
+	rows, err = s.DB.R.QueryContext(ctx, `SELECT DISTINCT a.seeker_id FROM applications a JOIN postings p ON p.id = a.posting_id
+		WHERE `+cond+` AND p.employer_id = $`+itoa(len(args)), args...)
+	if err != nil {
+		return nil, err
+	}
+	applied := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if rows.Scan(&id) == nil {
+			applied[id] = true
+		}
+	}
+	rows.Close()
+	out := make([]Candidate, 0, len(cs))
+	var audited []int64
+	for _, c := range cs {
+		k, ok := seekers[c.SeekerID]
+		if !ok {
+			continue
+		}
+		x := Candidate{Score: c.Score, Reasons: reasons(c.Reasons), Applied: applied[k.ID]}
+		if x.Applied && a.Role == easyjob.RoleEmployer {
+			k = Mask(k)
+			k.Name, k.Phone, k.Masked = seekers[c.SeekerID].Name, seekers[c.SeekerID].Phone, false
+			audited = append(audited, k.ID)
+		} else {
+			k = Mask(k)
+		}
+		x.Seeker = k
+		out = append(out, x)
+	}
+	if len(audited) > 0 {
+		err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+			for _, id := range audited {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (actor_id, seeker_id, action, reason, at) VALUES ($1, $2, $3, $4, $5)`,
+					a.UserID, id, "view_contact", ReasonApplied, s.now()); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// SearchQuery is a keyword search with filters over published postings
+// with places left.
+type SearchQuery struct {
+	ListOptions
+	Q          string
+	District   string
+	Occupation string
+	PayMin     int
+	PayMax     int
+	Dorm       bool
+	Meals      bool
+	StartFrom  easyjob.Date
+	StartTo    easyjob.Date
+}
+
+// SearchResult is one page of postings found, best first, the number
+// found, and facet counts over all of them.
+type SearchResult struct {
+	Items      []easyjob.Posting `json:"items"`
+	Total      int               `json:"total"`
+	Facets     search.Facets     `json:"facets"`
+	NextCursor string            `json:"next_cursor"`
+}
+
+var (
+	districtRe   = regexp.MustCompile(`^[0-9]{2,9}$`)
+	occupationRe = regexp.MustCompile(`^[0-9](-[0-9]{2}){0,3}$`)
+)
+
+// MaxSearchOffset bounds how deep search pages go.
+const MaxSearchOffset = 10_000
+
+// Validate checks the filters; errors name the field.
+func (q SearchQuery) Validate() error {
+	f := easyjob.Fields{}
+	if q.District != "" && !districtRe.MatchString(q.District) {
+		f.Add("district", "field.district")
+	}
+	if q.Occupation != "" && !occupationRe.MatchString(q.Occupation) {
+		f.Add("occupation", "field.occupation")
+	}
+	if q.PayMin < 0 || q.PayMin > 1_000_000 {
+		f.Add("pay_min", "error.range", "min", 0, "max", 1_000_000)
+	}
+	if q.PayMax < 0 || q.PayMax > 1_000_000 {
+		f.Add("pay_max", "error.range", "min", 0, "max", 1_000_000)
+	}
+	if q.PayMax > 0 && q.PayMin > q.PayMax {
+		f.Add("pay_max", "field.pay_range")
+	}
+	if !q.StartFrom.IsZero() && !q.StartTo.IsZero() && q.StartTo.Before(q.StartFrom) {
+		f.Add("start_to", "field.date")
+	}
+	if q.Limit < 0 || q.Limit > 100 {
+		f.Add("limit", "error.range", "min", 1, "max", 100)
+	}
+	return f.Err()
+}
+
+// Search finds published postings with places left by keywords (segmented
+// Chinese, all words must occur in the title, the employer's name or the
+// description) and filters, ordered by relevance then freshness.
+func (s *Store) Search(ctx context.Context, a easyjob.Actor, q SearchQuery) (SearchResult, error) {
+	var empty SearchResult
+	if err := q.Validate(); err != nil {
+		return empty, err
+	}
+	m, err := s.matching()
+	if err != nil {
+		return empty, err
+	}
+	offset, err := decodeCursor(q.Cursor)
+	if err != nil {
+		return empty, err
+	}
+	if offset > MaxSearchOffset {
+		f := easyjob.Fields{}
+		f.Add("cursor", "field.cursor")
+		return empty, f.Err()
+	}
+	limit := q.limit()
+	f := search.Filter{Terms: search.Query(q.Q), District: q.District, Occupation: q.Occupation,
+		PayMin: q.PayMin, PayMax: q.PayMax, Dorm: q.Dorm, Meals: q.Meals, Today: s.today().Days(),
+		Offset: int(offset), Limit: limit}
+	if !q.StartFrom.IsZero() {
+		f.StartFrom = q.StartFrom.Days()
+	}
+	if !q.StartTo.IsZero() {
+		f.StartTo = q.StartTo.Days()
+	}
+	if q.Q != "" && len(f.Terms) == 0 {
+		// Nothing searchable (only symbols or emoji): nothing found.
+		return SearchResult{Items: []easyjob.Posting{}, Facets: search.Facets{District: map[string]int{}, Occupation: map[string]int{}}}, nil
+	}
+	r := m.Sx.Search(f)
+	ids := make([]int64, len(r.Hits))
+	for i, h := range r.Hits {
+		ids[i] = h.ID
+	}
+	ps, err := s.postingsByID(ctx, ids)
+	if err != nil {
+		return empty, err
+	}
+	out := SearchResult{Items: make([]easyjob.Posting, 0, len(ids)), Total: r.Total, Facets: r.Facets}
+	for _, id := range ids {
+		if p, ok := ps[id]; ok {
+			out.Items = append(out.Items, p)
+		}
+	}
+	if next := int(offset) + limit; next < r.Total && next <= MaxSearchOffset {
+		out.NextCursor = encodeCursor(int64(next))
+	}
+	return out, nil
+}
+
+// PolicyInput is the officer-set part of scoring.
+type PolicyInput struct {
+	PoorWeight      float64 `json:"poor_weight"`
+	TwinnedWeight   float64 `json:"twinned_weight"`
+	CongestionAlpha float64 `json:"congestion_alpha"`
+}
+
+// MatchPolicy returns the scoring policy in force.
+func (s *Store) MatchPolicy(ctx context.Context) (PolicyInput, error) {
+	pol, _, err := s.loadPolicy(ctx)
+	return PolicyInput{PoorWeight: pol.PoorWeight, TwinnedWeight: pol.TwinnedWeight, CongestionAlpha: pol.CongestionAlpha}, err
+}
+
+// SetMatchPolicy sets the priority weights and the congestion factor
+// (admins and city officers). Every process follows within a second.
+func (s *Store) SetMatchPolicy(ctx context.Context, a easyjob.Actor, in PolicyInput) (PolicyInput, error) {
+	if !a.IsCityWide() {
+		return in, forbidden()
+	}
+	f := easyjob.Fields{}
+	for _, x := range []struct {
+		name string
+		v    float64
+	}{{"poor_weight", in.PoorWeight}, {"twinned_weight", in.TwinnedWeight}, {"congestion_alpha", in.CongestionAlpha}} {
+		if !(x.v >= 0 && x.v <= 10) {
+			f.Add(x.name, "error.range", "min", 0, "max", 10)
+		}
+	}
+	if err := f.Err(); err != nil {
+		return in, err
+	}
+	pol := match.DefaultPolicy()
+	pol.PoorWeight, pol.TwinnedWeight, pol.CongestionAlpha = in.PoorWeight, in.TwinnedWeight, in.CongestionAlpha
+	b, _ := json.Marshal(pol)
+	now := s.now()
+	_, err := s.DB.W.ExecContext(ctx, `INSERT INTO match_policy (id, policy, updated_by, updated_at) VALUES (1, $1, $2, $3)
+		ON CONFLICT (id) DO UPDATE SET policy = $1, updated_by = $2, updated_at = $3`, string(b), a.UserID, now)
+	if err != nil {
+		return in, err
+	}
+	if m := s.Matching; m != nil {
+		m.mu.Lock()
+		err = m.Ix.SetPolicy(pol)
+		m.polVer = now
+		m.mu.Unlock()
+	}
+	return in, err
+}
