@@ -333,12 +333,16 @@ func (st *state) assign(rg Region, now Date) (AssignResult, error) {
 		score float64
 	}
 	cands := make([][]cand, len(posts))
+	pqs := make([]postingQ, len(posts))
+	for j := range posts {
+		pqs[j] = newPostingQ(&st.pol, posts[j].e)
+	}
 	for i, prefs := range seekerPrefs {
 		r := &st.srecs[slots[i]]
 		se := r.entry(slots[i], 0)
 		for _, j := range prefs {
 			pi := &posts[j]
-			q := newPostingQ(&st.pol, pi.e)
+			q := &pqs[j]
 			close, _ := st.bestTrade(r, pi.code)
 			score := q.score(float64(q.w.Trade*tradeValue[close]), &se, st.villagersAt(pi.e.employer, r.county))
 			cands[j] = append(cands[j], cand{s: i, score: score})

@@ -53,6 +53,32 @@
 // Scores are deterministic (the same inputs give bit-identical floats) and
 // ties are broken by ascending posting ID (Recommend) or seeker ID
 // (Candidates).
+//
+// # Reasons
+//
+// Each result carries Reasons: message keys (the Reason* constants) with
+// named arguments, positive factors first by their share of the score, then
+// the policy priorities, then the factors that count against (pay below the
+// expectation, a wanted dorm or meals missing, "many applicants" when
+// pending ≥ remaining).
+//
+// # Index layout
+//
+// Occupation codes, counties, districts and employers are interned to small
+// integers. Postings live in one slice of compact structs per occupation
+// code; Recommend scans only the buckets of the middle groups of the
+// seeker's trades, keeps a bounded min-heap of size limit and skips a
+// posting whose best possible score (every factor at its maximum, times its
+// congestion) is below the heap's worst. Seekers are entered once per trade
+// into buckets keyed by (code, priority class, experience level) that carry
+// a copy of what scoring needs; Candidates computes an upper bound per
+// bucket, scans buckets by descending bound and stops at the first one that
+// cannot beat the heap's worst. A seeker with several trades is scored only
+// through its closest trade. Fellow-villager counts are looked up in a dense
+// per-query array. The only allocations of a query are its result.
+//
+// Assign (a match day) and StableAssign (the deferred-acceptance core on
+// dense indices) are in assign.go; Synthetic makes benchmark data.
 package match
 
 import (

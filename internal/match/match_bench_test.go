@@ -231,3 +231,54 @@ func BenchmarkIndexMemory(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCandidatesLatencyFlatPolicy is the worst case for Candidates:
+// with no priority or experience weight every seeker bucket has the same
+// bound, nothing is skipped and whole buckets are scanned.
+func BenchmarkCandidatesLatencyFlatPolicy(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *benchFixture) {
+		flat := DefaultPolicy()
+		flat.PoorWeight, flat.TwinnedWeight, flat.Weights.Experience = 0, 0, 0
+		if err := f.ix.SetPolicy(flat); err != nil {
+			b.Fatal(err)
+		}
+		defer func() {
+			if err := f.ix.SetPolicy(DefaultPolicy()); err != nil {
+				b.Fatal(err)
+			}
+		}()
+		r := rand.New(rand.NewPCG(4, 4))
+		samples := make([]time.Duration, 0, b.N)
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			id := f.live[r.IntN(len(f.live))]
+			t0 := time.Now()
+			if _, err := f.ix.Candidates(id, f.d.Now, 20); err != nil {
+				b.Fatal(err)
+			}
+			samples = append(samples, time.Since(t0))
+		}
+		b.StopTimer()
+		reportLatency(b, samples)
+	})
+}
+
+// BenchmarkAssign runs a match day for 5,000 seekers over the postings of
+// three districts, choices capped at 50.
+func BenchmarkAssign(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *benchFixture) {
+		rg := Region{Districts: syntheticDistricts[:3], MaxChoices: 50}
+		for i := 0; i < 5000; i++ {
+			rg.SeekerIDs = append(rg.SeekerIDs, f.d.Seekers[i*len(f.d.Seekers)/5000].ID)
+		}
+		b.ResetTimer()
+		var res AssignResult
+		for i := 0; i < b.N; i++ {
+			var err error
+			if res, err = f.ix.Assign(rg, f.d.Now); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(res.Assignments)), "assigned")
+	})
+}
