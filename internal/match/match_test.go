@@ -503,3 +503,24 @@ type tester interface {
 	Fatal(args ...any)
 	Fatalf(format string, args ...any)
 }
+
+// TestScanAllocs checks that the scans behind Recommend and Candidates
+// allocate nothing once their scratch buffers have grown.
+func TestScanAllocs(t *testing.T) {
+	d := Synthetic(9, 500, 3000)
+	ix := mustIndex(t, worldFromSynthetic(d))
+	st := ix.st
+	sc := getScratch()
+	r := &st.srecs[st.seekers[d.Seekers[0].ID]]
+	trades := d.Seekers[0].Trades
+	loc := st.postings[d.Postings[0].ID]
+	e := &st.pb[loc.code][loc.pos]
+	scan := func() {
+		st.scanPostings(r, trades, d.Now, 20, nil, sc)
+		st.scanSeekers(e, loc.code, d.Now, 20, nil, sc)
+	}
+	scan()
+	if n := testing.AllocsPerRun(50, scan); n != 0 {
+		t.Errorf("scans allocate %v times a run", n)
+	}
+}
