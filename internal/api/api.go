@@ -66,7 +66,7 @@ func (h *Handler) table() []Route {
 		seeker      = easyjob.Seeker
 		application = easyjob.Application
 	)
-	return []Route{
+	return append([]Route{
 		{Method: "POST", Path: "/login", ID: "login", Tag: "accounts", Public: true, Summary: "Sign in with a username and password, or a phone and a one-time code; returns a bearer token", In: LoginRequest{}, Out: LoginResponse{}, h: h.login},
 		{Method: "POST", Path: "/login/code", ID: "requestCode", Tag: "accounts", Public: true, Summary: "Send a one-time sign-in code to a mainland mobile number", In: CodeRequest{}, Out: Status{}, h: h.requestCode},
 		{Method: "POST", Path: "/logout", ID: "logout", Tag: "accounts", Summary: "End this session", Out: Status{}, h: h.logout},
@@ -81,7 +81,7 @@ func (h *Handler) table() []Route {
 		{Method: "GET", Path: "/employers/{id}/reviews", ID: "employerReviews", Tag: "employers", Summary: "Officers' decisions on an employer", Out: []easyjob.Review{}, h: h.reviews("employer")},
 
 		{Method: "POST", Path: "/postings", ID: "createPosting", Tag: "postings", Summary: "Create a posting and submit it for review; automatic checks refuse, flag or warn", In: PostingRequest{}, Out: posting{}, Created: true, h: h.createPosting},
-		{Method: "GET", Path: "/postings", ID: "listPostings", Tag: "postings", Summary: "Postings: published ones for everyone, an employer's own, an officer's region", Public: true, Query: []string{"status", "district", "employer_id", "limit", "cursor"}, Out: easyjob.Page[posting]{}, h: h.listPostings},
+		{Method: "GET", Path: "/postings", ID: "listPostings", Tag: "postings", Summary: "Postings: published ones for everyone, an employer's own, an officer's region", Public: true, Query: []string{"status", "district", "employer_id", "limit", "cursor", "q", "occupation", "pay_min", "pay_max", "dorm", "meals", "start_from", "start_to"}, Out: store.SearchResult{}, h: h.listPostings},
 		{Method: "GET", Path: "/postings/{id}", ID: "getPosting", Tag: "postings", Public: true, Summary: "A posting with its remaining headcount and check results", Out: posting{}, h: h.getPosting},
 		{Method: "PUT", Path: "/postings/{id}", ID: "updatePosting", Tag: "postings", Summary: "Change a posting; it goes back to review", In: easyjob.PostingInput{}, Out: posting{}, h: h.updatePosting},
 		{Method: "POST", Path: "/postings/{id}/review", ID: "reviewPosting", Tag: "postings", Summary: "Approve (publish) or return a posting with a comment (officers)", In: ReviewRequest{}, Out: posting{}, h: h.reviewPosting},
@@ -102,5 +102,5 @@ func (h *Handler) table() []Route {
 		{Method: "GET", Path: "/applications/{id}", ID: "getApplication", Tag: "applications", Summary: "One application", Out: application{}, h: h.getApplication},
 		{Method: "POST", Path: "/applications/{id}/transition", ID: "transition", Tag: "applications", Summary: "Move an application: shortlist, offer (start_date, pay), reject, withdraw, accept, decline, …", In: store.Move{}, Out: application{}, h: h.transition},
 		{Method: "GET", Path: "/applications/{id}/events", ID: "applicationEvents", Tag: "applications", Summary: "The kept transitions of an application", Out: []easyjob.Event{}, h: h.events},
-	}
+	}, h.matchRoutes()...)
 }

@@ -290,6 +290,9 @@ func localiseChecks(h *Handler, r *http.Request, p easyjob.Posting) easyjob.Post
 }
 
 func (h *Handler) listPostings(w http.ResponseWriter, r *http.Request) error {
+	if isSearch(r) {
+		return h.searchPostings(w, r)
+	}
 	lo, err := list(r)
 	if err != nil {
 		return err

@@ -102,6 +102,9 @@ func (a *App) build(ctx context.Context) error {
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
+	if err := a.startMatching(ctx); err != nil {
+		return err
+	}
 	errs := httpx.Errors{Cat: a.Cat, Log: a.Log}
 	ah := &api.Handler{S: a.Store, Errors: errs, Version: Version}
 	ah.Routes(mux)

@@ -101,7 +101,7 @@ func (s *Store) ProposeMatchDay(ctx context.Context, a easyjob.Actor, code strin
 	if err != nil {
 		return run, err
 	}
-	res, err := m.Ix.Assign(rg, match.Date(day.Days()))
+	res, err := m.Index().Assign(rg, match.Date(day.Days()))
 	if err != nil {
 		return run, err
 	}

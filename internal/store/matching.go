@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"easyjob/internal/easyjob"
@@ -25,13 +26,16 @@ import (
 // on the same database show within a second.
 type Matching struct {
 	s  *Store
-	Ix *match.Index
-	Sx *search.Index
+	ix atomic.Pointer[match.Index]
+	sx atomic.Pointer[search.Index]
 
 	mu     sync.Mutex // serialises refreshes
 	since  int64      // store clock (ms) when the last poll started
 	polVer int64      // updated_at of the policy in force
 	seen   map[int64]int64
+	// Highest ids loaded: rows written in bulk with old timestamps (the
+	// demo loader) are found by id.
+	maxPosting, maxSeeker, maxApp int64
 
 	// Figures of the last build, for logs and benchmarks.
 	Built      time.Duration
@@ -52,7 +56,7 @@ const pollOverlap = 3000
 // s.Matching and hooks s.OnChange (keeping any hook already set). Call Run
 // to follow other processes.
 func (s *Store) StartMatching(ctx context.Context) (*Matching, error) {
-	m := &Matching{s: s, Ix: match.NewIndex(), Sx: search.NewIndex(), seen: map[int64]int64{}}
+	m := &Matching{s: s, seen: map[int64]int64{}}
 	if err := m.build(ctx); err != nil {
 		return nil, err
 	}
@@ -69,7 +73,13 @@ func (s *Store) StartMatching(ctx context.Context) (*Matching, error) {
 	return m, nil
 }
 
-// Run polls for changes until ctx ends.
+// Index returns the recommendation index.
+func (m *Matching) Index() *match.Index { return m.ix.Load() }
+
+// SearchIndex returns the search index.
+func (m *Matching) SearchIndex() *search.Index { return m.sx.Load() }
+
+// Run polls for changes until ctx ends or the database is closed.
 func (m *Matching) Run(ctx context.Context) {
 	t := time.NewTicker(PollEvery)
 	defer t.Stop()
@@ -78,7 +88,11 @@ func (m *Matching) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := m.Poll(ctx); err != nil && ctx.Err() == nil {
+			err := m.Poll(ctx)
+			if err != nil && strings.Contains(err.Error(), "database is closed") {
+				return
+			}
+			if err != nil && ctx.Err() == nil {
 				m.s.Log.Warn("matching: polling for changes", "err", err)
 			}
 		}
@@ -93,6 +107,13 @@ func (m *Matching) build(ctx context.Context) error {
 	t0 := time.Now()
 	search.Load()
 	m.since = m.s.now()
+	if err := m.s.DB.R.QueryRowContext(ctx, `SELECT COALESCE((SELECT MAX(id) FROM postings), 0),
+		COALESCE((SELECT MAX(id) FROM seekers), 0), COALESCE((SELECT MAX(id) FROM applications), 0)`).
+		Scan(&m.maxPosting, &m.maxSeeker, &m.maxApp); err != nil {
+		return err
+	}
+	ix, sx := match.NewIndex(), search.NewIndex()
+	m.Postings, m.Seekers = 0, 0
 	pol, ver, err := m.s.loadPolicy(ctx)
 	if err != nil {
 		return err
@@ -103,7 +124,7 @@ func (m *Matching) build(ctx context.Context) error {
 		return err
 	}
 	var docs []search.Doc
-	err = m.Ix.Bulk(func(b *match.Builder) error {
+	err = ix.Bulk(func(b *match.Builder) error {
 		if err := b.SetPolicy(pol); err != nil {
 			return err
 		}
@@ -136,14 +157,17 @@ func (m *Matching) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.putDocs(docs)
+	putDocs(sx, docs)
+	m.ix.Store(ix)
+	m.sx.Store(sx)
+	clear(m.seen)
 	m.SearchDocs = len(docs)
 	m.Built = time.Since(t0)
 	return nil
 }
 
 // putDocs segments postings on every core and adds them to the search index.
-func (m *Matching) putDocs(docs []search.Doc) {
+func putDocs(sx *search.Index, docs []search.Doc) {
 	in := make(chan search.Doc, 256)
 	out := make(chan search.Analyzed, 256)
 	var wg sync.WaitGroup
@@ -165,7 +189,7 @@ func (m *Matching) putDocs(docs []search.Doc) {
 		close(out)
 	}()
 	for a := range out {
-		m.Sx.PutAnalyzed(a)
+		sx.PutAnalyzed(a)
 	}
 }
 
@@ -322,12 +346,12 @@ func (m *Matching) refreshPostings(ctx context.Context, force bool, cond string,
 	var docs []search.Doc
 	err := m.scanPostings(ctx, cond, args, func(p match.Posting, d search.Doc, live bool, upd int64) error {
 		if !live {
-			m.Ix.RemovePosting(p.ID)
-			m.Sx.Remove(p.ID)
+			m.Index().RemovePosting(p.ID)
+			m.SearchIndex().Remove(p.ID)
 			delete(m.seen, p.ID)
 			return nil
 		}
-		if err := m.Ix.UpsertPosting(p); err != nil {
+		if err := m.Index().UpsertPosting(p); err != nil {
 			return err
 		}
 		// Texts change only with updated_at; counters alone need no re-segmenting.
@@ -338,7 +362,7 @@ func (m *Matching) refreshPostings(ctx context.Context, force bool, cond string,
 		return nil
 	})
 	for _, d := range docs {
-		m.Sx.Put(d)
+		m.SearchIndex().Put(d)
 	}
 	return err
 }
@@ -365,14 +389,14 @@ func (m *Matching) refreshSeekers(ctx context.Context, ids []int64) error {
 		found := map[int64]bool{}
 		err = m.scanSeekers(ctx, cond, args, placed, func(k match.Seeker) error {
 			found[k.ID] = true
-			return m.Ix.UpsertSeeker(k)
+			return m.Index().UpsertSeeker(k)
 		})
 		if err != nil {
 			return err
 		}
 		for _, id := range chunk {
 			if !found[id] {
-				m.Ix.RemoveSeeker(id)
+				m.Index().RemoveSeeker(id)
 			}
 		}
 	}
@@ -406,7 +430,7 @@ func (m *Matching) refreshVillagers(ctx context.Context, employers []int64) erro
 		}
 		rows.Close()
 		for c, n := range counts {
-			if err := m.Ix.SetVillagers(emp, c, n); err != nil {
+			if err := m.Index().SetVillagers(emp, c, n); err != nil {
 				return err
 			}
 		}
@@ -421,11 +445,26 @@ func (m *Matching) Poll(ctx context.Context) error {
 	defer m.mu.Unlock()
 	now := m.s.now()
 	lo := m.since - pollOverlap
+	var maxP, maxS, maxA int64
+	if err := m.s.DB.R.QueryRowContext(ctx, `SELECT COALESCE((SELECT MAX(id) FROM postings), 0),
+		COALESCE((SELECT MAX(id) FROM seekers), 0), COALESCE((SELECT MAX(id) FROM applications), 0)`).
+		Scan(&maxP, &maxS, &maxA); err != nil {
+		return err
+	}
+	if maxP-m.maxPosting+maxS-m.maxSeeker > bulkRebuild {
+		// Loaded in bulk: build afresh (readers keep the old indexes meanwhile).
+		return m.build(ctx)
+	}
+	if maxP > m.maxPosting {
+		if err := m.refreshPostings(ctx, false, `p.id > $1`, m.maxPosting); err != nil {
+			return err
+		}
+	}
 	if err := m.refreshPostings(ctx, false, `p.updated_at > $1`, lo); err != nil {
 		return err
 	}
 	var seekers []int64
-	rows, err := m.s.DB.R.QueryContext(ctx, `SELECT id FROM seekers WHERE updated_at > $1`, lo)
+	rows, err := m.s.DB.R.QueryContext(ctx, `SELECT id FROM seekers WHERE updated_at > $1 OR id > $2`, lo, m.maxSeeker)
 	if err != nil {
 		return err
 	}
@@ -440,7 +479,7 @@ func (m *Matching) Poll(ctx context.Context) error {
 	rows.Close()
 	// Applications move headcount, pending counts, who is placed, villagers.
 	rows, err = m.s.DB.R.QueryContext(ctx, `SELECT a.seeker_id, a.posting_id, p.employer_id FROM applications a
-		JOIN postings p ON p.id = a.posting_id WHERE a.updated_at > $1`, lo)
+		JOIN postings p ON p.id = a.posting_id WHERE a.updated_at > $1 OR a.id > $2`, lo, m.maxApp)
 	if err != nil {
 		return err
 	}
@@ -477,7 +516,7 @@ func (m *Matching) Poll(ctx context.Context) error {
 		return err
 	}
 	if ver != m.polVer {
-		if err := m.Ix.SetPolicy(pol); err != nil {
+		if err := m.Index().SetPolicy(pol); err != nil {
 			return err
 		}
 		m.polVer = ver
@@ -488,8 +527,13 @@ func (m *Matching) Poll(ctx context.Context) error {
 		}
 	}
 	m.since = now
+	m.maxPosting, m.maxSeeker, m.maxApp = max(m.maxPosting, maxP), max(m.maxSeeker, maxS), max(m.maxApp, maxA)
 	return nil
 }
+
+// bulkRebuild is how many new postings and seekers at once make Poll
+// rebuild the indexes instead of adding rows one by one.
+const bulkRebuild = 20_000
 
 func keys(m map[int64]bool) []int64 {
 	out := make([]int64, 0, len(m))

@@ -82,13 +82,13 @@ func (s *Store) Recommendations(ctx context.Context, a easyjob.Actor, seekerID i
 			return nil, forbidden()
 		}
 	}
-	recs, err := m.Ix.RecommendByID(seekerID, m.today(), limit)
+	recs, err := m.Index().RecommendByID(seekerID, m.today(), limit)
 	if errors.Is(err, match.ErrNotFound) {
 		// Written a moment ago by another process, or unknown.
 		if err := m.refreshOne(ctx, seekerID); err != nil {
 			return nil, err
 		}
-		recs, err = m.Ix.RecommendByID(seekerID, m.today(), limit)
+		recs, err = m.Index().RecommendByID(seekerID, m.today(), limit)
 		if errors.Is(err, match.ErrNotFound) {
 			return nil, easyjob.NotFound("seeker")
 		}
@@ -163,7 +163,7 @@ func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64
 	if !(a.Role == easyjob.RoleEmployer && a.EmployerID == emp) && !districtInScope(a, district) {
 		return nil, forbidden()
 	}
-	cs, err := m.Ix.Candidates(postingID, m.today(), limit)
+	cs, err := m.Index().Candidates(postingID, m.today(), limit)
 	if errors.Is(err, match.ErrNotFound) {
 		return []Candidate{}, nil // not open or full: nobody to propose
 	}
@@ -336,7 +336,7 @@ func (s *Store) Search(ctx context.Context, a easyjob.Actor, q SearchQuery) (Sea
 		// Nothing searchable (only symbols or emoji): nothing found.
 		return SearchResult{Items: []easyjob.Posting{}, Facets: search.Facets{District: map[string]int{}, Occupation: map[string]int{}}}, nil
 	}
-	r := m.Sx.Search(f)
+	r := m.SearchIndex().Search(f)
 	ids := make([]int64, len(r.Hits))
 	for i, h := range r.Hits {
 		ids[i] = h.ID
@@ -399,7 +399,7 @@ func (s *Store) SetMatchPolicy(ctx context.Context, a easyjob.Actor, in PolicyIn
 	}
 	if m := s.Matching; m != nil {
 		m.mu.Lock()
-		err = m.Ix.SetPolicy(pol)
+		err = m.Index().SetPolicy(pol)
 		m.polVer = now
 		m.mu.Unlock()
 	}
