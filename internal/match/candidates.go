@@ -11,6 +11,12 @@ import (
 // is not open, is full or closed before now has no candidates. It returns an
 // error wrapping ErrNotFound for an unknown posting.
 func (ix *Index) Candidates(postingID int64, now Date, limit int) ([]Candidate, error) {
+	return ix.CandidatesExcept(postingID, now, limit, nil)
+}
+
+// CandidatesExcept is Candidates leaving out the seekers in except (say,
+// those who have already applied).
+func (ix *Index) CandidatesExcept(postingID int64, now Date, limit int, except []int64) ([]Candidate, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	st := ix.st
@@ -24,7 +30,8 @@ func (ix *Index) Candidates(postingID int64, now Date, limit int) ([]Candidate, 
 	e := &st.pb[loc.code][loc.pos]
 	sc := getScratch()
 	defer putScratch(sc)
-	h := st.scanSeekers(e, loc.code, now, limit, nil, sc)
+	sc.setExcept(except)
+	h := st.scanSeekers(e, loc.code, now, limit, sc)
 	if len(h) == 0 {
 		return nil, nil
 	}
@@ -81,14 +88,13 @@ type seekerGroupRef struct {
 }
 
 // scanSeekers returns the best limit seekers for posting e (in bucket code),
-// best first, in sc.hs. keep, if not nil, restricts the seekers considered
-// (by slot).
+// best first, in sc.hs, leaving out the seekers in sc.except.
 //
 // Buckets are split by the seeker-only factors (priority class and
 // experience), so each (code, group) bucket has an upper bound on its
 // scores. Buckets are scanned by descending bound and the scan stops at the
 // first bucket whose bound is below the worst score kept.
-func (st *state) scanSeekers(e *pentry, code codeID, now Date, limit int, keep []bool, sc *scratch) []hitS {
+func (st *state) scanSeekers(e *pentry, code codeID, now Date, limit int, sc *scratch) []hitS {
 	h := sc.hs[:0]
 	if e.flags&pfLive == 0 || int64(e.closing) < int64(now) {
 		sc.hs = h
@@ -143,9 +149,6 @@ func (st *state) scanSeekers(e *pentry, code codeID, now Date, limit int, keep [
 			if !q.fits(s) {
 				continue
 			}
-			if keep != nil && !keep[s.idx] {
-				continue
-			}
 			if s.ntr > 1 && !s.countsHere(cl, ck) {
 				continue
 			}
@@ -153,7 +156,11 @@ func (st *state) scanSeekers(e *pentry, code codeID, now Date, limit int, keep [
 			if len(h) == limit && score < h[0].score {
 				continue
 			}
-			h = pushS(h, hitS{score: score, id: st.srecs[s.idx].id, s: s, code: gr.code, close: ck}, limit)
+			id := st.srecs[s.idx].id
+			if sc.excepted(id) {
+				continue
+			}
+			h = pushS(h, hitS{score: score, id: id, s: s, code: gr.code, close: ck}, limit)
 		}
 	}
 	for _, v := range vl {

@@ -517,7 +517,7 @@ func TestScanAllocs(t *testing.T) {
 	e := &st.pb[loc.code][loc.pos]
 	scan := func() {
 		st.scanPostings(r, trades, d.Now, 20, nil, sc)
-		st.scanSeekers(e, loc.code, d.Now, 20, nil, sc)
+		st.scanSeekers(e, loc.code, d.Now, 20, sc)
 	}
 	scan()
 	if n := testing.AllocsPerRun(50, scan); n != 0 {

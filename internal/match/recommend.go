@@ -36,6 +36,7 @@ type scratch struct {
 	list   []codeClose
 	mark   []uint8
 	groups []seekerGroupRef
+	except []int64 // sorted IDs to leave out of the results
 	cvil   []int32 // villagers by county
 	evil   []int32 // villagers by employer
 }
@@ -47,8 +48,22 @@ func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 func putScratch(s *scratch) {
 	clear(s.hp[:cap(s.hp)])
 	clear(s.hs[:cap(s.hs)])
-	s.hp, s.hs = s.hp[:0], s.hs[:0]
+	s.hp, s.hs, s.except = s.hp[:0], s.hs[:0], s.except[:0]
 	scratchPool.Put(s)
+}
+
+// setExcept keeps a sorted copy of ids to leave out.
+func (s *scratch) setExcept(ids []int64) {
+	s.except = append(s.except[:0], ids...)
+	slices.Sort(s.except)
+}
+
+func (s *scratch) excepted(id int64) bool {
+	if len(s.except) == 0 {
+		return false
+	}
+	_, found := slices.BinarySearch(s.except, id)
+	return found
 }
 
 // worseP orders hits worst first: lower score, then higher ID.
@@ -179,6 +194,12 @@ func (st *state) tradeBuckets(trades []string, sc *scratch) []codeClose {
 // first (see the package comment for filters and score). s need not be in
 // the index. The error reports malformed input only.
 func (ix *Index) Recommend(s Seeker, now Date, limit int) ([]Recommendation, error) {
+	return ix.RecommendExcept(s, now, limit, nil)
+}
+
+// RecommendExcept is Recommend leaving out the postings in except (say,
+// those the seeker has already applied to).
+func (ix *Index) RecommendExcept(s Seeker, now Date, limit int, except []int64) ([]Recommendation, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	st := ix.st
@@ -186,7 +207,7 @@ func (ix *Index) Recommend(s Seeker, now Date, limit int) ([]Recommendation, err
 	if err != nil {
 		return nil, err
 	}
-	return st.recommend(&r, s.Trades, now, limit, nil), nil
+	return st.recommend(&r, s.Trades, now, limit, except), nil
 }
 
 // RecommendByID is Recommend for a seeker held in the index. It returns an
@@ -208,15 +229,15 @@ func (ix *Index) RecommendByID(seekerID int64, now Date, limit int) ([]Recommend
 	return st.recommend(r, trades, now, limit, nil), nil
 }
 
-// recommend scans the seeker's buckets; keep, if not nil, restricts the
-// postings considered (by district id).
-func (st *state) recommend(r *srec, trades []string, now Date, limit int, keep []bool) []Recommendation {
+// recommend scans the seeker's buckets, leaving out the postings in except.
+func (st *state) recommend(r *srec, trades []string, now Date, limit int, except []int64) []Recommendation {
 	if limit <= 0 {
 		return nil
 	}
 	sc := getScratch()
 	defer putScratch(sc)
-	h := st.scanPostings(r, trades, now, limit, keep, sc)
+	sc.setExcept(except)
+	h := st.scanPostings(r, trades, now, limit, nil, sc)
 	if len(h) == 0 {
 		return nil
 	}
@@ -238,7 +259,9 @@ func (st *state) villagersAt(emp int32, county uint16) int32 {
 	return st.vill[villKey(emp, county)]
 }
 
-// scanPostings returns the best limit hits, best first, in sc.hp.
+// scanPostings returns the best limit hits, best first, in sc.hp. keep, if
+// not nil, restricts the postings considered (by district id); sc.except
+// lists postings to leave out.
 func (st *state) scanPostings(r *srec, trades []string, now Date, limit int, keep []bool, sc *scratch) []hitP {
 	q := newSeekerQ(&st.pol, r, now)
 	list := st.tradeBuckets(trades, sc)
@@ -279,7 +302,7 @@ func (st *state) scanPostings(r *srec, trades []string, now Date, limit int, kee
 				continue
 			}
 			score := q.final(q.base0(tt, e), evil[e.employer], e)
-			if len(h) == limit && score < h[0].score {
+			if len(h) == limit && score < h[0].score || sc.excepted(e.id) {
 				continue
 			}
 			h = pushP(h, hitP{score: score, id: e.id, e: e, close: cc.close}, limit)

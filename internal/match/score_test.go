@@ -142,6 +142,7 @@ func TestRecommendProperties(t *testing.T) {
 		ix := mustIndex(t, w)
 		now := drawDate(t, "now")
 		limit := rapid.IntRange(0, 8).Draw(t, "limit")
+		exceptMod := rapid.IntRange(2, 4).Draw(t, "exceptMod")
 		byID := map[int64]Posting{}
 		for _, p := range w.postings {
 			byID[p.ID] = p
@@ -170,6 +171,24 @@ func TestRecommendProperties(t *testing.T) {
 			if want := refRecommend(t, w, s, now, limit); fmt.Sprint(recs) != fmt.Sprint(want) {
 				t.Fatalf("Recommend differs from the reference:\n got %v\nwant %v", recs, want)
 			}
+			// leaving postings out is the same as not having them
+			var except []int64
+			ww := *w
+			ww.postings = nil
+			for _, p := range w.postings {
+				if p.ID%int64(exceptMod) == 0 {
+					except = append(except, p.ID)
+				} else {
+					ww.postings = append(ww.postings, p)
+				}
+			}
+			got, err := ix.RecommendExcept(s, now, limit, except)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := refRecommend(t, &ww, s, now, limit); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("RecommendExcept differs from the reference:\n got %v\nwant %v", got, want)
+			}
 			// every fitting posting left out scores no better than the last one returned
 			if len(recs) < limit {
 				for _, p := range w.postings {
@@ -188,6 +207,7 @@ func TestCandidatesProperties(t *testing.T) {
 		ix := mustIndex(t, w)
 		now := drawDate(t, "now")
 		limit := rapid.IntRange(0, 8).Draw(t, "limit")
+		exceptMod := rapid.IntRange(2, 4).Draw(t, "exceptMod")
 		byID := map[int64]Seeker{}
 		for _, s := range w.seekers {
 			byID[s.ID] = s
@@ -216,6 +236,23 @@ func TestCandidatesProperties(t *testing.T) {
 			}
 			if want := refCandidates(t, w, p, now, limit); fmt.Sprint(cs) != fmt.Sprint(want) {
 				t.Fatalf("Candidates differs from the reference:\n got %v\nwant %v", cs, want)
+			}
+			var except []int64
+			ww := *w
+			ww.seekers = nil
+			for _, s := range w.seekers {
+				if s.ID%int64(exceptMod) == 0 {
+					except = append(except, s.ID)
+				} else {
+					ww.seekers = append(ww.seekers, s)
+				}
+			}
+			got, err := ix.CandidatesExcept(p.ID, now, limit, except)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := refCandidates(t, &ww, p, now, limit); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("CandidatesExcept differs from the reference:\n got %v\nwant %v", got, want)
 			}
 			if len(cs) < limit {
 				for _, s := range w.seekers {
