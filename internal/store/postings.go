@@ -47,9 +47,24 @@ func (s *Store) CreatePosting(ctx context.Context, a easyjob.Actor, employerID i
 	if easyjob.Refused(checks) {
 		return easyjob.Posting{}, refusedError(checks)
 	}
+	id, err := insertPosting(ctx, s.DB.W, employerID, in, checks, s.now())
+	if err != nil {
+		return easyjob.Posting{}, err
+	}
+	return s.Posting(ctx, a, id)
+}
+
+// queryRower is a *sql.DB or a *sql.Tx.
+type queryRower interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// insertPosting writes a checked posting pending review, on the database or
+// inside the caller's transaction.
+func insertPosting(ctx context.Context, q queryRower, employerID int64, in easyjob.PostingInput, checks []easyjob.Check, now int64) (int64, error) {
 	cj, _ := json.Marshal(checks)
 	var id int64
-	err := s.DB.W.QueryRowContext(ctx, `INSERT INTO postings (employer_id, title, occupation, headcount, pay_min, pay_max,
+	err := q.QueryRowContext(ctx, `INSERT INTO postings (employer_id, title, occupation, headcount, pay_min, pay_max,
 		piece_rate, overtime_rule, pay_day, probation_months, dorm, meals, shift, social_insurance, start_date,
 		closing_date, district, street, address, age_min, age_max, description, status, checks, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25)
@@ -57,11 +72,8 @@ func (s *Store) CreatePosting(ctx context.Context, a easyjob.Actor, employerID i
 		employerID, in.Title, in.Occupation, in.Headcount, in.PayMin, in.PayMax, in.PieceRate, in.OvertimeRule,
 		in.PayDay, in.ProbationMonths, in.Dorm, in.Meals, in.Shift, in.SocialInsurance, in.StartDate, in.ClosingDate,
 		in.District, in.Street, in.Address, in.AgeMin, in.AgeMax, in.Description, string(easyjob.PostingPending),
-		string(cj), s.now()).Scan(&id)
-	if err != nil {
-		return easyjob.Posting{}, err
-	}
-	return s.Posting(ctx, a, id)
+		string(cj), now).Scan(&id)
+	return id, err
 }
 
 // UpdatePosting replaces a posting's fields; it goes back to review. The

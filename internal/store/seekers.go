@@ -55,6 +55,21 @@ func (s *Store) CreateProfile(ctx context.Context, a easyjob.Actor, in easyjob.S
 // insertSeeker writes a seeker and links the account that signs in with
 // their phone (creating it, or the signed-in user's when userID is set).
 func (s *Store) insertSeeker(ctx context.Context, a easyjob.Actor, in easyjob.SeekerInput, userID int64) (int64, error) {
+	var id int64
+	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = s.insertSeekerTx(ctx, tx, a, in, userID)
+		return err
+	})
+	if err == nil {
+		s.changed("seeker", id)
+	}
+	return id, err
+}
+
+// insertSeekerTx is insertSeeker inside the caller's transaction; the
+// caller tells OnChange after commit.
+func (s *Store) insertSeekerTx(ctx context.Context, tx *sql.Tx, a easyjob.Actor, in easyjob.SeekerInput, userID int64) (int64, error) {
 	idSealed, err := s.Sealer.Seal([]byte(in.IDNumber), []byte("seeker.id_number"))
 	if err != nil {
 		return 0, err
@@ -70,7 +85,7 @@ func (s *Store) insertSeeker(ctx context.Context, a easyjob.Actor, in easyjob.Se
 		registeredBy = a.UserID
 	}
 	var id int64
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = func() error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO seekers (name, id_cipher, id_hash, phone_cipher, phone_hash, gender,
 			birth_date, home_county, trades, experience, expected_pay, wants_dorm, wants_meals, available_from, education,
 			group_code, consent_method, consent_at, registered_by, created_at, updated_at)
@@ -122,10 +137,7 @@ func (s *Store) insertSeeker(ctx context.Context, a easyjob.Actor, in easyjob.Se
 			}
 		}
 		return err
-	})
-	if err == nil {
-		s.changed("seeker", id)
-	}
+	}()
 	return id, err
 }
 
