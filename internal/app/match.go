@@ -2,20 +2,31 @@ package app
 
 import (
 	"context"
-	"fmt"
 )
 
-// startMatching builds the in-memory recommendation and search indexes from
-// the database and follows changes until ctx ends or the database closes
-// (App.Close): changes made through this process at once, those of other
-// processes on the same database within a second.
+// startMatching sets up the in-memory recommendation and search indexes.
+// They are built on first use, or at start by warmMatching when serving
+// (the demo command, which writes in bulk, never builds them). Once built
+// they follow changes made through this process at once and those of other
+// processes on the same database within a second, until ctx ends or the
+// database closes (App.Close).
 func (a *App) startMatching(ctx context.Context) error {
-	m, err := a.Store.StartMatching(ctx)
-	if err != nil {
-		return fmt.Errorf("building the matching index: %w", err)
+	_, err := a.Store.StartMatching(ctx)
+	return err
+}
+
+// warmMatching builds the indexes now, so the first request does not wait.
+func (a *App) warmMatching(ctx context.Context) {
+	m := a.Store.Matching
+	if m == nil {
+		return
+	}
+	if err := m.Ready(ctx); err != nil {
+		if ctx.Err() == nil {
+			a.Log.Error("building the matching index", "err", err)
+		}
+		return
 	}
 	a.Log.Info("matching index built", "postings", m.Postings, "seekers", m.Seekers,
 		"searchable", m.SearchDocs, "took", m.Built.Round(1e6).String())
-	go m.Run(ctx)
-	return nil
 }

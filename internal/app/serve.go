@@ -142,6 +142,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, wait time.Duration) er
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
 	go a.deliver(ctx)
+	go a.warmMatching(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

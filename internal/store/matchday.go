@@ -97,7 +97,7 @@ func (s *Store) ProposeMatchDay(ctx context.Context, a easyjob.Actor, code strin
 	if !a.IsCityWide() && !strings.HasPrefix(code, a.Region) {
 		return run, forbidden()
 	}
-	m, err := s.matching()
+	m, err := s.matching(ctx)
 	if err != nil {
 		return run, err
 	}

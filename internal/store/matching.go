@@ -25,9 +25,12 @@ import (
 // reads the rows whose updated_at moved, so changes made by other processes
 // on the same database show within a second.
 type Matching struct {
-	s  *Store
-	ix atomic.Pointer[match.Index]
-	sx atomic.Pointer[search.Index]
+	s     *Store
+	ctx   context.Context // the poller's
+	bmu   sync.Mutex      // serialises the first build
+	built atomic.Bool
+	ix    atomic.Pointer[match.Index]
+	sx    atomic.Pointer[search.Index]
 
 	mu     sync.Mutex // serialises refreshes
 	since  int64      // store clock (ms) when the last poll started
@@ -52,18 +55,19 @@ const PollEvery = 250 * time.Millisecond
 // processes are not missed.
 const pollOverlap = 3000
 
-// StartMatching builds the in-memory indexes from the database, sets
-// s.Matching and hooks s.OnChange (keeping any hook already set). Call Run
-// to follow other processes.
+// StartMatching sets s.Matching and hooks s.OnChange (keeping any hook
+// already set). The indexes are built on first use (Ready), and from then
+// on a poller bound to ctx follows other processes until ctx ends or the
+// database is closed. Building at start is the caller's choice: call Ready.
 func (s *Store) StartMatching(ctx context.Context) (*Matching, error) {
-	m := &Matching{s: s, seen: map[int64]int64{}}
-	if err := m.build(ctx); err != nil {
-		return nil, err
-	}
+	m := &Matching{s: s, ctx: ctx, seen: map[int64]int64{}}
 	prev := s.OnChange
 	s.OnChange = func(kind string, id int64) {
 		if prev != nil {
 			prev(kind, id)
+		}
+		if !m.built.Load() {
+			return // the build reads everything
 		}
 		if err := m.Changed(context.WithoutCancel(ctx), kind, id); err != nil {
 			s.Log.Warn("matching: following a change", "kind", kind, "id", id, "err", err)
@@ -71,6 +75,29 @@ func (s *Store) StartMatching(ctx context.Context) (*Matching, error) {
 	}
 	s.Matching = m
 	return m, nil
+}
+
+// Ready builds the indexes the first time it is called and starts the
+// poller; later calls return at once. A failed build is tried again on the
+// next call.
+func (m *Matching) Ready(ctx context.Context) error {
+	if m.built.Load() {
+		return nil
+	}
+	m.bmu.Lock()
+	defer m.bmu.Unlock()
+	if m.built.Load() {
+		return nil
+	}
+	m.mu.Lock()
+	err := m.build(ctx)
+	m.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	m.built.Store(true)
+	go m.Run(m.ctx)
+	return nil
 }
 
 // Index returns the recommendation index.

@@ -26,6 +26,9 @@ func mustMatching(tb testing.TB, s *store.Store) *store.Matching {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	if err := m.Ready(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
 	return m
 }
 
@@ -206,10 +209,7 @@ func TestChangesReachOtherProcesses(t *testing.T) {
 		defer db2.Close()
 		s2 := store.New(db2, f.S.Sealer, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		s2.Clock = f.Clock
-		m2 := mustMatching(t, s2)
-		done := make(chan struct{})
-		go func() { m2.Run(ctx); close(done) }()
-		defer func() { cancel(); <-done }()
+		mustMatching(t, s2) // its poller stops when db2 closes
 
 		within := func(what string, ok func() bool) {
 			t.Helper()

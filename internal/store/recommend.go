@@ -44,9 +44,12 @@ func reasons(rs []match.Reason) []Reason {
 	return out
 }
 
-func (s *Store) matching() (*Matching, error) {
+func (s *Store) matching(ctx context.Context) (*Matching, error) {
 	if s.Matching == nil {
 		return nil, easyjob.Internal(errors.New("matching is not started"))
+	}
+	if err := s.Matching.Ready(ctx); err != nil {
+		return nil, easyjob.Internal(err)
 	}
 	return s.Matching, nil
 }
@@ -68,7 +71,7 @@ func (s *Store) Recommendations(ctx context.Context, a easyjob.Actor, seekerID i
 	if err := checkLimit(limit); err != nil {
 		return nil, err
 	}
-	m, err := s.matching()
+	m, err := s.matching(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +153,7 @@ func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64
 	if err := checkLimit(limit); err != nil {
 		return nil, err
 	}
-	m, err := s.matching()
+	m, err := s.matching(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -309,7 +312,7 @@ func (s *Store) Search(ctx context.Context, a easyjob.Actor, q SearchQuery) (Sea
 	if err := q.Validate(); err != nil {
 		return empty, err
 	}
-	m, err := s.matching()
+	m, err := s.matching(ctx)
 	if err != nil {
 		return empty, err
 	}
@@ -397,7 +400,7 @@ func (s *Store) SetMatchPolicy(ctx context.Context, a easyjob.Actor, in PolicyIn
 	if err != nil {
 		return in, err
 	}
-	if m := s.Matching; m != nil {
+	if m := s.Matching; m != nil && m.built.Load() {
 		m.mu.Lock()
 		err = m.Index().SetPolicy(pol)
 		m.polVer = now
