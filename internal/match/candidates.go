@@ -27,7 +27,7 @@ func (ix *Index) CandidatesExcept(postingID int64, now Date, limit int, except [
 	if limit <= 0 {
 		return nil, nil
 	}
-	e := &st.pb[loc.code][loc.pos]
+	e := st.postingAt(loc)
 	sc := getScratch()
 	defer putScratch(sc)
 	sc.setExcept(except)

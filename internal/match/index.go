@@ -65,6 +65,7 @@ type pentry struct {
 // ploc locates a posting in its bucket.
 type ploc struct {
 	code codeID
+	grp  uint8
 	pos  int32
 }
 
@@ -136,7 +137,7 @@ type state struct {
 	employerIDs []int64
 
 	postings map[int64]ploc
-	pb       [][]pentry // by code
+	pb       [][]pentry // by pbIndex(code, group)
 
 	seekers map[int64]int32 // id → slot
 	srecs   []srec
@@ -359,35 +360,77 @@ func (st *state) compactPosting(p *Posting) (pentry, codeID, error) {
 	return e, code, nil
 }
 
+// Postings of one occupation are split into groups by congestion band and
+// by the posting-only factors verified, dorm and meals, so that Recommend
+// can bound a whole group's scores and skip it; postings that are not open
+// or are full go to a group that is never scanned.
+const (
+	congBands = 8
+	nPGroups  = congBands*8 + 1
+	deadGroup = congBands * 8
+)
+
+// A posting is in congestion band b when congLower[b] < C ≤ congUpper[b].
+var (
+	congLower = [congBands]float64{0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, -1}
+	congUpper = [congBands]float64{1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3}
+)
+
+func postingGroup(e *pentry) uint8 {
+	if e.flags&pfLive == 0 {
+		return deadGroup
+	}
+	b := 0
+	for e.cong <= congLower[b] {
+		b++
+	}
+	return uint8(b*8 + int(e.flags&(pfDorm|pfMeals|pfVerified)))
+}
+
+// pbIndex is the position of the (code, group) bucket in state.pb.
+func pbIndex(code codeID, g uint8) int { return int(code)*nPGroups + int(g) }
+
+func (st *state) postingAt(loc ploc) *pentry {
+	return &st.pb[pbIndex(loc.code, loc.grp)][loc.pos]
+}
+
 func (st *state) upsertPosting(p Posting) error {
 	e, code, err := st.compactPosting(&p)
 	if err != nil {
 		return err
 	}
-	for len(st.pb) <= int(code) {
-		st.pb = append(st.pb, nil)
-	}
-	if loc, ok := st.postings[p.ID]; ok {
-		if loc.code == code {
-			st.pb[code][loc.pos] = e
-			return nil
-		}
-		st.delPostingEntry(loc)
-	}
-	st.postings[p.ID] = ploc{code: code, pos: int32(len(st.pb[code]))}
-	st.pb[code] = append(st.pb[code], e)
+	st.putPosting(e, code)
 	return nil
 }
 
+// putPosting stores e in its bucket, replacing any posting of that ID.
+func (st *state) putPosting(e pentry, code codeID) {
+	g := postingGroup(&e)
+	i := pbIndex(code, g)
+	for len(st.pb) <= i {
+		st.pb = append(st.pb, nil)
+	}
+	if loc, ok := st.postings[e.id]; ok {
+		if loc.code == code && loc.grp == g {
+			st.pb[i][loc.pos] = e
+			return
+		}
+		st.delPostingEntry(loc)
+	}
+	st.postings[e.id] = ploc{code: code, grp: g, pos: int32(len(st.pb[i]))}
+	st.pb[i] = append(st.pb[i], e)
+}
+
 func (st *state) delPostingEntry(loc ploc) {
-	b := st.pb[loc.code]
+	i := pbIndex(loc.code, loc.grp)
+	b := st.pb[i]
 	last := int32(len(b) - 1)
 	if loc.pos != last {
 		b[loc.pos] = b[last]
 		st.postings[b[loc.pos].id] = loc
 	}
 	b[last] = pentry{}
-	st.pb[loc.code] = b[:last]
+	st.pb[i] = b[:last]
 }
 
 func (st *state) removePosting(id int64) bool {
@@ -601,10 +644,22 @@ func setVillN(list []villN, key, n int32) []villN {
 
 func (st *state) setPolicy(p Policy) {
 	st.pol = p
-	for _, b := range st.pb {
-		for i := range b {
-			b[i].cong = congestion(p.CongestionAlpha, b[i].pending, b[i].remaining)
+	// congestion moves postings between bands: take them all out and back
+	var all []pentry
+	var codes []codeID
+	for i, b := range st.pb {
+		for j := range b {
+			e := b[j]
+			e.cong = congestion(p.CongestionAlpha, e.pending, e.remaining)
+			all = append(all, e)
+			codes = append(codes, codeID(i/nPGroups))
 		}
+		clear(b)
+		st.pb[i] = b[:0]
+	}
+	clear(st.postings)
+	for k := range all {
+		st.putPosting(all[k], codes[k])
 	}
 }
 

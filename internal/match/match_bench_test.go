@@ -282,3 +282,33 @@ func BenchmarkAssign(b *testing.B) {
 		b.ReportMetric(float64(len(res.Assignments)), "assigned")
 	})
 }
+
+// BenchmarkRecommendLatencyNoCongestion is the worst case for Recommend:
+// with α = 0 no posting can be skipped by its congestion bound.
+func BenchmarkRecommendLatencyNoCongestion(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *benchFixture) {
+		pol := DefaultPolicy()
+		pol.CongestionAlpha = 0
+		if err := f.ix.SetPolicy(pol); err != nil {
+			b.Fatal(err)
+		}
+		defer func() {
+			if err := f.ix.SetPolicy(DefaultPolicy()); err != nil {
+				b.Fatal(err)
+			}
+		}()
+		r := rand.New(rand.NewPCG(3, 3))
+		samples := make([]time.Duration, 0, b.N)
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			s := f.d.Seekers[r.IntN(len(f.d.Seekers))]
+			t0 := time.Now()
+			if _, err := f.ix.Recommend(s, f.d.Now, 20); err != nil {
+				b.Fatal(err)
+			}
+			samples = append(samples, time.Since(t0))
+		}
+		b.StopTimer()
+		reportLatency(b, samples)
+	})
+}

@@ -514,7 +514,7 @@ func TestScanAllocs(t *testing.T) {
 	r := &st.srecs[st.seekers[d.Seekers[0].ID]]
 	trades := d.Seekers[0].Trades
 	loc := st.postings[d.Postings[0].ID]
-	e := &st.pb[loc.code][loc.pos]
+	e := st.postingAt(loc)
 	scan := func() {
 		st.scanPostings(r, trades, d.Now, 20, nil, sc)
 		st.scanSeekers(e, loc.code, d.Now, 20, sc)

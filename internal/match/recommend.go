@@ -262,6 +262,11 @@ func (st *state) villagersAt(emp int32, county uint16) int32 {
 // scanPostings returns the best limit hits, best first, in sc.hp. keep, if
 // not nil, restricts the postings considered (by district id); sc.except
 // lists postings to leave out.
+//
+// Buckets are visited by congestion band, best first; a (code, group)
+// bucket whose bound cannot beat the worst score kept is skipped whole, and
+// within a bucket a posting whose bound (by its own congestion) cannot is
+// skipped before scoring.
 func (st *state) scanPostings(r *srec, trades []string, now Date, limit int, keep []bool, sc *scratch) []hitP {
 	q := newSeekerQ(&st.pol, r, now)
 	list := st.tradeBuckets(trades, sc)
@@ -279,33 +284,45 @@ func (st *state) scanPostings(r *srec, trades []string, now Date, limit int, kee
 	if q.county != 0 {
 		vl = st.villByCounty[q.county]
 	}
+	var vmax int32
 	for _, v := range vl {
 		evil[v.key] = v.n
+		vmax = max(vmax, v.n)
 	}
-	for _, cc := range list {
-		if int(cc.code) >= len(st.pb) {
-			continue
-		}
-		b := st.pb[cc.code]
-		tt := float64(q.w.Trade * tradeValue[cc.close])
-		// (top · M) · C bounds every score in the bucket
-		top := float64(q.maxBase(tt) * q.mult)
-		for i := range b {
-			e := &b[i]
-			if len(h) == limit && float64(top*e.cong) < h[0].score {
-				continue
+	hmax := villagersFactor(vmax)
+	for band := 0; band < congBands; band++ {
+		upper := congUpper[band]
+		for _, cc := range list {
+			tt := float64(q.w.Trade * tradeValue[cc.close])
+			for f := uint8(0); f < 8; f++ {
+				i := pbIndex(cc.code, uint8(band*8)+f)
+				if i >= len(st.pb) || len(st.pb[i]) == 0 {
+					continue
+				}
+				// (top · M) · C bounds the score of a posting in this bucket
+				top := float64(q.maxBase(tt, f, hmax) * q.mult)
+				if len(h) == limit && float64(top*upper) < h[0].score {
+					continue
+				}
+				b := st.pb[i]
+				for j := range b {
+					e := &b[j]
+					if len(h) == limit && float64(top*e.cong) < h[0].score {
+						continue
+					}
+					if !q.fits(e) {
+						continue
+					}
+					if keep != nil && !keep[e.district] {
+						continue
+					}
+					score := q.final(q.base0(tt, e), evil[e.employer], e)
+					if len(h) == limit && score < h[0].score || sc.excepted(e.id) {
+						continue
+					}
+					h = pushP(h, hitP{score: score, id: e.id, e: e, close: cc.close}, limit)
+				}
 			}
-			if !q.fits(e) {
-				continue
-			}
-			if keep != nil && !keep[e.district] {
-				continue
-			}
-			score := q.final(q.base0(tt, e), evil[e.employer], e)
-			if len(h) == limit && score < h[0].score || sc.excepted(e.id) {
-				continue
-			}
-			h = pushP(h, hitP{score: score, id: e.id, e: e, close: cc.close}, limit)
 		}
 	}
 	for _, v := range vl {

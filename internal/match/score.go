@@ -122,10 +122,18 @@ func (q *seekerQ) base0(tt float64, e *pentry) float64 {
 		float64(q.w.Fresh*freshFactor(q.ageDays(e))) + float64(q.w.Start*startFactor(q.wait(e)))
 }
 
-// maxBase is the largest base0 + Wh·H can be in a bucket with Wt·T = tt,
-// summed in the same order so that rounding keeps it an upper bound.
-func (q *seekerQ) maxBase(tt float64) float64 {
-	return tt + float64(q.w.Pay*1) + float64(q.w.DormMeals*q.dm[3]) + float64(q.w.Verified*1) + float64(q.w.Fresh*1) + float64(q.w.Start*1) + float64(q.w.Villagers*1)
+// maxBase is the largest base0 + Wh·H can be for a posting with flags f
+// (verified, dorm, meals) in a bucket with Wt·T = tt when no employer has
+// more of the seeker's fellow villagers than hmax stands for. It sums in
+// the same order as base0 and final, so that rounding keeps it an upper
+// bound.
+func (q *seekerQ) maxBase(tt float64, f uint8, hmax float64) float64 {
+	v := 0.0
+	if f&pfVerified != 0 {
+		v = 1
+	}
+	return tt + float64(q.w.Pay*1) + float64(q.w.DormMeals*q.dm[f&3]) + float64(q.w.Verified*v) +
+		float64(q.w.Fresh*1) + float64(q.w.Start*1) + float64(q.w.Villagers*hmax)
 }
 
 // final combines base0 and villagers into the score.
