@@ -49,6 +49,17 @@ func putScratch(s *scratch) {
 	clear(s.hp[:cap(s.hp)])
 	clear(s.hs[:cap(s.hs)])
 	s.hp, s.hs, s.except = s.hp[:0], s.hs[:0], s.except[:0]
+	// do not keep what a huge limit or except list grew
+	const keepMax = 1 << 12
+	if cap(s.hp) > keepMax {
+		s.hp = nil
+	}
+	if cap(s.hs) > keepMax {
+		s.hs = nil
+	}
+	if cap(s.except) > keepMax {
+		s.except = nil
+	}
 	scratchPool.Put(s)
 }
 
