@@ -76,6 +76,11 @@ func (c *Catalogue) T(lang, key string, kv ...any) string {
 
 // Msg renders a domain message.
 func (c *Catalogue) Msg(lang string, m easyjob.Msg) string {
+	// A count of days that is zero reads better as "today" where a
+	// message has that form (e.g. reason.fresh → reason.fresh_today).
+	if d, ok := m.Args["days"]; ok && Format(d) == "0" && c.Has(Languages[0], m.Key+"_today") {
+		m.Key += "_today"
+	}
 	tpl, ok := c.msgs[Match(lang)][m.Key]
 	if !ok {
 		if tpl, ok = c.msgs[Languages[0]][m.Key]; !ok {

@@ -67,23 +67,37 @@ func (h *Handler) seekerHome(w http.ResponseWriter, r *http.Request) {
 	h.R.Render(w, r, http.StatusOK, "seeker_home", h.page(r, "seeker_home.title", d))
 }
 
-// listings are the postings shown on a seeker's home: the published ones of
-// a district, newest first.
+// listings are the postings shown on a seeker's home: recommendations with
+// their reasons when nothing is searched, else the search's results.
 func (h *Handler) listings(r *http.Request, a easyjob.Actor, k easyjob.Seeker, query, district, cursor string) ([]Card, string, bool, error) {
-	pg, err := h.S.Postings(r.Context(), a, store.PostingFilter{ListOptions: store.ListOptions{Limit: 20, Cursor: cursor},
-		Status: easyjob.PostingPublished, District: district})
+	today := easyjob.DateOf(time.Now())
+	lang := langOf(r)
+	var out []Card
+	if query == "" && district == "" && cursor == "" {
+		recs, err := h.S.Recommendations(r.Context(), a, k.ID, 20)
+		if err != nil {
+			return nil, "", false, err
+		}
+		for _, rec := range recs {
+			c := h.card(rec.Posting, today)
+			for _, reason := range rec.Reasons {
+				c.Reasons = append(c.Reasons, h.Cat.Msg(lang, easyjob.Msg{Key: reason.Key, Args: reason.Args}))
+			}
+			out = append(out, c)
+		}
+		if len(out) > 0 {
+			return out, "", true, nil
+		}
+	}
+	res, err := h.S.Search(r.Context(), a, store.SearchQuery{ListOptions: store.ListOptions{Limit: 20, Cursor: cursor},
+		Q: query, District: district})
 	if err != nil {
 		return nil, "", false, err
 	}
-	today := easyjob.DateOf(time.Now())
-	var out []Card
-	for _, p := range pg.Items {
-		if query != "" && !strings.Contains(p.Title+p.EmployerName+p.Description, query) {
-			continue
-		}
+	for _, p := range res.Items {
 		out = append(out, h.card(p, today))
 	}
-	return out, pg.NextCursor, false, nil
+	return out, res.NextCursor, false, nil
 }
 
 type postingDetailData struct {
