@@ -47,4 +47,5 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /officer/register", h.registerSeeker)
 	mux.HandleFunc("GET /officer/id-info", h.idInfo)
 	mux.HandleFunc("GET /officer/seekers", h.officerSeekers)
+	h.importRoutes(mux)
 }
