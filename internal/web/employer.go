@@ -8,6 +8,7 @@ import (
 
 	"easyjob/internal/easyjob"
 	"easyjob/internal/httpx"
+	"easyjob/internal/region"
 	"easyjob/internal/store"
 )
 
@@ -202,10 +203,18 @@ type Column struct {
 }
 
 type boardData struct {
-	Posting Card
-	Columns []Column
-	Total   int
-	Today   string
+	Posting    Card
+	Columns    []Column
+	Total      int
+	Today      string
+	Candidates []CandidateView
+}
+
+// CandidateView is a ranked seeker with the reasons in the reader's language.
+type CandidateView struct {
+	store.Candidate
+	County  string
+	Reasons []string
 }
 
 // boardStates are the board's columns, in pipeline order.
@@ -240,6 +249,20 @@ func (h *Handler) employerPosting(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, st := range boardStates {
 		d.Columns = append(d.Columns, Column{State: st, Apps: byState[st]})
+	}
+	if pst.Status == easyjob.PostingPublished {
+		cands, err := h.S.Candidates(r.Context(), a, id, 10)
+		if err != nil {
+			h.errorPage(w, r, err)
+			return
+		}
+		for _, c := range cands {
+			v := CandidateView{Candidate: c, County: region.FullName(c.Seeker.HomeCounty)}
+			for _, reason := range c.Reasons {
+				v.Reasons = append(v.Reasons, h.Cat.Msg(langOf(r), easyjob.Msg{Key: reason.Key, Args: reason.Args}))
+			}
+			d.Candidates = append(d.Candidates, v)
+		}
 	}
 	h.R.Render(w, r, http.StatusOK, "employer_posting", h.page(r, "employer_posting.title", d))
 }
