@@ -1,0 +1,64 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseDB(t *testing.T) {
+	cases := []struct {
+		in, kind, target, err string
+	}{
+		{"sqlite:./data/easyjob.db", "sqlite", "./data/easyjob.db", ""},
+		{"sqlite:///var/lib/easyjob.db", "sqlite", "/var/lib/easyjob.db", ""},
+		{"postgres://u:p@db:5432/easyjob?sslmode=disable", "postgres", "postgres://u:p@db:5432/easyjob?sslmode=disable", ""},
+		{"sqlite:", "", "", "needs a file path"},
+		{"sqlite:x.db?mode=ro", "", "", "plain file path"},
+		{"postgres://u@db:5432", "", "", "names no database"},
+		{"mysql://u:secret@db/x", "", "", "want sqlite:PATH"},
+		{"", "", "", "want sqlite:PATH"},
+	}
+	for _, c := range cases {
+		kind, target, err := ParseDB(c.in)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%q: got %v, want error with %q", c.in, err, c.err)
+			}
+			if err != nil && strings.Contains(err.Error(), "secret") {
+				t.Errorf("%q: the error shows the password", c.in)
+			}
+			continue
+		}
+		if err != nil || kind != c.kind || target != c.target {
+			t.Errorf("%q: got %s %s %v", c.in, kind, target, err)
+		}
+	}
+}
+
+func TestFlagsAndEnvironment(t *testing.T) {
+	env := map[string]string{"EASYJOB_DB": "sqlite:/tmp/x.db", "EASYJOB_ADDR": "127.0.0.1:9999", "EASYJOB_MIN_WAGE": "2360"}
+	fs := Quiet("t", nil)
+	c := FlagSet(fs, func(k string) string { return env[k] })
+	if err := fs.Parse([]string{"--addr", "127.0.0.1:7000"}); err != nil {
+		t.Fatal(err)
+	}
+	if c.DB != "sqlite:/tmp/x.db" || c.Addr != "127.0.0.1:7000" || c.MinWage != 2360 {
+		t.Fatalf("%+v", c)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	c.Addr = "nope"
+	if err := c.Validate(); err == nil {
+		t.Fatal("bad addr accepted")
+	}
+	if p, err := (&Config{DB: "sqlite:/srv/data/e.db"}).KeyPath(); err != nil || p != "/srv/data/easyjob.key" {
+		t.Fatalf("key path %s %v", p, err)
+	}
+	if _, err := (&Config{DB: "postgres://u@h/db"}).KeyPath(); err == nil {
+		t.Fatal("PostgreSQL without a key must be refused")
+	}
+	if Redact("postgres://u:secret@h/db") != "postgres://u:xxxxx@h/db" {
+		t.Fatal(Redact("postgres://u:secret@h/db"))
+	}
+}

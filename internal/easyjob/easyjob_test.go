@@ -1,0 +1,113 @@
+package easyjob
+
+import (
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+func TestTransitionsTable(t *testing.T) {
+	cases := []struct {
+		from, to ApplicationState
+		role     Role
+		want     bool
+	}{
+		{StateApplied, StateShortlisted, RoleEmployer, true},
+		{StateApplied, StateShortlisted, RoleSeeker, false},
+		{StateOffered, StateAccepted, RoleSeeker, true},
+		{StateOffered, StateAccepted, RoleEmployer, false},
+		{StateAccepted, StateDeparted, RoleOfficer, true},
+		{StateAccepted, StateDeparted, RoleAdmin, true},
+		{StateAccepted, StateDeparted, RoleEmployer, false},
+		{StateDeparted, StateArrived, RoleEmployer, true},
+		{StateApplied, StateOnboarded, RoleEmployer, false},
+		{StateLeft, StateApplied, RoleOfficer, false},
+		{StateRejected, StateOffered, RoleEmployer, false},
+	}
+	for _, c := range cases {
+		if got := CanTransition(c.from, c.to, c.role); got != c.want {
+			t.Errorf("%s → %s by %s: got %v", c.from, c.to, c.role, got)
+		}
+	}
+}
+
+// Walking any sequence of allowed moves keeps the places held equal to the
+// sum of the headcount deltas, and exits are final except for left.
+func TestPipelineProperties(t *testing.T) {
+	roles := []Role{RoleSeeker, RoleEmployer, RoleOfficer}
+	rapid.Check(t, func(t *rapid.T) {
+		state, held := StateApplied, 0
+		for range rapid.IntRange(0, 12).Draw(t, "steps") {
+			role := rapid.SampledFrom(roles).Draw(t, "role")
+			next := NextStates(state, role)
+			if len(next) == 0 {
+				break
+			}
+			to := rapid.SampledFrom(next).Draw(t, "to")
+			if !CanTransition(state, to, role) {
+				t.Fatalf("NextStates offered %s → %s to %s", state, to, role)
+			}
+			held += HeadcountDelta(state, to)
+			state = to
+			want := 0
+			if state.TakesHeadcount() {
+				want = 1
+			}
+			if held != want {
+				t.Fatalf("in %s, held %d", state, held)
+			}
+		}
+	})
+	for _, s := range []ApplicationState{StateWithdrawn, StateRejected, StateDeclined, StateNoShow, StateLeft} {
+		for _, r := range roles {
+			if n := NextStates(s, r); len(n) != 0 {
+				t.Errorf("%s is an exit but %s can move it to %v", s, r, n)
+			}
+		}
+	}
+}
+
+func TestCheckPosting(t *testing.T) {
+	base := PostingInput{Title: "普工", PayMin: 5000, PayDay: 10, Description: "包吃住"}
+	rules := func(in PostingInput) (out []string) {
+		for _, c := range CheckPosting(in, 2200) {
+			out = append(out, c.Rule+":"+c.Severity)
+		}
+		return out
+	}
+	if r := rules(base); len(r) != 0 {
+		t.Fatalf("clean posting: %v", r)
+	}
+	cases := []struct {
+		edit func(*PostingInput)
+		want string
+	}{
+		{func(p *PostingInput) { p.PayMin = 2000 }, "min_wage:refused"},
+		{func(p *PostingInput) { p.Description = "入职交押金 200" }, "asks_money:flag"},
+		{func(p *PostingInput) { p.Description = "需交服装费" }, "asks_money:flag"},
+		{func(p *PostingInput) { p.Title = "保安（限男）" }, "discrimination:flag"},
+		{func(p *PostingInput) { p.Description = "限汉族" }, "discrimination:flag"},
+		{func(p *PostingInput) { p.PayDay = 0 }, "pay_day:warning"},
+	}
+	for _, c := range cases {
+		in := base
+		c.edit(&in)
+		r := rules(in)
+		if len(r) != 1 || r[0] != c.want {
+			t.Errorf("want %s, got %v", c.want, r)
+		}
+	}
+}
+
+func TestDate(t *testing.T) {
+	d, err := ParseDate("2020-03-02")
+	if err != nil || d.String() != "2020-03-02" || d.AddDays(28).String() != "2020-03-30" {
+		t.Fatalf("%v %v", d, err)
+	}
+	if _, err := ParseDate("2020-02-30"); err == nil {
+		t.Fatal("impossible date parsed")
+	}
+	if AgeOn(NewDate(2000, 2, 29), NewDate(2020, 2, 28)) != 19 || AgeOn(NewDate(2000, 2, 29), NewDate(2020, 2, 29)) != 20 {
+		t.Fatal("age")
+	}
+}
