@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,15 +37,22 @@ type Matching struct {
 	since  int64      // store clock (ms) when the last poll started
 	polVer int64      // updated_at of the policy in force
 	seen   map[int64]int64
+	pmu    sync.RWMutex
+	posts  map[int64]*easyjob.Posting // live postings, as the API shows them
 	// Highest ids loaded: rows written in bulk with old timestamps (the
 	// demo loader) are found by id.
 	maxPosting, maxSeeker, maxApp int64
 
+	// MeasureMemory makes the build measure the heap between its phases
+	// (it collects garbage three times: for benchmarks only).
+	MeasureMemory bool
 	// Figures of the last build, for logs and benchmarks.
-	Built      time.Duration
-	Postings   int
-	Seekers    int
-	SearchDocs int
+	HeapPostings uint64 // bytes held for the postings (both indexes)
+	HeapSeekers  uint64 // bytes held for the seekers
+	Built        time.Duration
+	Postings     int
+	Seekers      int
+	SearchDocs   int
 }
 
 // PollEvery is how often Run looks for changes made by other processes.
@@ -140,7 +148,10 @@ func (m *Matching) build(ctx context.Context) error {
 		return err
 	}
 	ix, sx := match.NewIndex(), search.NewIndex()
+	posts := map[int64]*easyjob.Posting{}
 	m.Postings, m.Seekers = 0, 0
+	h0 := m.heap()
+	var h1, h2 uint64
 	pol, ver, err := m.s.loadPolicy(ctx)
 	if err != nil {
 		return err
@@ -161,10 +172,11 @@ func (m *Matching) build(ctx context.Context) error {
 			return err
 		}
 		b.Grow(np, ns)
-		err := m.scanPostings(ctx, `p.status = 'published'`, nil, func(p match.Posting, d search.Doc, live bool, _ int64) error {
+		err := m.scanPostings(ctx, `p.status = 'published'`, nil, func(x *easyjob.Posting, p match.Posting, d search.Doc, live bool) error {
 			if !live {
 				return nil
 			}
+			posts[x.ID] = x
 			m.Postings++
 			docs = append(docs, d)
 			return b.UpsertPosting(p)
@@ -172,6 +184,7 @@ func (m *Matching) build(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		h1 = m.heap()
 		err = m.scanSeekers(ctx, "", nil, placed, func(k match.Seeker) error {
 			m.Seekers++
 			return b.UpsertSeeker(k)
@@ -179,6 +192,7 @@ func (m *Matching) build(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		h2 = m.heap()
 		return m.scanVillagers(ctx, "", nil, b.SetVillagers)
 	})
 	if err != nil {
@@ -187,10 +201,29 @@ func (m *Matching) build(ctx context.Context) error {
 	putDocs(sx, docs)
 	m.ix.Store(ix)
 	m.sx.Store(sx)
+	m.pmu.Lock()
+	m.posts = posts
+	m.pmu.Unlock()
 	clear(m.seen)
 	m.SearchDocs = len(docs)
+	docs = nil
+	if h3 := m.heap(); m.MeasureMemory {
+		m.HeapSeekers = h2 - h1
+		m.HeapPostings = h3 - h0 - m.HeapSeekers
+	}
 	m.Built = time.Since(t0)
 	return nil
+}
+
+// heap returns the live heap after a collection when measuring memory.
+func (m *Matching) heap() uint64 {
+	if !m.MeasureMemory {
+		return 0
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
 }
 
 // putDocs segments postings on every core and adds them to the search index.
@@ -220,43 +253,66 @@ func putDocs(sx *search.Index, docs []search.Doc) {
 	}
 }
 
-const matchPostingCols = `p.id, p.employer_id, p.occupation, p.district, p.pay_min, p.pay_max, p.dorm, p.meals, e.verified,
-	e.name, p.start_date, p.closing_date, p.age_min, p.age_max, p.headcount, p.filled, p.pending, p.status,
-	p.published_at, p.title, p.description, p.updated_at`
-
 // scanPostings reads postings matching cond and hands each to fn with its
-// search document and whether it is live (published with places left).
-func (m *Matching) scanPostings(ctx context.Context, cond string, args []any, fn func(match.Posting, search.Doc, bool, int64) error) error {
-	rows, err := m.s.DB.R.QueryContext(ctx, `SELECT `+matchPostingCols+`
+// matching and search forms and whether it is live (published with places
+// left).
+func (m *Matching) scanPostings(ctx context.Context, cond string, args []any, fn func(*easyjob.Posting, match.Posting, search.Doc, bool) error) error {
+	rows, err := m.s.DB.R.QueryContext(ctx, `SELECT `+postingCols+`
 		FROM postings p JOIN employers e ON e.id = p.employer_id WHERE `+cond, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var p match.Posting
-		var d search.Doc
-		var start, closing easyjob.Date
-		var status string
-		var pub, upd int64
-		if err := rows.Scan(&p.ID, &p.EmployerID, &p.Occupation, &p.District, &p.PayMin, &d.PayMax, &p.Dorm,
-			&p.Meals, &p.Verified, &d.Employer, &start, &closing, &p.AgeMin, &p.AgeMax, &p.Headcount, &p.Filled,
-			&p.Pending, &status, &pub, &d.Title, &d.Description, &upd); err != nil {
+		x, err := scanPosting(rows)
+		if err != nil {
 			return err
 		}
-		p.StartDate = match.Date(start.Days())
-		if !closing.IsZero() {
-			p.ClosingDate = match.Date(closing.Days())
+		p := match.Posting{ID: x.ID, EmployerID: x.EmployerID, Occupation: x.Occupation, District: x.District,
+			PayMin: x.PayMin, Dorm: x.Dorm, Meals: x.Meals, Verified: x.EmployerOK, AgeMin: x.AgeMin, AgeMax: x.AgeMax,
+			Headcount: x.Headcount, Filled: x.Filled, Pending: x.Pending, Open: x.Status == easyjob.PostingPublished,
+			StartDate: match.Date(x.StartDate.Days())}
+		if !x.ClosingDate.IsZero() {
+			p.ClosingDate = match.Date(x.ClosingDate.Days())
 		}
-		p.Open = status == string(easyjob.PostingPublished)
-		p.PublishedAt = match.Date(easyjob.DateOf(easyjob.FromMillis(pub)).Days())
-		d.ID, d.District, d.Occupation, d.PayMin, d.Dorm, d.Meals = p.ID, p.District, p.Occupation, p.PayMin, p.Dorm, p.Meals
-		d.StartDate, d.ClosingDate, d.Published = int32(p.StartDate), int32(p.ClosingDate), pub
-		if err := fn(p, d, p.Open && p.Filled < p.Headcount, upd); err != nil {
+		if !x.PublishedAt.IsZero() {
+			p.PublishedAt = match.Date(easyjob.DateOf(x.PublishedAt).Days())
+		}
+		d := search.Doc{ID: x.ID, Title: x.Title, Employer: x.EmployerName, Description: x.Description,
+			District: x.District, Occupation: x.Occupation, PayMin: x.PayMin, PayMax: x.PayMax, Dorm: x.Dorm,
+			Meals: x.Meals, StartDate: int32(p.StartDate), ClosingDate: int32(p.ClosingDate),
+			Published: easyjob.Millis(x.PublishedAt)}
+		if x.PublishedAt.IsZero() {
+			d.Published = 0
+		}
+		if err := fn(&x, p, d, p.Open && p.Filled < p.Headcount); err != nil {
 			return fmt.Errorf("posting %d: %w", p.ID, err)
 		}
 	}
 	return rows.Err()
+}
+
+// posting returns a copy of a live posting held in memory.
+func (m *Matching) posting(id int64) (easyjob.Posting, bool) {
+	m.pmu.RLock()
+	x, ok := m.posts[id]
+	m.pmu.RUnlock()
+	if !ok {
+		return easyjob.Posting{}, false
+	}
+	p := *x
+	p.Checks = slices.Clone(p.Checks)
+	return p, true
+}
+
+func (m *Matching) keepPosting(x *easyjob.Posting, live bool) {
+	m.pmu.Lock()
+	if live {
+		m.posts[x.ID] = x
+	} else {
+		delete(m.posts, x.ID)
+	}
+	m.pmu.Unlock()
 }
 
 // placedSeekers lists the seekers holding an accepted offer or a job: they
@@ -371,7 +427,9 @@ func (m *Matching) Changed(ctx context.Context, kind string, id int64) error {
 // updated_at did not move (changes made through this process).
 func (m *Matching) refreshPostings(ctx context.Context, force bool, cond string, args ...any) error {
 	var docs []search.Doc
-	err := m.scanPostings(ctx, cond, args, func(p match.Posting, d search.Doc, live bool, upd int64) error {
+	err := m.scanPostings(ctx, cond, args, func(x *easyjob.Posting, p match.Posting, d search.Doc, live bool) error {
+		m.keepPosting(x, live)
+		upd := easyjob.Millis(x.UpdatedAt)
 		if !live {
 			m.Index().RemovePosting(p.ID)
 			m.SearchIndex().Remove(p.ID)

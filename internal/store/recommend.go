@@ -99,11 +99,7 @@ func (s *Store) Recommendations(ctx context.Context, a easyjob.Actor, seekerID i
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(recs))
-	for i, r := range recs {
-		ids[i] = r.PostingID
-	}
-	ps, err := s.postingsByID(ctx, ids)
+	ps, err := m.postings(ctx, len(recs), func(i int) int64 { return recs[i].PostingID })
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +116,29 @@ func (m *Matching) refreshOne(ctx context.Context, seekerID int64) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.refreshSeekers(ctx, []int64{seekerID})
+}
+
+// postings returns n postings from memory, reading those missing.
+func (m *Matching) postings(ctx context.Context, n int, id func(int) int64) (map[int64]easyjob.Posting, error) {
+	out := make(map[int64]easyjob.Posting, n)
+	var missing []int64
+	for i := range n {
+		if p, ok := m.posting(id(i)); ok {
+			out[p.ID] = p
+		} else {
+			missing = append(missing, id(i))
+		}
+	}
+	if len(missing) > 0 {
+		more, err := m.s.postingsByID(ctx, missing)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range more {
+			out[k] = v
+		}
+	}
+	return out, nil
 }
 
 // postingsByID reads postings by id.
@@ -340,17 +359,13 @@ func (s *Store) Search(ctx context.Context, a easyjob.Actor, q SearchQuery) (Sea
 		return SearchResult{Items: []easyjob.Posting{}, Facets: search.Facets{District: map[string]int{}, Occupation: map[string]int{}}}, nil
 	}
 	r := m.SearchIndex().Search(f)
-	ids := make([]int64, len(r.Hits))
-	for i, h := range r.Hits {
-		ids[i] = h.ID
-	}
-	ps, err := s.postingsByID(ctx, ids)
+	ps, err := m.postings(ctx, len(r.Hits), func(i int) int64 { return r.Hits[i].ID })
 	if err != nil {
 		return empty, err
 	}
-	out := SearchResult{Items: make([]easyjob.Posting, 0, len(ids)), Total: r.Total, Facets: r.Facets}
-	for _, id := range ids {
-		if p, ok := ps[id]; ok {
+	out := SearchResult{Items: make([]easyjob.Posting, 0, len(r.Hits)), Total: r.Total, Facets: r.Facets}
+	for _, h := range r.Hits {
+		if p, ok := ps[h.ID]; ok {
 			out.Items = append(out.Items, p)
 		}
 	}
