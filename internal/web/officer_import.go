@@ -242,12 +242,7 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	d := h.report(r, c)
 	d.FileName, d.Token = hdr.Filename, token
-	lang := langOf(r)
-	var unknown []string
-	for _, u := range t.Unknown {
-		unknown = append(unknown, u)
-	}
-	d.Unknown = strings.Join(unknown, h.Cat.T(lang, "sheet.list_sep"))
+	d.Unknown = strings.Join(t.Unknown, h.Cat.T(langOf(r), "sheet.list_sep"))
 	h.R.Render(w, r, http.StatusOK, "officer_import_report", h.page(r, "import.report_title", d))
 }
 
