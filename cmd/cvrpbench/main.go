@@ -48,6 +48,7 @@ func run(args []string, out io.Writer) error {
 	maxCust := fs.Int("max-customers", 0, "skip instances with more customers (0 = no limit)")
 	match := fs.String("run", "", "only instances whose name matches this regular expression")
 	solDir := fs.String("write-sol", "", "write each solution as <instance>.sol into this folder")
+	minVeh := fs.Bool("min-vehicles", false, "lexicographic objective (fewest vehicles, then distance) as in the product; the k of the name is the fleet to beat")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -67,19 +68,20 @@ func run(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Time limit %v, seed %d, GOMAXPROCS=1, %s/%s\n\n", *limit, *seed, runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(out, "Time limit %v, seed %d, GOMAXPROCS=1, %s/%s, minimise vehicles %v\n\n", *limit, *seed, runtime.GOOS, runtime.GOARCH, *minVeh)
 	type summary struct {
 		set        string
 		count      int
 		gap, secs  float64
 		optimalHit int
+		overK      int
 	}
 	var sums []summary
 	for _, set := range strings.Split(*sets, ",") {
 		set = strings.TrimSpace(set)
 		fmt.Fprintf(out, "### Set %s\n\n", set)
-		fmt.Fprintln(out, "| instance | n | BKS | cost | gap % | vehicles | time s |")
-		fmt.Fprintln(out, "|---|---:|---:|---:|---:|---:|---:|")
+		fmt.Fprintln(out, "| instance | n | BKS | cost | gap % | vehicles | k | time s |")
+		fmt.Fprintln(out, "|---|---:|---:|---:|---:|---:|---:|---:|")
 		sum := summary{set: set}
 		for _, e := range index {
 			if e.set != set || (*maxCust > 0 && e.customers > *maxCust) || (re != nil && !re.MatchString(e.name)) {
@@ -95,6 +97,7 @@ func run(args []string, out io.Writer) error {
 				return fmt.Errorf("%s: %w", e.name, err)
 			}
 			p := in.Problem()
+			p.MinimiseVehicles = *minVeh
 			start := time.Now()
 			sol, err := cvrp.Solve(context.Background(), p, cvrp.Options{TimeLimit: *limit, MaxIterations: *iters, Seed: *seed})
 			elapsed := time.Since(start)
@@ -110,7 +113,11 @@ func run(args []string, out io.Writer) error {
 				}
 			}
 			gap := 100 * (sol.Cost - e.bks) / e.bks
-			fmt.Fprintf(out, "| %s | %d | %.0f | %.0f | %.2f | %d | %.1f |\n", e.name, e.customers, e.bks, sol.Cost, gap, sol.Vehicles(), elapsed.Seconds())
+			k := fleetOf(e.name)
+			fmt.Fprintf(out, "| %s | %d | %.0f | %.0f | %.2f | %d | %d | %.1f |\n", e.name, e.customers, e.bks, sol.Cost, gap, sol.Vehicles(), k, elapsed.Seconds())
+			if sol.Vehicles() > k {
+				sum.overK++
+			}
 			sum.count++
 			sum.gap += gap
 			sum.secs += elapsed.Seconds()
@@ -121,16 +128,27 @@ func run(args []string, out io.Writer) error {
 		fmt.Fprintln(out)
 		sums = append(sums, sum)
 	}
-	fmt.Fprintln(out, "| set | instances | mean gap % | at BKS | total time s |")
-	fmt.Fprintln(out, "|---|---:|---:|---:|---:|")
+	fmt.Fprintln(out, "| set | instances | mean gap % | at BKS | more vehicles than k | total time s |")
+	fmt.Fprintln(out, "|---|---:|---:|---:|---:|---:|")
 	for _, s := range sums {
 		mean := 0.0
 		if s.count > 0 {
 			mean = s.gap / float64(s.count)
 		}
-		fmt.Fprintf(out, "| %s | %d | %.2f | %d | %.0f |\n", s.set, s.count, mean, s.optimalHit, s.secs)
+		fmt.Fprintf(out, "| %s | %d | %.2f | %d | %d | %.0f |\n", s.set, s.count, mean, s.optimalHit, s.overK, s.secs)
 	}
 	return nil
+}
+
+// fleetOf returns the k of an instance name like A-n32-k5 (the fleet of the
+// best-known solution), or 0.
+func fleetOf(name string) int {
+	i := strings.LastIndex(name, "-k")
+	if i < 0 {
+		return 0
+	}
+	k, _ := strconv.Atoi(name[i+2:])
+	return k
 }
 
 func writeSol(path string, sol cvrp.Solution) error {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestExperiment is a tuning harness: CVRP_EXP="A-n65-k9,X-n204-k19"
@@ -35,6 +36,10 @@ func TestExperiment(t *testing.T) {
 	if os.Getenv("CVRP_NOINTER") != "" {
 		interLS = false
 	}
+	if v, err := strconv.Atoi(os.Getenv("CVRP_GK")); err == nil {
+		granularK = v
+	}
+	limit, _ := time.ParseDuration(os.Getenv("CVRP_TIME"))
 	seeds := 1
 	if v, err := strconv.Atoi(os.Getenv("CVRP_SEEDS")); err == nil {
 		seeds = v
@@ -52,7 +57,11 @@ func TestExperiment(t *testing.T) {
 			if b.set == "X" {
 				it *= 4
 			}
-			s := mustSolve(t, p, Options{MaxIterations: it, Seed: int64(seed)})
+			opt := Options{MaxIterations: it, Seed: int64(seed)}
+			if limit > 0 {
+				opt = Options{TimeLimit: limit, Seed: int64(seed)}
+			}
+			s := mustSolve(t, p, opt)
 			gap := 100 * (s.Cost - b.cost) / b.cost
 			t.Logf("%s seed %d: %.0f gap %.2f", name, seed, s.Cost, gap)
 			sum += gap

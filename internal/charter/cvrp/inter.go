@@ -14,12 +14,8 @@ func (s *solver) localSearch(st *state) {
 	const eps = 1e-9
 	n := s.n
 	d := s.d
-	pos := s.pos
-	for r, t := range st.routes {
-		for i, v := range t {
-			pos[v] = int32(i)
-			st.where[v] = int32(r)
-		}
+	pos := st.pos
+	for _, t := range st.routes {
 		s.improveRoute(t)
 	}
 	s.reindexAll(st)
@@ -132,7 +128,7 @@ func (s *solver) localSearch(st *state) {
 func (s *solver) reindexAll(st *state) {
 	for r, t := range st.routes {
 		for i, v := range t {
-			s.pos[v] = int32(i)
+			st.pos[v] = int32(i)
 			st.where[v] = int32(r)
 		}
 	}
@@ -140,7 +136,7 @@ func (s *solver) reindexAll(st *state) {
 
 func (s *solver) reindex(st *state, r int) {
 	for i, v := range st.routes[r] {
-		s.pos[v] = int32(i)
+		st.pos[v] = int32(i)
 		st.where[v] = int32(r)
 	}
 }

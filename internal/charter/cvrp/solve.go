@@ -67,6 +67,7 @@ var (
 	maxStringLen  = 10.0  // L_max
 	intraLS       = false // intra-route local search after every recreate
 	interLS       = true  // local search on every new best solution
+	granularK     = 0     // insertion next to this many nearest customers (0 = everywhere)
 )
 
 type solver struct {
@@ -76,7 +77,6 @@ type solver struct {
 	dT       []float64 // the transpose of d (the same slice when symmetric)
 	skip     int       // insertion positions left before the next blink
 	buf      []int32
-	pos      []int32 // position in its route, during localSearch
 	lsOrder  []int32
 	dem      []int
 	capacity int
@@ -98,6 +98,7 @@ type state struct {
 	load   []int
 	rcost  []float64
 	where  []int32 // route of each customer; -1 when absent
+	pos    []int32 // index of each routed customer in its route
 	dist   float64
 }
 
@@ -163,12 +164,11 @@ func newSolver(p Problem, opt Options) *solver {
 		s.neigh[i] = append([]int32(nil), cand[:k]...)
 	}
 	s.cur, s.work, s.best = s.newState(), s.newState(), s.newState()
-	s.pos = make([]int32, n)
 	return s
 }
 
 func (s *solver) newState() *state {
-	st := &state{where: make([]int32, s.n)}
+	st := &state{where: make([]int32, s.n), pos: make([]int32, s.n)}
 	for i := range st.where {
 		st.where[i] = -1
 	}
@@ -187,6 +187,7 @@ func (dst *state) copyFrom(src *state) {
 	dst.load = append(dst.load[:0], src.load...)
 	dst.rcost = append(dst.rcost[:0], src.rcost...)
 	copy(dst.where, src.where)
+	copy(dst.pos, src.pos)
 	dst.dist = src.dist
 }
 
@@ -323,10 +324,7 @@ func (s *solver) ruin(st *state) {
 		s.mark(r)
 		ruined++
 		t := st.routes[r]
-		pos := 0
-		for t[pos] != c {
-			pos++
-		}
+		pos := int(st.pos[c])
 		ltMax := math.Min(float64(len(t)), lsMax)
 		l := int(s.rng.float()*ltMax) + 1
 		if l > len(t) {
@@ -344,6 +342,7 @@ func (s *solver) ruin(st *state) {
 			keep := start + s.rng.intn(l+1)
 			st.routes[r] = s.removeRange(st, r, start, start+l+m, keep, keep+m)
 		}
+		s.reindex(st, r)
 	}
 }
 
@@ -386,7 +385,64 @@ func (s *solver) recreate(st *state) {
 		dc := s.dem[ci]
 		in := s.dT[ci*n : ci*n+n] // in[v] = d(v, c)
 		out := d[ci*n : ci*n+n]   // out[v] = d(c, v)
+		if granularK > 0 && len(s.neigh[ci]) > granularK {
+			// Only the positions next to c's nearest customers, and next to
+			// the depot when the depot is as near.
+			nb := s.neigh[ci][:granularK]
+			for _, v := range nb {
+				r := int(st.where[v])
+				if r < 0 {
+					continue
+				}
+				t := st.routes[r]
+				if st.load[r]+dc > s.capacity || (s.maxStops > 0 && len(t) >= s.maxStops) {
+					continue
+				}
+				i := int(st.pos[v])
+				vi := int(v)
+				prev, next := 0, 0
+				if i > 0 {
+					prev = int(t[i-1])
+				}
+				if i+1 < len(t) {
+					next = int(t[i+1])
+				}
+				if skip > 0 {
+					skip--
+					if delta := in[prev] + out[vi] - d[prev*n+vi]; delta < best {
+						best, br, bp = delta, r, i
+					}
+				} else {
+					skip = s.blinkGap()
+				}
+				if skip > 0 {
+					skip--
+					if delta := in[vi] + out[next] - d[vi*n+next]; delta < best {
+						best, br, bp = delta, r, i+1
+					}
+				} else {
+					skip = s.blinkGap()
+				}
+			}
+			if out[0] <= out[nb[len(nb)-1]] {
+				for r, t := range st.routes {
+					if st.load[r]+dc > s.capacity || (s.maxStops > 0 && len(t) >= s.maxStops) || len(t) == 0 {
+						continue
+					}
+					first, last := int(t[0]), int(t[len(t)-1])
+					if delta := in[0] + out[first] - d[first]; delta < best {
+						best, br, bp = delta, r, 0
+					}
+					if delta := in[last] + out[0] - d[last*n]; delta < best {
+						best, br, bp = delta, r, len(t)
+					}
+				}
+			}
+		}
 		for r, t := range st.routes {
+			if br >= 0 && granularK > 0 && len(s.neigh[ci]) > granularK {
+				break // a granular position was found
+			}
 			if st.load[r]+dc > s.capacity || (s.maxStops > 0 && len(t) >= s.maxStops) {
 				continue
 			}
@@ -426,6 +482,9 @@ func (s *solver) recreate(st *state) {
 		t[bp] = c
 		st.routes[br] = t
 		st.load[br] += dc
+		for i := bp; i < len(t); i++ {
+			st.pos[t[i]] = int32(i)
+		}
 		st.where[ci] = int32(br)
 		s.mark(br)
 	}
@@ -468,6 +527,7 @@ func (s *solver) finish(st *state) {
 		}
 		if intraLS {
 			s.improveRoute(st.routes[r])
+			s.reindex(st, r)
 		}
 		st.rcost[r] = s.routeCost(st.routes[r])
 	}
