@@ -129,12 +129,13 @@ func TestMatchingFigures(t *testing.T) {
 		return err
 	})
 	words := []string{"普工", "保安", "司机", "电子厂", "包吃住", "叉车", "厨师", "快递员", "保洁", "长期工", "急招", "仓库", "焊工", "电工"}
+	modifiers := []string{"包吃住", "长期工", "急招", "两班倒", "深圳市", "有限公司"}
 	districts := []string{"", "", "440307", "440306", "440309", "440303"}
 	searches := make([]store.SearchQuery, 1000)
 	for i := range searches {
 		q := store.SearchQuery{Q: words[r.IntN(len(words))], District: districts[r.IntN(len(districts))]}
 		if r.IntN(2) == 0 {
-			q.Q += " " + words[r.IntN(len(words))]
+			q.Q += " " + modifiers[r.IntN(len(modifiers))]
 		}
 		if r.IntN(3) == 0 {
 			q.PayMin = 4000 + 500*r.IntN(6)
