@@ -712,12 +712,28 @@ func (ix *Index) SetVillagers(employerID int64, county string, n int) error {
 }
 
 // SetPolicy replaces the scoring policy. Zero Weights mean DefaultWeights.
+// A new policy moves postings between congestion bands; that is done on a
+// copy of the postings, so readers are held only for the swap.
 func (ix *Index) SetPolicy(p Policy) error {
 	p, err := p.normalize()
 	if err != nil {
 		return err
 	}
-	return ix.write(func(st *state) error { st.setPolicy(p); return nil })
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	// No writer can change ix.st now; the copy shares everything but the
+	// postings with it, and only the postings change.
+	st := *ix.st
+	st.postings = cloneMap(ix.st.postings)
+	st.pb = make([][]pentry, len(ix.st.pb))
+	for i, b := range ix.st.pb {
+		st.pb[i] = append([]pentry(nil), b...)
+	}
+	st.setPolicy(p)
+	ix.mu.Lock()
+	ix.st = &st
+	ix.mu.Unlock()
+	return nil
 }
 
 // Policy returns the policy in force.

@@ -492,6 +492,13 @@ func TestConcurrent(t *testing.T) {
 		if i%50 == 0 {
 			_ = ix.Bulk(func(b *Builder) error { return b.UpsertPosting(d.Postings[i]) })
 		}
+		if i%70 == 0 {
+			pol := DefaultPolicy()
+			pol.CongestionAlpha = float64(i) / 100
+			if err := ix.SetPolicy(pol); err != nil {
+				t.Error(err)
+			}
+		}
 	}
 	close(stop)
 	wg.Wait()
