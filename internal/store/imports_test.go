@@ -246,3 +246,55 @@ func TestImportPostings(t *testing.T) {
 		}
 	})
 }
+
+// Two officers commit the same people all-or-nothing at once: one import
+// writes every row, the other nothing (caught by the check or, in the race,
+// by the unique index inside its transaction).
+func TestImportAllOrNothingRace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, k)
+		rows := seekerRows(20)
+		var tokens [2]string
+		actors := [2]easyjob.Actor{f.Station, f.City}
+		for i, a := range actors {
+			tok, err := f.S.SaveImport(ctx, a, store.ImportSeekers, "", rows)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tokens[i] = tok
+		}
+		type out struct {
+			res store.ImportResult
+			err error
+		}
+		done := make(chan out, 2)
+		for i, a := range actors {
+			go func() {
+				res, err := f.S.CommitImport(ctx, a, tokens[i], store.ImportAll)
+				done <- out{res, err}
+			}()
+		}
+		committed := 0
+		for range 2 {
+			o := <-done
+			if o.err != nil {
+				t.Fatal(o.err)
+			}
+			if o.res.Committed {
+				committed++
+				if o.res.Written != 20 {
+					t.Fatalf("wrote %d", o.res.Written)
+				}
+			} else if o.res.Invalid == 0 {
+				t.Fatalf("nothing written but no row reported: %+v", o.res)
+			}
+		}
+		if committed != 1 {
+			t.Fatalf("%d imports committed", committed)
+		}
+		if n := seekerCount(t, f.S, f.City); n != 20 {
+			t.Fatalf("%d seekers", n)
+		}
+	})
+}
