@@ -184,7 +184,11 @@ func TestIsStableFindsBlockingPair(t *testing.T) {
 }
 
 func TestIndexAssign(t *testing.T) {
-	d := Synthetic(11, 200, 1500)
+	nP, nS := 200, 1500
+	if testing.Short() {
+		nP, nS = 100, 500
+	}
+	d := Synthetic(11, nP, nS)
 	w := worldFromSynthetic(d)
 	ix := mustIndex(t, w)
 	for _, rg := range []Region{
