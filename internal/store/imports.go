@@ -36,6 +36,9 @@ const MaxImportRows = 5000
 // importTTL is how long a checked file waits for the officer's decision.
 const importTTL = 24 * time.Hour
 
+// importRowsLabel binds sealed import rows to their column.
+const importRowsLabel = "imports.rows_json"
+
 // ImportColumn is one column of an import file, named as in the JSON API.
 type ImportColumn struct {
 	Name     string
@@ -371,6 +374,15 @@ func (s *Store) SaveImport(ctx context.Context, a easyjob.Actor, kind, fileName 
 	if err != nil {
 		return "", err
 	}
+	sealed, err := s.Sealer.Seal(b, []byte(importRowsLabel))
+	if err != nil {
+		return "", err
+	}
+	// Expired imports go, with the personal data they hold.
+	if _, err := s.DB.W.ExecContext(ctx, `DELETE FROM imports WHERE committed_at = 0 AND created_at < $1`,
+		easyjob.Millis(s.Clock.Now().Add(-importTTL))); err != nil {
+		return "", err
+	}
 	var raw [18]byte
 	rand.Read(raw[:])
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
@@ -378,7 +390,7 @@ func (s *Store) SaveImport(ctx context.Context, a easyjob.Actor, kind, fileName 
 		fileName = string(r[:200])
 	}
 	_, err = s.DB.W.ExecContext(ctx, `INSERT INTO imports (token, officer_id, kind, file_name, rows_json, row_count, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, token, a.UserID, kind, fileName, string(b), len(rows), s.now())
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, token, a.UserID, kind, fileName, sealed, len(rows), s.now())
 	if err != nil {
 		return "", err
 	}
@@ -408,17 +420,23 @@ func (s *Store) loadImport(ctx context.Context, a easyjob.Actor, token string) (
 	}
 	var p PendingImport
 	var id, officer, created, committed int64
-	var rowsJSON string
+	var sealed []byte
 	err := s.DB.R.QueryRowContext(ctx, `SELECT id, officer_id, kind, file_name, rows_json, created_at, committed_at
-		FROM imports WHERE token = $1`, token).Scan(&id, &officer, &p.Kind, &p.FileName, &rowsJSON, &created, &committed)
+		FROM imports WHERE token = $1`, token).Scan(&id, &officer, &p.Kind, &p.FileName, &sealed, &created, &committed)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && officer != a.UserID) {
 		return p, 0, easyjob.NotFound("import")
 	}
 	if err != nil {
 		return p, 0, err
 	}
-	if err := json.Unmarshal([]byte(rowsJSON), &p.Rows); err != nil {
-		return p, 0, err
+	if committed == 0 {
+		b, err := s.Sealer.Open(sealed, []byte(importRowsLabel))
+		if err != nil {
+			return p, 0, err
+		}
+		if err := json.Unmarshal(b, &p.Rows); err != nil {
+			return p, 0, err
+		}
 	}
 	p.Token, p.CreatedAt, p.Committed = token, easyjob.FromMillis(created), committed != 0
 	return p, id, nil
@@ -458,7 +476,8 @@ func (s *Store) CommitImport(ctx context.Context, a easyjob.Actor, token, mode s
 		return res, nil
 	}
 	claim := func(exec func(string, ...any) (sql.Result, error)) error {
-		r, err := exec(`UPDATE imports SET committed_at = $1, mode = $2 WHERE id = $3 AND committed_at = 0`, s.now(), mode, id)
+		r, err := exec(`UPDATE imports SET committed_at = $1, mode = $2, rows_json = $3 WHERE id = $4 AND committed_at = 0`,
+			s.now(), mode, []byte{}, id)
 		if err != nil {
 			return err
 		}

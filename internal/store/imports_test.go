@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"easyjob/internal/easyjob"
 	"easyjob/internal/store"
@@ -295,6 +297,56 @@ func TestImportAllOrNothingRace(t *testing.T) {
 		}
 		if n := seekerCount(t, f.S, f.City); n != 20 {
 			t.Fatalf("%d seekers", n)
+		}
+	})
+}
+
+// Pending rows are sealed at rest, emptied once written, and expire.
+func TestImportRowsAtRest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, k)
+		rows := seekerRows(2)
+		token, err := f.S.SaveImport(ctx, f.Station, store.ImportSeekers, "a.xlsx", rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var raw []byte
+		if err := f.S.DB.R.QueryRowContext(ctx, `SELECT rows_json FROM imports WHERE token = $1`, token).Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		if len(raw) == 0 || strings.Contains(string(raw), rows[0].Values["id_number"][:10]) || strings.Contains(string(raw), rows[0].Values["phone"]) {
+			t.Fatal("import rows are not sealed")
+		}
+		p, err := f.S.Import(ctx, f.Station, token)
+		if err != nil || len(p.Rows) != 2 || p.Rows[1].Values["id_number"] != rows[1].Values["id_number"] || p.FileName != "a.xlsx" {
+			t.Fatalf("import %+v %v", p, err)
+		}
+		if _, err := f.S.CommitImport(ctx, f.Station, token, store.ImportAll); err != nil {
+			t.Fatal(err)
+		}
+		f.S.DB.R.QueryRowContext(ctx, `SELECT rows_json FROM imports WHERE token = $1`, token).Scan(&raw)
+		if len(raw) != 0 {
+			t.Fatal("written import keeps its rows")
+		}
+		if p, err := f.S.Import(ctx, f.Station, token); err != nil || !p.Committed {
+			t.Fatalf("committed import %+v %v", p, err)
+		}
+
+		// A day later a pending import has expired, and goes with the next upload.
+		old, err := f.S.SaveImport(ctx, f.Station, store.ImportSeekers, "b.xlsx", seekerRows(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Clock.Advance(25 * time.Hour)
+		if _, err := f.S.CommitImport(ctx, f.Station, old, store.ImportValid); code(err) != easyjob.ECONFLICT {
+			t.Fatalf("expired: %v", err)
+		}
+		if _, err := f.S.SaveImport(ctx, f.Station, store.ImportSeekers, "c.xlsx", seekerRows(1)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.S.Import(ctx, f.Station, old); code(err) != easyjob.ENOTFOUND {
+			t.Fatalf("expired import kept: %v", err)
 		}
 	})
 }
