@@ -1,0 +1,327 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"easyjob/internal/easyjob"
+	"easyjob/internal/store"
+	"easyjob/internal/store/storetest"
+)
+
+// hire makes a seeker of 那坡县 with an accepted offer on p; health is
+// reported green now unless health is "".
+func hire(t *testing.T, f *storetest.Fixture, p easyjob.Posting, health string) (easyjob.Seeker, easyjob.Application) {
+	t.Helper()
+	ctx := context.Background()
+	k, me := f.Seeker(t)
+	app, err := f.S.Apply(ctx, me, k.ID, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := easyjob.DateOf(f.Clock.Now()).AddDays(7)
+	if _, err := f.S.Transition(ctx, f.Boss, app.ID, store.Move{To: easyjob.StateOffered, StartDate: start, Pay: 5200}); err != nil {
+		t.Fatal(err)
+	}
+	if app, err = f.S.Transition(ctx, me, app.ID, store.Move{To: easyjob.StateAccepted}); err != nil {
+		t.Fatal(err)
+	}
+	if health != "" {
+		if err := f.S.SetHealth(ctx, f.Station, k.ID, health); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return k, app
+}
+
+func countRows(t *testing.T, s *store.Store, table string) int {
+	t.Helper()
+	var n int
+	if err := s.DB.R.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func mustPickup(t *testing.T, f *storetest.Fixture) store.PickupPoint {
+	t.Helper()
+	pk, err := f.S.AddPickupPoint(context.Background(), f.Station, store.CountySeatPoint("451026"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !pk.HasPoint() || pk.County != "451026" {
+		t.Fatalf("pickup %+v", pk)
+	}
+	return pk
+}
+
+func TestCharterJourney(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, k)
+		s := f.S
+		p := f.Published(t, 10)
+		stale, _ := hire(t, f, p, easyjob.HealthGreen)
+		f.Clock.Advance(48 * time.Hour)
+		var riders []easyjob.Seeker
+		for range 3 {
+			r, _ := hire(t, f, p, easyjob.HealthGreen)
+			riders = append(riders, r)
+		}
+		yellow, _ := hire(t, f, p, easyjob.HealthYellow)
+		unknown, _ := hire(t, f, p, "")
+		pk := mustPickup(t, f)
+		day := easyjob.DateOf(f.Clock.Now()).AddDays(1) // departure at 08:00 tomorrow
+		req := store.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 45}
+
+		v, err := s.PreviewPlan(ctx, f.Station, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[int64]string{stale.ID: "gate.health_stale", yellow.ID: "gate.health_not_green", unknown.ID: "gate.health_missing"}
+		if len(v.GateFailures) != 3 {
+			t.Fatalf("gate failures %+v", v.GateFailures)
+		}
+		for _, g := range v.GateFailures {
+			if want[g.SeekerID] != g.Reason {
+				t.Fatalf("seeker %d failed with %q, want %q", g.SeekerID, g.Reason, want[g.SeekerID])
+			}
+		}
+		if len(v.Charters) != 1 || v.Riders != 3 || v.Allowed != 22 || v.Charters[0].Km < 500 {
+			t.Fatalf("preview: %d charters, %d riders, allowed %d, %+v", len(v.Charters), v.Riders, v.Allowed, v.Charters)
+		}
+		if countRows(t, s, "plans") != 0 {
+			t.Fatal("a preview wrote a plan")
+		}
+
+		// A high-risk county: nobody rides, everyone is listed, nothing written.
+		if _, err := s.SetCountyRisk(ctx, f.Station, "451026", store.RiskHigh); err != nil {
+			t.Fatal(err)
+		}
+		v, err = s.ConfirmPlan(ctx, f.Station, req)
+		if code(err) != easyjob.EINVALID || len(v.GateFailures) != 6 || v.GateFailures[0].Reason != "gate.county_high_risk" {
+			t.Fatalf("high risk: %v %+v", err, v.GateFailures)
+		}
+		if countRows(t, s, "plans")+countRows(t, s, "charters")+countRows(t, s, "charter_seats") != 0 {
+			t.Fatal("a failing plan wrote rows")
+		}
+		if _, err := s.SetCountyRisk(ctx, f.Station, "451026", store.RiskLow); err != nil {
+			t.Fatal(err)
+		}
+
+		v, err = s.ConfirmPlan(ctx, f.Station, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.ID == 0 || len(v.Charters) != 1 || v.Charters[0].ID == 0 {
+			t.Fatalf("confirmed %+v", v)
+		}
+		cid := v.Charters[0].ID
+		msgs, _ := s.Outbox(ctx, riders[0].Phone, 1)
+		if len(msgs) != 1 || !strings.Contains(msgs[0].Body, "座位") || !strings.Contains(msgs[0].Body, pk.Name) {
+			t.Fatalf("notification %+v", msgs)
+		}
+		// Planning again finds nobody new: the riders have seats.
+		if _, err := s.PreviewPlan(ctx, f.Station, req); code(err) != easyjob.EINVALID {
+			t.Fatalf("second plan: %v", err)
+		}
+
+		// The manifest: names, masked ID numbers, phones; districts see it
+		// (the charter delivers to 龙岗), the employer does not.
+		m, err := s.Manifest(ctx, f.Longgang, cid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.Riders) != 3 || !strings.Contains(m.Riders[0].IDNumber, "*") || m.Riders[0].Phone == "" || m.Stops[0].EmployerID != f.Employer.ID {
+			t.Fatalf("manifest %+v", m)
+		}
+		if _, err := s.Manifest(ctx, f.Boss, cid); code(err) != easyjob.ENOTFOUND {
+			t.Fatalf("employer reads manifest: %v", err)
+		}
+
+		// Boarding by the last six ID digits and by the pass token.
+		first, _ := s.Seeker(ctx, f.Station, riders[0].ID, "full")
+		row, err := s.CheckIn(ctx, f.Station, cid, first.IDNumber[12:])
+		if err != nil || row.SeekerID != riders[0].ID || row.Status != store.SeatBoarded {
+			t.Fatalf("check in: %+v %v", row, err)
+		}
+		if _, err := s.CheckIn(ctx, f.Station, cid, first.IDNumber[12:]); code(err) != easyjob.ECONFLICT {
+			t.Fatalf("boarding twice: %v", err)
+		}
+		seats, err := s.MySeats(ctx, easyjob.Actor{Role: easyjob.RoleSeeker, SeekerID: riders[1].ID})
+		if err != nil || len(seats) != 1 {
+			t.Fatalf("my seats %v %v", seats, err)
+		}
+		var pass store.Pass
+		for _, ps := range seats {
+			pass = ps
+		}
+		if _, err := s.CheckIn(ctx, f.Station, cid, "https://example.test/seeker/pass/"+pass.Token); err != nil {
+			t.Fatal(err)
+		}
+		// The third does not come.
+		m, _ = s.Manifest(ctx, f.Station, cid)
+		var third store.ManifestRow
+		for _, r := range m.Riders {
+			if r.SeekerID == riders[2].ID {
+				third = r
+			}
+		}
+		if err := s.MarkNoShow(ctx, f.Station, third.SeatID); err != nil {
+			t.Fatal(err)
+		}
+
+		res, err := s.Depart(ctx, f.Station, cid)
+		if err != nil || res.Departed != 2 {
+			t.Fatalf("depart %+v %v", res, err)
+		}
+		arr, err := s.Arrivals(ctx, f.Boss)
+		if err != nil || len(arr) != 2 || arr[0].CharterNumber != 1 || arr[0].SeatNo == 0 {
+			t.Fatalf("arrivals %+v %v", arr, err)
+		}
+		for _, x := range arr {
+			app, err := s.ConfirmArrival(ctx, f.Boss, x.ApplicationID)
+			if err != nil || app.State != easyjob.StateArrived {
+				t.Fatalf("arrival %+v %v", app, err)
+			}
+		}
+		cs, _ := s.Charters(ctx, f.Station, store.CharterFilter{Date: day})
+		if len(cs) != 1 || cs[0].Status != store.CharterArrived {
+			t.Fatalf("charters %+v", cs)
+		}
+		evs, _ := s.Events(ctx, f.Boss, arr[0].ApplicationID)
+		if last := evs[len(evs)-1]; last.To != easyjob.StateArrived || evs[len(evs)-2].To != easyjob.StateDeparted {
+			t.Fatalf("events %+v", evs)
+		}
+	})
+}
+
+func TestPlanBadInput(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, k)
+		s := f.S
+		p := f.Published(t, 5)
+		hire(t, f, p, easyjob.HealthGreen)
+		pk := mustPickup(t, f)
+		bare, err := s.AddPickupPoint(ctx, f.Station, store.PickupPointInput{County: "451026", Name: "村口"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := easyjob.DateOf(f.Clock.Now()).AddDays(1)
+		tests := []struct {
+			name  string
+			req   store.PlanRequest
+			field string
+			key   string
+		}{
+			{"pickup without coordinates", store.PlanRequest{Date: day, PickupPointID: bare.ID, Seats: 45}, "pickup_point_id", "plan.pickup_no_point"},
+			{"no seats", store.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 0}, "seats", "plan.seats_positive"},
+			{"load factor", store.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 45, LoadFactor: 1.5}, "load_factor", "plan.load_factor"},
+			{"unknown pickup", store.PlanRequest{Date: day, PickupPointID: 999, Seats: 45}, "pickup_point_id", "plan.pickup_unknown"},
+			{"past", store.PlanRequest{Date: day.AddDays(-5), PickupPointID: pk.ID, Seats: 45}, "date", "field.date_past"},
+		}
+		for _, tc := range tests {
+			_, err := s.ConfirmPlan(ctx, f.Station, tc.req)
+			if fs := fieldsOf(err); fs[tc.field].Key != tc.key {
+				t.Errorf("%s: %v", tc.name, err)
+			}
+		}
+		// No riders: another county's officer has a pickup with nobody hired.
+		other, err := s.AddPickupPoint(ctx, f.Admin, store.CountySeatPoint("451024"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.ConfirmPlan(ctx, f.Admin, store.PlanRequest{Date: day, PickupPointID: other.ID, Seats: 45})
+		var de *easyjob.Error
+		if code(err) != easyjob.EINVALID || !asErr(err, &de) || de.Msg.Key != "plan.no_riders" {
+			t.Fatalf("no riders: %v", err)
+		}
+		// Another county's station may not plan from this pickup point.
+		if _, err := s.PreviewPlan(ctx, f.Longgang, store.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 45}); err != nil {
+			t.Fatalf("twinned district plans: %v", err)
+		}
+		if countRows(t, s, "plans")+countRows(t, s, "charters")+countRows(t, s, "charter_seats") != 0 {
+			t.Fatal("failing plans wrote rows")
+		}
+	})
+}
+
+// Seat capacity holds under concurrent additions and reassignments.
+func TestSeatCapacityRace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, k)
+		s := f.S
+		p := f.Published(t, 40)
+		pk := mustPickup(t, f)
+		day := easyjob.DateOf(f.Clock.Now()).AddDays(1)
+		// Two plans of two riders each on 6-seat buses at 0.5: allowed 3.
+		var cids []int64
+		for range 2 {
+			hire(t, f, p, easyjob.HealthGreen)
+			hire(t, f, p, easyjob.HealthGreen)
+			v, err := s.ConfirmPlan(ctx, f.Station, store.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 6})
+			if err != nil || len(v.Charters) != 1 || v.Charters[0].Allowed != 3 {
+				t.Fatalf("plan %+v %v", v, err)
+			}
+			cids = append(cids, v.Charters[0].ID)
+		}
+		target, source := cids[0], cids[1]
+		var apps []int64
+		for range 12 {
+			_, a := hire(t, f, p, easyjob.HealthGreen)
+			apps = append(apps, a.ID)
+		}
+		src, _ := s.Manifest(ctx, f.Station, source)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		ok := 0
+		for _, id := range apps {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := s.AddToCharter(ctx, f.Station, target, id)
+				if err == nil {
+					mu.Lock()
+					ok++
+					mu.Unlock()
+				} else if code(err) != easyjob.ECONFLICT {
+					t.Error(err)
+				}
+			}()
+		}
+		for _, r := range src.Riders {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := s.ReassignSeat(ctx, f.Station, r.SeatID, target)
+				if err == nil {
+					mu.Lock()
+					ok++
+					mu.Unlock()
+				} else if code(err) != easyjob.ECONFLICT {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if ok != 1 {
+			t.Fatalf("%d seats taken on a charter with one place left", ok)
+		}
+		for _, cid := range cids {
+			var taken, allowed, active, numbers int
+			s.DB.R.QueryRow(`SELECT taken, allowed FROM charters WHERE id = $1`, cid).Scan(&taken, &allowed)
+			s.DB.R.QueryRow(`SELECT COUNT(*), COUNT(DISTINCT seat_no) FROM charter_seats WHERE charter_id = $1 AND status IN ('assigned', 'boarded')`, cid).Scan(&active, &numbers)
+			if taken != active || active > allowed || numbers != active {
+				t.Fatalf("charter %d: taken %d, active %d, seat numbers %d, allowed %d", cid, taken, active, numbers, allowed)
+			}
+		}
+	})
+}
+
+func asErr(err error, target **easyjob.Error) bool { return errors.As(err, target) }
