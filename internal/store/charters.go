@@ -867,7 +867,9 @@ func charterVisible(a easyjob.Actor, c charterRow) bool {
 // mayRunCharter: boarding, seat changes and departure belong to the
 // officers of the pickup point's county (its station, its twinned district,
 // the city).
-func mayRunCharter(a easyjob.Actor, c charterRow) bool { return isOfficer(a) && countyInScope(a, c.county) }
+func mayRunCharter(a easyjob.Actor, c charterRow) bool {
+	return isOfficer(a) && countyInScope(a, c.county)
+}
 
 func (s *Store) charterRow(ctx context.Context, a easyjob.Actor, id int64) (charterRow, error) {
 	cs, err := s.charterRows(ctx, `c.id = $1`, id)
