@@ -289,9 +289,7 @@ func (h *Handler) importCommit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Done, d.Written, d.Skipped = true, res.Written, len(res.Rows)-res.Written
-	pg := h.page(r, "import.done_title", d)
-	pg.Flash = h.Cat.T(lang, "import.done", "written", res.Written, "skipped", d.Skipped)
-	h.R.Render(w, r, http.StatusOK, "officer_import_report", pg)
+	h.R.Render(w, r, http.StatusOK, "officer_import_report", h.page(r, "import.done_title", d))
 }
 
 // importTemplate serves an empty sheet of kind: the header in the user's

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"html"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -13,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"easyjob/internal/app"
 	"easyjob/internal/auth"
@@ -22,6 +24,8 @@ import (
 	"easyjob/internal/i18n"
 	"easyjob/internal/store"
 	"easyjob/internal/store/storetest"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 type browser struct {
@@ -249,6 +253,46 @@ func TestImportPages(t *testing.T) {
 		anon := &browser{t: t, url: base, c: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 		if status, _, _ := anon.get("/officer/seekers/export.xlsx"); status != http.StatusSeeOther {
 			t.Fatalf("anonymous export: %d", status)
+		}
+	})
+}
+
+// A district officer imports postings from a GBK-encoded CSV with English
+// headers and names for districts and occupations, in English.
+func TestImportPostingsPage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		a, base := bootWeb(t, k)
+		cat := i18n.MustLoad()
+		ctx := context.Background()
+		lg := officer(t, a, base, "longgang", "440307")
+		lg.lang = "en"
+		emp, _, err := a.Store.RegisterEmployer(ctx, store.EmployerSignup{EmployerInput: storetest.EmployerInput(), Username: "boss", Password: "boss-password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := easyjob.DateOf(time.Now()).AddDays(7).String()
+		closing := easyjob.DateOf(time.Now()).AddDays(30).String()
+		csv := "Credit code,Job title,Occupation,Headcount,Base monthly pay,Shift,Start date,Closing date,District,Address,Dorm\r\n" +
+			emp.CreditCode + ",电子厂普工,电子设备装接工,10,5000,两班倒," + start + "," + closing + ",龙岗区,甘李路 8 号,是\r\n" +
+			emp.CreditCode + ",包装工,电子设备装接工,5,1800,白班," + start + "," + closing + ",龙岗,甘李路 8 号,否\r\n"
+		gbk, err := simplifiedchinese.GBK.NewEncoder().String(csv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, body := lg.upload("postings", "postings.csv", []byte(gbk))
+		if status != 200 || !strings.Contains(body, cat.T("en", "import.counts", "total", 2, "valid", 1, "invalid", 1)) ||
+			!strings.Contains(body, html.EscapeString(cat.T("en", "check.min_wage", "pay", 1800, "min", 2200))) || !strings.Contains(body, "Base monthly pay") {
+			t.Fatalf("upload: %d\n%s", status, body)
+		}
+		token := tokenRe.FindStringSubmatch(body)[1]
+		if status, body = lg.post("/officer/import/"+token, url.Values{"mode": {"valid"}}); status != 200 ||
+			!strings.Contains(body, cat.T("en", "import.done", "written", 1, "skipped", 1)) {
+			t.Fatalf("commit: %d", status)
+		}
+		status, file, _ := lg.get("/officer/postings/export.xlsx")
+		rows, err := export.ReadAll(bytes.NewReader(file))
+		if status != 200 || err != nil || len(rows) != 2 || rows[0][1] != "Job title" || rows[1][1] != "电子厂普工" || rows[1][18] != "" || rows[1][17] != "龙岗区" {
+			t.Fatalf("export: %d %v %q", status, err, rows)
 		}
 	})
 }
