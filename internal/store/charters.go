@@ -1509,3 +1509,162 @@ func (s *Store) MySeats(ctx context.Context, a easyjob.Actor) (map[int64]Pass, e
 	}
 	return out, rows.Err()
 }
+
+// Replan plans a confirmed plan again after cancellations and late hires:
+// riders still eligible keep their charters and seats when capacity allows,
+// cancelled riders lose their seats, newcomers fill the room, and the
+// result says who moved. With confirm it is written in one transaction and
+// moved or new riders are told their seat. Charters that started boarding
+// cannot be replanned.
+func (s *Store) Replan(ctx context.Context, a easyjob.Actor, planID int64, confirm bool) (PlanView, error) {
+	old, err := s.Plan(ctx, a, planID)
+	if err != nil {
+		return old, err
+	}
+	if !isOfficer(a) || !countyInScope(a, old.Pickup.County) {
+		return old, forbidden()
+	}
+	rows, err := s.charterRows(ctx, `c.plan_id = $1 AND c.status <> 'cancelled'`, planID)
+	if err != nil {
+		return old, err
+	}
+	var prev []charter.Charter
+	notified := map[int64]bool{}
+	numberOf := map[int64]int{}
+	seatOf := map[int64]ManifestRow{} // application → current seat
+	charterOf := map[int64]int64{}    // application → current charter
+	maxNumber := 0
+	for _, c := range rows {
+		if c.Status != CharterPlanned {
+			return old, easyjob.Errorf(easyjob.ECONFLICT, "plan.boarding_started")
+		}
+		numberOf[c.ID] = c.Number
+		maxNumber = max(maxNumber, c.Number)
+		pc := charter.Charter{Ref: c.ID, Pickup: c.Pickup.ID}
+		for _, st := range c.Stops {
+			pc.Stops = append(pc.Stops, charter.Stop{Site: st.EmployerID, At: charter.Point{Lat: st.Lat, Lng: st.Lng}})
+		}
+		ms, err := s.manifestRows(ctx, c.ID)
+		if err != nil {
+			return old, err
+		}
+		for _, m := range ms {
+			if m.Status != SeatAssigned {
+				continue
+			}
+			pc.Seats = append(pc.Seats, charter.Seat{Rider: m.ApplicationID, No: m.SeatNo, Stop: m.StopSeq - 1})
+			notified[m.ApplicationID] = !m.NotifiedAt.IsZero()
+			seatOf[m.ApplicationID], charterOf[m.ApplicationID] = m, c.ID
+		}
+		prev = append(prev, pc)
+	}
+	req := old.Request
+	req.HealthHours = DefaultHealthHours
+	v, cp, byApp, err := s.plan(ctx, a, req, planID, prev, notified)
+	if err != nil {
+		return v, err
+	}
+	v.ID = planID
+	// Number the charters: kept ones keep their numbers.
+	numbers := make([]int, len(cp.Charters))
+	for i, c := range cp.Charters {
+		if c.Ref != 0 {
+			numbers[i] = numberOf[c.Ref]
+		} else {
+			maxNumber++
+			numbers[i] = maxNumber
+		}
+		v.Charters[i].Number, v.Charters[i].ID, v.Charters[i].PlanID = numbers[i], c.Ref, planID
+	}
+	for _, m := range cp.Moves {
+		from := numberOf[m.From]
+		v.Moves = append(v.Moves, PlanMove{ApplicationID: m.Rider, Name: ident.MaskName(byApp[m.Rider].seeker.Name), From: from, To: numbers[m.ToIndex]})
+	}
+	if !confirm {
+		return v, nil
+	}
+	placed := map[int64]bool{}
+	for _, c := range cp.Charters {
+		for _, st := range c.Seats {
+			placed[st.Rider] = true
+		}
+	}
+	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		for _, c := range rows {
+			// Park seat numbers out of the way, and count places afresh.
+			if _, err := tx.ExecContext(ctx, `UPDATE charter_seats SET seat_no = -id WHERE charter_id = $1 AND status = 'assigned'`, c.ID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE charters SET taken = 0 WHERE id = $1`, c.ID); err != nil {
+				return err
+			}
+		}
+		for app, m := range seatOf {
+			if !placed[app] {
+				if _, err := tx.ExecContext(ctx, `UPDATE charter_seats SET status = 'cancelled', seat_no = $1 WHERE id = $2`, m.SeatNo, m.SeatID); err != nil {
+					return err
+				}
+			}
+		}
+		for _, ref := range cp.Dropped {
+			if _, err := tx.ExecContext(ctx, `UPDATE charters SET status = 'cancelled' WHERE id = $1`, ref); err != nil {
+				return err
+			}
+		}
+		for i, c := range cp.Charters {
+			cid := c.Ref
+			if cid == 0 {
+				if cid, err = s.insertCharterTx(ctx, tx, planID, numbers[i], v, c); err != nil {
+					return err
+				}
+				v.Charters[i].ID = cid
+			} else {
+				if err := s.writeStopsTx(ctx, tx, cid, c); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE charters SET km = $1 WHERE id = $2`, c.Km, cid); err != nil {
+					return err
+				}
+			}
+			for _, st := range c.Seats {
+				cd := byApp[st.Rider]
+				m, had := seatOf[st.Rider]
+				if !had {
+					if _, err := s.seatTx(ctx, tx, cid, cd.app, cd.seeker.ID, st.No, st.Stop+1); err != nil {
+						return err
+					}
+				} else {
+					res, err := tx.ExecContext(ctx, `UPDATE charters SET taken = taken + 1 WHERE id = $1 AND taken < allowed`, cid)
+					if err != nil {
+						return err
+					}
+					if n, _ := res.RowsAffected(); n == 0 {
+						return easyjob.Errorf(easyjob.ECONFLICT, "charter.full")
+					}
+					if _, err := tx.ExecContext(ctx, `UPDATE charter_seats SET charter_id = $1, seat_no = $2, stop_seq = $3 WHERE id = $4`,
+						cid, st.No, st.Stop+1, m.SeatID); err != nil {
+						return err
+					}
+					if charterOf[st.Rider] == cid && m.SeatNo == st.No {
+						continue // same charter, same seat: nothing to tell
+					}
+				}
+				if err := s.notifySeatTx(ctx, tx, cd.seeker.Phone, numbers[i], st.No, v.DepartAt, v.Pickup.Name); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE charter_seats SET notified_at = $1 WHERE application_id = $2 AND status = 'assigned'`,
+					s.now(), cd.app); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		if isUnique(err) {
+			return v, easyjob.Errorf(easyjob.ECONFLICT, "plan.changed")
+		}
+		return v, err
+	}
+	return v, nil
+}

@@ -325,3 +325,62 @@ func TestSeatCapacityRace(t *testing.T) {
 }
 
 func asErr(err error, target **easyjob.Error) bool { return errors.As(err, target) }
+
+// Replanning after a cancellation keeps notified riders on their seats,
+// seats a late hire, and says who moved.
+func TestReplan(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, k)
+		s := f.S
+		p := f.Published(t, 20)
+		var apps []easyjob.Application
+		var mes []easyjob.Actor
+		for range 4 {
+			kk, app := hire(t, f, p, easyjob.HealthGreen)
+			apps = append(apps, app)
+			mes = append(mes, easyjob.Actor{Role: easyjob.RoleSeeker, SeekerID: kk.ID, UserID: -kk.ID})
+		}
+		pk := mustPickup(t, f)
+		day := easyjob.DateOf(f.Clock.Now()).AddDays(1)
+		v, err := s.ConfirmPlan(ctx, f.Station, store.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 10})
+		if err != nil || len(v.Charters) != 1 {
+			t.Fatalf("plan %+v %v", v, err)
+		}
+		before, _ := s.MySeats(ctx, mes[1])
+		// One withdraws, one is hired late.
+		if _, err := s.Transition(ctx, mes[0], apps[0].ID, store.Move{To: easyjob.StateWithdrawn}); err != nil {
+			t.Fatal(err)
+		}
+		_, late := hire(t, f, p, easyjob.HealthGreen)
+		pv, err := s.Replan(ctx, f.Station, v.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pv.Moves) != 0 || len(pv.Charters) != 1 || pv.Riders != 4 {
+			t.Fatalf("replan preview %+v", pv)
+		}
+		if _, err := s.Replan(ctx, f.Station, v.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := s.MySeats(ctx, mes[1])
+		if before[apps[1].ID].SeatNo != after[apps[1].ID].SeatNo || before[apps[1].ID].CharterID != after[apps[1].ID].CharterID {
+			t.Fatalf("a notified rider moved: %+v → %+v", before, after)
+		}
+		m, _ := s.Manifest(ctx, f.Station, v.Charters[0].ID)
+		seen := map[int64]bool{}
+		for _, r := range m.Riders {
+			if r.Status == store.SeatAssigned {
+				seen[r.ApplicationID] = true
+			}
+		}
+		if seen[apps[0].ID] || !seen[late.ID] || len(seen) != 4 {
+			t.Fatalf("after replan %v", seen)
+		}
+		var taken int
+		s.DB.R.QueryRow(`SELECT taken FROM charters WHERE id = $1`, v.Charters[0].ID).Scan(&taken)
+		if taken != 4 {
+			t.Fatalf("taken %d", taken)
+		}
+	})
+}
