@@ -4,19 +4,26 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"easyjob/internal/easyjob"
+	"easyjob/internal/ident"
 	"easyjob/internal/store"
 	"easyjob/internal/store/storetest"
 )
+
+var idSeq atomic.Int64
 
 // seekerRows turns n fixture seekers into spreadsheet rows (line 2 on).
 func seekerRows(n int) []store.ImportRow {
 	var rows []store.ImportRow
 	for i := range n {
 		in := storetest.SeekerInput()
+		// Adults however many rows the tests ask for.
+		n := idSeq.Add(1)
+		in.IDNumber = ident.GenerateResidentID("451026", time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n%9000)), int(n/9000%1000), n%2 == 0)
 		rows = append(rows, store.ImportRow{Line: i + 2, Values: map[string]string{
 			"name": in.Name, "id_number": in.IDNumber, "phone": in.Phone, "trades": "6-25-04-02、电子设备装接工",
 			"experience_years": "3", "expected_pay": "4,500", "wants_dorm": "是", "wants_meals": "no",
@@ -348,5 +355,33 @@ func TestImportRowsAtRest(t *testing.T) {
 		if _, err := f.S.Import(ctx, f.Station, old); code(err) != easyjob.ENOTFOUND {
 			t.Fatalf("expired import kept: %v", err)
 		}
+	})
+}
+
+// A full file: 5,000 seekers checked and written all-or-nothing in one
+// transaction (not in -short).
+func TestImportFullFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("5,000 rows")
+	}
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, k)
+		rows := seekerRows(store.MaxImportRows)
+		t0 := time.Now()
+		c, err := f.S.CheckImport(ctx, f.Station, store.ImportSeekers, rows)
+		if err != nil || c.Valid != store.MaxImportRows {
+			t.Fatalf("check: %d valid, %v", c.Valid, err)
+		}
+		t1 := time.Now()
+		token, err := f.S.SaveImport(ctx, f.Station, store.ImportSeekers, "big.xlsx", rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := f.S.CommitImport(ctx, f.Station, token, store.ImportAll)
+		if err != nil || res.Written != store.MaxImportRows {
+			t.Fatalf("commit: %d written, %v", res.Written, err)
+		}
+		t.Logf("%s: check %v, save and commit (check again + write) %v", k.Name, t1.Sub(t0).Round(time.Millisecond), time.Since(t1).Round(time.Millisecond))
 	})
 }
