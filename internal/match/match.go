@@ -65,11 +65,13 @@
 // # Index layout
 //
 // Occupation codes, counties, districts and employers are interned to small
-// integers. Postings live in one slice of compact structs per occupation
-// code; Recommend scans only the buckets of the middle groups of the
-// seeker's trades, keeps a bounded min-heap of size limit and skips a
-// posting whose best possible score (every factor at its maximum, times its
-// congestion) is below the heap's worst. Seekers are entered once per trade
+// integers. Postings live in slices of compact structs keyed by
+// (occupation code, congestion band, verified/dorm/meals); closed or full
+// postings sit apart and are never scanned. Recommend visits only the codes
+// of the middle groups of the seeker's trades, band by band, keeps a bounded
+// min-heap of size limit, and skips a whole slice, or a single posting,
+// whose best possible score (every other factor at its maximum) is below the
+// heap's worst. Seekers are entered once per trade
 // into buckets keyed by (code, priority class, experience level) that carry
 // a copy of what scoring needs; Candidates computes an upper bound per
 // bucket, scans buckets by descending bound and stops at the first one that
