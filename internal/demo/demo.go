@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -173,6 +174,9 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 	}
 	undo := tune(ctx, s.DB)
 	defer undo()
+	// The load allocates many short-lived argument slices: collect less
+	// often while it runs.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	if !empty {
 		pr.note("deleting the earlier data (--force)")
 		if err := wipe(ctx, s.DB); err != nil {
@@ -371,7 +375,6 @@ func writeSeekers(ctx context.Context, l *loader, g *gen, hash string, pr *progr
 		"available_from", "education", "poor", "health", "health_at", "group_code", "consent_method", "consent_at",
 		"registered_by", "created_at", "updated_at")
 	users := l.batch("users", "id", "phone_hash", "name", "role", "seeker_id", "created_at")
-	seekers.per, users.per = seekerChunk, seekerChunk
 	users.parents = []*batch{seekers}
 	users.onFlush = pr.add
 	sealer := g.sealer
@@ -432,7 +435,6 @@ func writeApplications(ctx context.Context, l *loader, g *gen, hash string, pr *
 		"created_at", "updated_at")
 	events := l.batch("application_events", "id", "application_id", "from_state", "to_state", "actor_id",
 		"actor_role", "reason", "at")
-	apps.per, events.per = appChunk, maxParams/len(events.cols)
 	apps.onFlush = pr.add
 	events.parents = []*batch{apps}
 	// Event ids follow application order: count each application's events

@@ -81,6 +81,10 @@ func TestLoad(t *testing.T) {
 			checkHeadcount(t, s)
 		})
 
+		t.Run("references", func(t *testing.T) {
+			checkReferences(t, s)
+		})
+
 		t.Run("histories follow the pipeline", func(t *testing.T) {
 			checkHistories(t, s)
 		})
@@ -346,6 +350,35 @@ func checkHeadcount(tb testing.TB, s *store.Store) {
 		`) GROUP BY seeker_id HAVING COUNT(*) > 1) x`
 	if n := count(tb, s, q); n != 0 {
 		tb.Errorf("%d seekers hold two places", n)
+	}
+}
+
+// checkReferences: SQLite loads without checking foreign keys, so check
+// them all now (PostgreSQL checked them on insert).
+func checkReferences(tb testing.TB, s *store.Store) {
+	tb.Helper()
+	if s.DB.Dialect != store.SQLite {
+		return
+	}
+	rows, err := s.DB.R.QueryContext(context.Background(), `PRAGMA foreign_key_check`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var table, parent string
+		var rowid, fk sql.NullInt64
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			tb.Fatal(err)
+		}
+		tb.Errorf("%s row %d refers to a missing %s", table, rowid.Int64, parent)
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	var on int
+	if err := s.DB.W.QueryRowContext(context.Background(), `PRAGMA foreign_keys`).Scan(&on); err != nil || on != 1 {
+		tb.Errorf("foreign keys left off after the load (%d, %v)", on, err)
 	}
 }
 

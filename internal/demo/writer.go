@@ -17,6 +17,27 @@ import (
 // (PostgreSQL allows 65,535).
 const maxParams = 32000
 
+// sqliteParams is the size of a statement on SQLite: modernc's driver finds
+// each "$n" by name in a list, so binding takes time quadratic in the
+// number of parameters; about a hundred per statement is fastest.
+var sqliteParams = 100
+
+// rowsPer is how many rows of cols columns one statement inserts: a divisor
+// of the chunk size (1000) so that chunks split into whole statements.
+func rowsPer(d store.Dialect, cols int) int {
+	limit := maxParams
+	if d == store.SQLite {
+		limit = sqliteParams
+	}
+	best := 1
+	for _, n := range []int{1, 2, 4, 5, 8, 10, 20, 25, 40, 50, 100, 125, 200, 250, 500, 1000} {
+		if n*cols <= limit {
+			best = n
+		}
+	}
+	return best
+}
+
 // commitEvery is how many rows a transaction holds: big enough to amortise
 // the commit, small enough that SQLite's WAL checkpoints along the way.
 const commitEvery = 250_000
@@ -80,7 +101,7 @@ type batch struct {
 }
 
 func (l *loader) batch(table string, cols ...string) *batch {
-	return &batch{l: l, table: table, cols: cols, per: min(1000, maxParams/len(cols))}
+	return &batch{l: l, table: table, cols: cols, per: rowsPer(l.db.Dialect, len(cols))}
 }
 
 // add buffers one row.
