@@ -73,6 +73,14 @@ type PickupPoint struct {
 // HasPoint tells whether the pickup point has coordinates.
 func (p PickupPoint) HasPoint() bool { return p.Lat != nil && p.Lng != nil }
 
+// PointText is the coordinates as "lat, lng", or "" without them.
+func (p PickupPoint) PointText() string {
+	if !p.HasPoint() {
+		return ""
+	}
+	return fmt.Sprintf("%.5f, %.5f", *p.Lat, *p.Lng)
+}
+
 func (p PickupPoint) point() charter.Point {
 	if !p.HasPoint() {
 		return charter.Point{}

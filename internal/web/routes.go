@@ -48,4 +48,5 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /officer/id-info", h.idInfo)
 	mux.HandleFunc("GET /officer/seekers", h.officerSeekers)
 	h.importRoutes(mux)
+	h.charterRoutes(mux)
 }

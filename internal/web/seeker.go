@@ -165,6 +165,8 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request) {
 type AppView struct {
 	easyjob.Application
 	Moves []easyjob.ApplicationState
+	Seat  string // "座位 12，3月5日 08:00 在 … 上车" when the seeker has a seat
+	Pass  string // the boarding pass's token
 }
 
 func (h *Handler) myApplications(w http.ResponseWriter, r *http.Request) {
@@ -177,10 +179,15 @@ func (h *Handler) myApplications(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, err)
 		return
 	}
+	seats, _ := h.S.MySeats(r.Context(), a)
 	var views []AppView
 	for i := len(pg.Items) - 1; i >= 0; i-- { // newest first
 		x := pg.Items[i]
-		views = append(views, AppView{Application: x, Moves: easyjob.NextStates(x.State, easyjob.RoleSeeker)})
+		v := AppView{Application: x, Moves: easyjob.NextStates(x.State, easyjob.RoleSeeker)}
+		if p, ok := seats[x.ID]; ok {
+			v.Seat, v.Pass = h.seatLine(r, p), p.Token
+		}
+		views = append(views, v)
 	}
 	h.R.Render(w, r, http.StatusOK, "seeker_applications", h.page(r, "seeker_applications.title", views))
 }
