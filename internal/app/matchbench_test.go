@@ -278,7 +278,7 @@ func sqlRecommend(ctx context.Context, db *store.DB, seekerID int64, limit int) 
 	}
 	days := `(julianday(p.start_date) - julianday($1))`
 	if db.Dialect == store.Postgres {
-		days = `(p.start_date::date - $1::date)`
+		days = `(p.start_date::date - CAST($1 AS text)::date)`
 	}
 	mult := 1.0
 	if poor {

@@ -277,11 +277,13 @@ func (ix *Index) Search(f Filter) Result {
 	}
 	k := f.Offset + f.Limit
 	top := &worstHeap{ix: ix}
+	// Prefix filters become tables over the (few) codes, checked per posting by index.
+	okDistrict, okOcc := ix.prefixTable(f.District), ix.prefixTable(f.Occupation)
 	distN := make([]int, len(ix.names)+1)
 	occN := make([]int, len(ix.names)+1)
 	consider := func(slot int32, rel int32) {
 		d := &ix.docs[slot]
-		if !ix.passes(d, &f) {
+		if !ix.passes(d, &f, okDistrict, okOcc) {
 			return
 		}
 		res.Total++
@@ -371,7 +373,20 @@ func (ix *Index) Search(f Filter) Result {
 	return res
 }
 
-func (ix *Index) passes(d *doc, f *Filter) bool {
+// prefixTable tells for every code id whether the code starts with prefix;
+// nil when there is no prefix.
+func (ix *Index) prefixTable(prefix string) []bool {
+	if prefix == "" {
+		return nil
+	}
+	ok := make([]bool, len(ix.names)+1)
+	for i, n := range ix.names {
+		ok[i+1] = strings.HasPrefix(n, prefix)
+	}
+	return ok
+}
+
+func (ix *Index) passes(d *doc, f *Filter, okDistrict, okOcc []bool) bool {
 	switch {
 	case f.Today != 0 && d.closing != 0 && d.closing < f.Today:
 		return false
@@ -383,9 +398,9 @@ func (ix *Index) passes(d *doc, f *Filter) bool {
 		return false
 	case f.StartFrom != 0 && d.start < f.StartFrom, f.StartTo != 0 && d.start > f.StartTo:
 		return false
-	case f.District != "" && !strings.HasPrefix(ix.nameOf(d.district), f.District):
+	case okDistrict != nil && !okDistrict[d.district]:
 		return false
-	case f.Occupation != "" && !strings.HasPrefix(ix.nameOf(d.occ), f.Occupation):
+	case okOcc != nil && !okOcc[d.occ]:
 		return false
 	}
 	return true

@@ -65,6 +65,12 @@ func matchRegion(code string) (match.Region, bool) {
 	return match.Region{}, false
 }
 
+// regionInScope tells whether an officer may run a match day for a region:
+// their own, one inside it, or a county twinned with their district.
+func regionInScope(a easyjob.Actor, code string) bool {
+	return a.IsCityWide() || (a.Region != "" && strings.HasPrefix(code, a.Region)) || countyInScope(a, code)
+}
+
 // ProposeMatchDay runs a batch proposal for a region before a transport
 // day: each seeker of the region gets at most one posting, no posting more
 // than its remaining headcount, and the assignment is stable for the
@@ -94,7 +100,7 @@ func (s *Store) ProposeMatchDay(ctx context.Context, a easyjob.Actor, code strin
 	if err := f.Err(); err != nil {
 		return run, err
 	}
-	if !a.IsCityWide() && !strings.HasPrefix(code, a.Region) {
+	if !regionInScope(a, code) {
 		return run, forbidden()
 	}
 	m, err := s.matching(ctx)
@@ -151,7 +157,7 @@ func (s *Store) MatchRun(ctx context.Context, a easyjob.Actor, id int64) (MatchR
 	if err != nil {
 		return run, notFound(err, "resource")
 	}
-	if !a.IsCityWide() && !strings.HasPrefix(run.Region, a.Region) {
+	if !regionInScope(a, run.Region) {
 		return MatchRun{}, easyjob.NotFound("resource")
 	}
 	run.CreatedAt = easyjob.FromMillis(at)
