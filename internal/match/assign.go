@@ -96,37 +96,63 @@ func buildRanks(seekerPrefs, postingPrefs [][]int, capacity []int) ([][]int32, e
 			return nil, fmt.Errorf("match: posting %d has negative capacity %d", p, c)
 		}
 	}
-	pos := make(map[uint64]int32)
+	// each seeker's list as (posting, position) pairs sorted by posting
+	type pk struct{ p, k int32 }
+	total := 0
+	for _, list := range seekerPrefs {
+		total += len(list)
+	}
+	pairs := make([]pk, 0, total)
+	offs := make([]int, nS+1)
+	rank := make([][]int32, nS)
+	flat := make([]int32, total)
+	for s, list := range seekerPrefs {
+		offs[s] = len(pairs)
+		for k, p := range list {
+			if p < 0 || p >= nP {
+				return nil, fmt.Errorf("match: seeker %d lists posting %d out of range", s, p)
+			}
+			pairs = append(pairs, pk{int32(p), int32(k)})
+		}
+		mine := pairs[offs[s]:]
+		slices.SortFunc(mine, func(a, b pk) int { return cmp.Compare(a.p, b.p) })
+		for i := 1; i < len(mine); i++ {
+			if mine[i].p == mine[i-1].p {
+				return nil, fmt.Errorf("match: seeker %d lists posting %d twice", s, mine[i].p)
+			}
+		}
+		rank[s], flat = flat[:len(list):len(list)], flat[len(list):]
+		for k := range rank[s] {
+			rank[s][k] = -1
+		}
+	}
+	offs[nS] = len(pairs)
 	for p, list := range postingPrefs {
 		for r, s := range list {
 			if s < 0 || s >= nS {
 				return nil, fmt.Errorf("match: posting %d lists seeker %d out of range", p, s)
 			}
-			k := uint64(s)<<32 | uint64(p)
-			if _, dup := pos[k]; dup {
+			mine := pairs[offs[s]:offs[s+1]]
+			i, found := slices.BinarySearchFunc(mine, int32(p), func(a pk, t int32) int { return cmp.Compare(a.p, t) })
+			if !found {
+				continue // s does not list p: not acceptable
+			}
+			k := mine[i].k
+			if rank[s][k] >= 0 {
 				return nil, fmt.Errorf("match: posting %d lists seeker %d twice", p, s)
 			}
-			pos[k] = int32(r)
+			rank[s][k] = int32(r)
 		}
 	}
-	rank := make([][]int32, nS)
-	seen := make(map[int]bool)
-	for s, list := range seekerPrefs {
-		clear(seen)
-		rank[s] = make([]int32, len(list))
-		for k, p := range list {
-			if p < 0 || p >= nP {
-				return nil, fmt.Errorf("match: seeker %d lists posting %d out of range", s, p)
+	// a posting listing a seeker twice where the seeker does not list it
+	// goes unnoticed above; check the lists themselves
+	seen := make([]int32, nS)
+	for p, list := range postingPrefs {
+		for _, s := range list {
+			if seen[s] == int32(p)+1 {
+				return nil, fmt.Errorf("match: posting %d lists seeker %d twice", p, s)
 			}
-			if seen[p] {
-				return nil, fmt.Errorf("match: seeker %d lists posting %d twice", s, p)
-			}
-			seen[p] = true
-			r, ok := pos[uint64(s)<<32|uint64(p)]
-			if !ok {
-				r = -1
-			}
-			rank[s][k] = r
+			seen[s] = int32(p) + 1
 		}
 	}
 	return rank, nil
@@ -333,6 +359,7 @@ func (st *state) assign(rg Region, now Date) (AssignResult, error) {
 		score float64
 	}
 	cands := make([][]cand, len(posts))
+	empScores := make([][]float64, len(slots))
 	pqs := make([]postingQ, len(posts))
 	for j := range posts {
 		pqs[j] = newPostingQ(&st.pol, posts[j].e)
@@ -340,17 +367,18 @@ func (st *state) assign(rg Region, now Date) (AssignResult, error) {
 	for i, prefs := range seekerPrefs {
 		r := &st.srecs[slots[i]]
 		se := r.entry(slots[i], 0)
-		for _, j := range prefs {
+		empScores[i] = make([]float64, len(prefs))
+		for k, j := range prefs {
 			pi := &posts[j]
 			q := &pqs[j]
 			close, _ := st.bestTrade(r, pi.code)
 			score := q.score(float64(q.w.Trade*tradeValue[close]), &se, st.villagersAt(pi.e.employer, r.county))
 			cands[j] = append(cands[j], cand{s: i, score: score})
+			empScores[i][k] = score
 		}
 	}
 	postingPrefs := make([][]int, len(posts))
 	capacity := make([]int, len(posts))
-	empScore := map[uint64]float64{}
 	for j, cs := range cands {
 		slices.SortFunc(cs, func(a, b cand) int {
 			if c := cmp.Compare(b.score, a.score); c != 0 {
@@ -361,7 +389,6 @@ func (st *state) assign(rg Region, now Date) (AssignResult, error) {
 		list := make([]int, len(cs))
 		for k, c := range cs {
 			list[k] = c.s
-			empScore[uint64(c.s)<<32|uint64(j)] = c.score
 		}
 		postingPrefs[j] = list
 		capacity[j] = int(posts[j].e.remaining)
@@ -380,7 +407,7 @@ func (st *state) assign(rg Region, now Date) (AssignResult, error) {
 		k := slices.Index(seekerPrefs[i], j)
 		res.Assignments = append(res.Assignments, Assignment{
 			SeekerID: id, PostingID: posts[j].e.id, Choice: k,
-			SeekerScore: seekerScores[i][k], EmployerScore: empScore[uint64(i)<<32|uint64(j)],
+			SeekerScore: seekerScores[i][k], EmployerScore: empScores[i][k],
 		})
 	}
 	return res, nil

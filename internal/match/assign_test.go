@@ -181,6 +181,12 @@ func TestIsStableFindsBlockingPair(t *testing.T) {
 	if _, err := StableAssign([][]int{{2}}, [][]int{{0}}, []int{1}); err == nil {
 		t.Error("posting out of range accepted")
 	}
+	if _, err := StableAssign([][]int{{0}, {}}, [][]int{{1, 0, 1}}, []int{1}); err == nil {
+		t.Error("duplicate posting preference accepted")
+	}
+	if _, err := StableAssign([][]int{{0}}, [][]int{{0}}, []int{-1}); err == nil {
+		t.Error("negative capacity accepted")
+	}
 }
 
 func TestIndexAssign(t *testing.T) {
