@@ -95,7 +95,7 @@ func TestCharterJourney(t *testing.T) {
 
 	e.Browser() // the employer
 	e.Login("factory", "factory-password")
-	e.Run("arrivals", chromedp.Navigate(e.URL+"/employer/arrivals"), chromedp.WaitVisible(chromedp.CSS(".arrival")))
+	e.Run("arrivals", chromedp.Click(chromedp.CSS(`a[href="/employer/arrivals"]`)), chromedp.WaitVisible(chromedp.CSS(".arrival")))
 	e.MustSee("黄秀英", "1 号车")
 	e.Shot("charter-10-arrivals")
 	e.Run("confirm arrival", chromedp.Click(chromedp.CSS(".confirm-arrival")), chromedp.WaitVisible(chromedp.CSS(".flash")))
