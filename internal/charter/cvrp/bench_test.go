@@ -19,7 +19,7 @@ func BenchmarkIteration(b *testing.B) {
 	}
 }
 
-// BenchmarkSolve100 solves A-n80-k10 for 10,000 iterations.
+// BenchmarkSolveA80 solves A-n80-k10 for 10,000 iterations.
 func BenchmarkSolveA80(b *testing.B) {
 	p := mustInstance(b, "A", "A-n80-k10").Problem()
 	for b.Loop() {
@@ -27,4 +27,25 @@ func BenchmarkSolveA80(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkLocalSearch measures the local search (relocate, swap, 2-opt*,
+// 2-opt, or-opt to a local optimum) from a greedy-insertion solution of
+// X-n204-k19.
+func BenchmarkLocalSearch(b *testing.B) {
+	p := mustInstance(b, "X", "X-n204-k19").Problem()
+	s := newSolver(p, Options{MaxIterations: 1, Seed: 1})
+	s.absent = s.absent[:0]
+	for c := 1; c < s.n; c++ {
+		s.absent = append(s.absent, int32(c))
+	}
+	s.nextStamp()
+	s.recreate(s.cur)
+	s.finish(s.cur)
+	before := s.cur.dist
+	for b.Loop() {
+		s.work.copyFrom(s.cur)
+		s.localSearch(s.work)
+	}
+	b.ReportMetric(100*(before-s.work.dist)/before, "%gain")
 }
