@@ -131,14 +131,13 @@ var (
 	ErrNoRiders = errors.New("charter: the plan has no riders")
 )
 
-// unit is riders who travel together: one group to one site from one pickup.
+// unit is riders who travel together: one fellow-villager group (or one
+// rider) from one pickup point, possibly to several sites.
 type unit struct {
-	pickup, site int64
-	at           Point
-	riders       []int64 // sorted
+	pickup int64
+	riders []int64 // sorted
+	sites  []int64 // the distinct sites of the riders, sorted
 }
-
-func (u unit) key() string { return fmt.Sprint(u.pickup, "/", u.site, "/", u.riders[0]) }
 
 // MakePlan plans the charters for in.Riders. Riders that cannot be planned
 // are listed in Unassigned with the reason; nothing is dropped silently.
@@ -183,7 +182,7 @@ func MakePlan(ctx context.Context, in PlanInput) (Plan, error) {
 		byID[r.ID] = r
 		riders = append(riders, r)
 	}
-	units := makeUnits(riders, allowed)
+	units := makeUnits(riders, allowed, in.MaxStops)
 	pl := &planner{in: in, allowed: allowed, byID: byID, seatNos: in.Bus.SeatNumbers()}
 	fresh := pl.keep(units)
 	pickups := map[int64][]unit{}
@@ -236,49 +235,70 @@ func validPoint(p Point) bool {
 		!math.IsNaN(p.Lat) && !math.IsNaN(p.Lng)
 }
 
-// makeUnits groups riders by pickup, site and group; a group larger than a
-// bus cannot travel together and is cut into bus-sized parts.
-func makeUnits(riders []Rider, allowed int) []unit {
+// makeUnits groups riders by pickup point and group. A group that cannot
+// travel together — more riders than a bus may carry, or more sites than a
+// bus may stop at — is cut by site, and a site's part larger than a bus
+// into bus-sized parts.
+func makeUnits(riders []Rider, allowed, maxStops int) []unit {
 	type key struct {
-		pickup, site int64
-		group        string
+		pickup int64
+		group  string
 	}
-	m := map[key]*unit{}
+	m := map[key][]Rider{}
 	var order []key
 	for _, r := range riders {
-		k := key{r.Pickup, r.Site, r.Group}
+		k := key{r.Pickup, r.Group}
 		if r.Group == "" {
 			k.group = fmt.Sprint("\x00", r.ID)
 		}
-		u, ok := m[k]
-		if !ok {
-			u = &unit{pickup: r.Pickup, site: r.Site, at: r.At}
-			m[k] = u
+		if _, ok := m[k]; !ok {
 			order = append(order, k)
 		}
-		u.riders = append(u.riders, r.ID)
+		m[k] = append(m[k], r)
 	}
 	var out []unit
 	for _, k := range order {
-		u := m[k]
-		slices.Sort(u.riders)
-		for len(u.riders) > allowed {
-			out = append(out, unit{pickup: u.pickup, site: u.site, at: u.at, riders: u.riders[:allowed:allowed]})
-			u.riders = u.riders[allowed:]
+		rs := m[k]
+		u := newUnit(k.pickup, rs)
+		if len(u.riders) <= allowed && (maxStops == 0 || len(u.sites) <= maxStops) {
+			out = append(out, u)
+			continue
 		}
-		out = append(out, *u)
+		bySite := map[int64][]Rider{}
+		for _, r := range rs {
+			bySite[r.Site] = append(bySite[r.Site], r)
+		}
+		for _, site := range u.sites {
+			part := bySite[site]
+			sort.Slice(part, func(i, j int) bool { return part[i].ID < part[j].ID })
+			for len(part) > allowed {
+				out = append(out, newUnit(k.pickup, part[:allowed]))
+				part = part[allowed:]
+			}
+			out = append(out, newUnit(k.pickup, part))
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if a.pickup != b.pickup {
 			return a.pickup < b.pickup
 		}
-		if a.site != b.site {
-			return a.site < b.site
-		}
 		return a.riders[0] < b.riders[0]
 	})
 	return out
+}
+
+func newUnit(pickup int64, rs []Rider) unit {
+	u := unit{pickup: pickup}
+	for _, r := range rs {
+		u.riders = append(u.riders, r.ID)
+		if !slices.Contains(u.sites, r.Site) {
+			u.sites = append(u.sites, r.Site)
+		}
+	}
+	slices.Sort(u.riders)
+	slices.Sort(u.sites)
+	return u
 }
 
 type planner struct {
@@ -290,13 +310,34 @@ type planner struct {
 	dropped  []int64 // refs of previous charters left empty
 }
 
+// place is where a rider sat in the previous plan.
+type place struct{ charter, seat int }
+
+// prevSeat is r's previous seat number if r sat on charter ci, else 0.
+func prevSeat(prev map[int64]place, r int64, ci int) int {
+	if p, ok := prev[r]; ok && p.charter == ci {
+		return p.seat
+	}
+	return 0
+}
+
+// stopsOf counts the distinct sites of units.
+func stopsOf(us []unit) map[int64]bool {
+	sites := map[int64]bool{}
+	for _, u := range us {
+		for _, s := range u.sites {
+			sites[s] = true
+		}
+	}
+	return sites
+}
+
 // keep puts units back on their previous charters where they fit and
 // returns the units left to plan afresh.
 func (pl *planner) keep(units []unit) []unit {
 	if len(pl.in.Previous) == 0 {
 		return units
 	}
-	// Where was each rider, on which seat.
 	prev := map[int64]place{}
 	for ci, c := range pl.in.Previous {
 		for _, s := range c.Seats {
@@ -310,10 +351,9 @@ func (pl *planner) keep(units []unit) []unit {
 	members := make([][]unit, len(cs)) // units kept on each charter
 	var rest []unit
 	for _, u := range units {
-		// A unit stays where its first previously seated member sat, if it
-		// is the same pickup and all its previously seated members were there.
-		ci := -1
-		ok := true
+		// A unit stays where its previously seated members sat, if they
+		// all sat on one charter of the same pickup point.
+		ci, ok := -1, true
 		for _, r := range u.riders {
 			if p, was := prev[r]; was {
 				if ci == -1 {
@@ -334,12 +374,12 @@ func (pl *planner) keep(units []unit) []unit {
 		// Too many riders or stops now (a lower load factor, a tighter
 		// stop limit, grown groups): evict units, not-notified ones first.
 		for {
-			load, sites := 0, map[int64]bool{}
+			load := 0
 			for _, u := range us {
 				load += len(u.riders)
-				sites[u.site] = true
 			}
-			if load <= pl.allowed && (pl.in.MaxStops == 0 || len(sites) <= pl.in.MaxStops) {
+			nStops := len(stopsOf(us))
+			if load <= pl.allowed && (pl.in.MaxStops == 0 || nStops <= pl.in.MaxStops) {
 				break
 			}
 			var victim int
@@ -351,7 +391,6 @@ func (pl *planner) keep(units []unit) []unit {
 			rest = append(rest, us[victim])
 			us = slices.Delete(us, victim, victim+1)
 		}
-		members[ci] = us
 		// Stops keep their previous order; seats their numbers.
 		order := map[int64]int{}
 		for i, s := range pl.in.Previous[ci].Stops {
@@ -359,15 +398,19 @@ func (pl *planner) keep(units []unit) []unit {
 				order[s.Site] = i
 			}
 		}
-		sort.SliceStable(us, func(i, j int) bool { return order[us[i].site] < order[us[j].site] })
+		var riders []int64
 		for _, u := range us {
-			for _, r := range u.riders {
-				no := 0
-				if p, was := prev[r]; was {
-					no = p.seat
-				}
-				pl.addRider(&cs[ci], u, r, no, true)
+			riders = append(riders, u.riders...)
+		}
+		sort.SliceStable(riders, func(i, j int) bool {
+			return order[pl.byID[riders[i]].Site] < order[pl.byID[riders[j]].Site]
+		})
+		for _, r := range riders {
+			no := 0
+			if p, was := prev[r]; was {
+				no = p.seat
 			}
+			pl.addRider(&cs[ci], r, no, true)
 		}
 	}
 	// New riders join kept charters with room, cheapest insertion first.
@@ -379,12 +422,16 @@ func (pl *planner) keep(units []unit) []unit {
 			if c.Pickup != u.pickup || len(c.Seats) == 0 || c.Load()+len(u.riders) > pl.allowed {
 				continue
 			}
-			cost := 0.0
-			if stopIndex(c, u.site) < 0 {
-				if pl.in.MaxStops > 0 && len(c.Stops) >= pl.in.MaxStops {
-					continue
+			cost, added := 0.0, 0
+			for _, site := range u.sites {
+				if stopIndex(c, site) < 0 {
+					added++
+					_, d := pl.cheapestInsert(c, pl.siteAt(u, site))
+					cost += d
 				}
-				_, cost = pl.cheapestInsert(c, u.at)
+			}
+			if pl.in.MaxStops > 0 && len(c.Stops)+added > pl.in.MaxStops {
+				continue
 			}
 			if cost < bestCost {
 				best, bestCost = ci, cost
@@ -395,7 +442,7 @@ func (pl *planner) keep(units []unit) []unit {
 			continue
 		}
 		for _, r := range u.riders {
-			pl.addRider(&cs[best], u, r, prevSeat(prev, r, best), false)
+			pl.addRider(&cs[best], r, prevSeat(prev, r, best), false)
 		}
 	}
 	for _, c := range cs {
@@ -408,24 +455,23 @@ func (pl *planner) keep(units []unit) []unit {
 	return fresh
 }
 
-// place is where a rider sat in the previous plan.
-type place struct{ charter, seat int }
-
-// prevSeat is r's previous seat number if r sat on charter ci, else 0.
-func prevSeat(prev map[int64]place, r int64, ci int) int {
-	if p, ok := prev[r]; ok && p.charter == ci {
-		return p.seat
+// siteAt is the position of a site of u.
+func (pl *planner) siteAt(u unit, site int64) Point {
+	for _, r := range u.riders {
+		if x := pl.byID[r]; x.Site == site {
+			return x.At
+		}
 	}
-	return 0
+	return Point{}
 }
 
-// evictOne picks the unit to take off a charter: among units at site (or
-// all when site is nil), the one with the fewest notified riders, then the
-// largest (to free room quickly), then the last.
+// evictOne picks the unit to take off a charter: among units stopping at
+// site (or all when site is nil), the one with the fewest notified riders,
+// then the largest (to free room quickly), then the last.
 func (pl *planner) evictOne(us []unit, site *int64) int {
 	best, bestN, bestLen := -1, 0, 0
 	for i, u := range us {
-		if site != nil && u.site != *site {
+		if site != nil && !slices.Contains(u.sites, *site) {
 			continue
 		}
 		n := 0
@@ -447,13 +493,14 @@ func (pl *planner) smallestSite(us []unit) *int64 {
 	m := map[int64]*agg{}
 	var sites []int64
 	for _, u := range us {
-		a, ok := m[u.site]
-		if !ok {
-			a = &agg{}
-			m[u.site] = a
-			sites = append(sites, u.site)
-		}
 		for _, r := range u.riders {
+			s := pl.byID[r].Site
+			a, ok := m[s]
+			if !ok {
+				a = &agg{}
+				m[s] = a
+				sites = append(sites, s)
+			}
 			a.riders++
 			if pl.in.Notified[r] {
 				a.notified++
@@ -500,18 +547,19 @@ func (pl *planner) cheapestInsert(c *Charter, p Point) (int, float64) {
 	return best, bestCost
 }
 
-// addRider seats rider r of unit u on c, adding u's stop if needed. no is
-// the rider's previous seat number (0: take the next free one); a new stop
-// goes last when appendStop is set, else where it adds the least distance.
-func (pl *planner) addRider(c *Charter, u unit, r int64, no int, appendStop bool) {
-	si := stopIndex(c, u.site)
+// addRider seats rider r on c, adding the rider's stop if needed. no is the
+// rider's previous seat number (0: take the next free one); a new stop goes
+// last when appendStop is set, else where it adds the least distance.
+func (pl *planner) addRider(c *Charter, r int64, no int, appendStop bool) {
+	x := pl.byID[r]
+	si := stopIndex(c, x.Site)
 	if si < 0 {
 		if appendStop || len(c.Seats) == 0 {
 			si = len(c.Stops)
 		} else {
-			si, _ = pl.cheapestInsert(c, u.at)
+			si, _ = pl.cheapestInsert(c, x.At)
 		}
-		c.Stops = slices.Insert(c.Stops, si, Stop{Site: u.site, At: u.at})
+		c.Stops = slices.Insert(c.Stops, si, Stop{Site: x.Site, At: x.At})
 		for k := range c.Seats {
 			if c.Seats[k].Stop >= si {
 				c.Seats[k].Stop++
@@ -529,7 +577,8 @@ func (pl *planner) finish(c *Charter) {
 			used[s.No] = true
 		}
 	}
-	// Seats sorted by stop, then unit order (already grouped), then rider.
+	// Seats sorted by stop; within a stop in the order riders were added
+	// (groups together).
 	sort.SliceStable(c.Seats, func(i, j int) bool { return c.Seats[i].Stop < c.Seats[j].Stop })
 	next := 0
 	free := func() int {
@@ -560,43 +609,71 @@ func (pl *planner) finish(c *Charter) {
 	c.Km = math.Round(km*10) / 10
 }
 
+// chunk is one customer of the routing problem: whole units whose sites
+// are linked by groups, at most a bus load.
+type chunk struct {
+	units []unit
+	load  int
+	sites []int64
+	at    Point // the position of the site with the most riders
+}
+
 // solve plans fresh charters for the units of one pickup point.
 func (pl *planner) solve(ctx context.Context, pickup int64, units []unit) ([]Charter, error) {
-	// Customers are sites; a site with more riders than a bus is cut into
-	// bus-sized chunks of whole units (first fit decreasing).
-	type chunk struct {
-		site  int64
-		at    Point
-		units []unit
-		load  int
-	}
-	bySite := map[int64][]unit{}
-	var sites []int64
-	for _, u := range units {
-		if _, ok := bySite[u.site]; !ok {
-			sites = append(sites, u.site)
+	// Sites linked by a group that goes to several of them form a cluster;
+	// a cluster with more riders than a bus is cut into bus-sized chunks of
+	// whole units (first fit decreasing).
+	parent := map[int64]int64{}
+	var find func(int64) int64
+	find = func(x int64) int64 {
+		if p, ok := parent[x]; ok && p != x {
+			r := find(p)
+			parent[x] = r
+			return r
 		}
-		bySite[u.site] = append(bySite[u.site], u)
+		parent[x] = x
+		return x
 	}
-	slices.Sort(sites)
+	for _, u := range units {
+		for _, s := range u.sites[1:] {
+			a, b := find(u.sites[0]), find(s)
+			if a != b {
+				parent[max(a, b)] = min(a, b)
+			}
+		}
+	}
+	byCluster := map[int64][]unit{}
+	var roots []int64
+	for _, u := range units {
+		r := find(u.sites[0])
+		if _, ok := byCluster[r]; !ok {
+			roots = append(roots, r)
+		}
+		byCluster[r] = append(byCluster[r], u)
+	}
+	slices.Sort(roots)
 	var chunks []chunk
-	for _, s := range sites {
-		us := bySite[s]
+	for _, root := range roots {
+		us := byCluster[root]
 		sort.SliceStable(us, func(i, j int) bool { return len(us[i].riders) > len(us[j].riders) })
 		var cs []chunk
 		for _, u := range us {
 			placed := false
 			for k := range cs {
-				if cs[k].load+len(u.riders) <= pl.allowed {
+				if cs[k].load+len(u.riders) <= pl.allowed && pl.fitsStops(cs[k].sites, u.sites) {
 					cs[k].units = append(cs[k].units, u)
 					cs[k].load += len(u.riders)
+					cs[k].sites = union(cs[k].sites, u.sites)
 					placed = true
 					break
 				}
 			}
 			if !placed {
-				cs = append(cs, chunk{site: s, at: u.at, units: []unit{u}, load: len(u.riders)})
+				cs = append(cs, chunk{units: []unit{u}, load: len(u.riders), sites: slices.Clone(u.sites)})
 			}
+		}
+		for k := range cs {
+			cs[k].at = pl.mainSite(cs[k])
 		}
 		chunks = append(chunks, cs...)
 	}
@@ -609,8 +686,8 @@ func (pl *planner) solve(ctx context.Context, pickup int64, units []unit) ([]Cha
 	// The matrix stays symmetric (the solver's moves assume it): the bus's
 	// way back counts in the objective, not in Charter.Km.
 	dist := Matrix(pl.in.Distance, points)
-	// Chunks of one site are one place; the stop limit counts places, so
-	// a limit is applied by the solver per chunk and kept after merging.
+	// A chunk may stop at several sites but the solver counts it as one
+	// stop: routes that would stop too often are cut below.
 	p := Problem{Dist: dist, Demand: demand, Capacity: pl.allowed, MaxStops: pl.in.MaxStops, MinimiseVehicles: true}
 	sol, err := Solve(ctx, p, Options{Seed: pl.in.Seed, MaxIterations: pl.in.MaxIterations, TimeLimit: pl.in.TimeLimit})
 	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
@@ -627,11 +704,11 @@ func (pl *planner) solve(ctx context.Context, pickup int64, units []unit) ([]Cha
 		c := Charter{Pickup: pickup}
 		for _, node := range route {
 			ch := chunks[node-1]
-			for _, u := range ch.units {
-				for _, r := range u.riders {
-					pl.addRiderInOrder(&c, u, r)
-				}
+			if pl.in.MaxStops > 0 && len(union(sitesOf(&c), ch.sites)) > pl.in.MaxStops {
+				out = append(out, c) // too many stops: this chunk starts another bus
+				c = Charter{Pickup: pickup}
 			}
+			pl.addChunk(&c, ch)
 		}
 		out = append(out, c)
 	}
@@ -645,13 +722,82 @@ func (pl *planner) solve(ctx context.Context, pickup int64, units []unit) ([]Cha
 	return out, nil
 }
 
-// addRiderInOrder seats r on c, appending u's stop after the last one
-// unless it is already there (the solver's visiting order).
-func (pl *planner) addRiderInOrder(c *Charter, u unit, r int64) {
-	si := stopIndex(c, u.site)
-	if si < 0 {
-		si = len(c.Stops)
-		c.Stops = append(c.Stops, Stop{Site: u.site, At: u.at})
+// fitsStops tells whether a chunk at sites may take a unit going to more.
+func (pl *planner) fitsStops(sites, more []int64) bool {
+	return pl.in.MaxStops == 0 || len(union(sites, more)) <= pl.in.MaxStops
+}
+
+func union(a, b []int64) []int64 {
+	out := slices.Clone(a)
+	for _, x := range b {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
 	}
-	c.Seats = append(c.Seats, Seat{Rider: r, Stop: si})
+	slices.Sort(out)
+	return out
+}
+
+func sitesOf(c *Charter) []int64 {
+	var out []int64
+	for _, s := range c.Stops {
+		out = append(out, s.Site)
+	}
+	return out
+}
+
+// mainSite is the position of the chunk's site with the most riders.
+func (pl *planner) mainSite(ch chunk) Point {
+	n := map[int64]int{}
+	var best int64
+	var at Point
+	for _, u := range ch.units {
+		for _, r := range u.riders {
+			x := pl.byID[r]
+			n[x.Site]++
+			if n[x.Site] > n[best] || (n[x.Site] == n[best] && x.Site < best) {
+				best, at = x.Site, x.At
+			}
+		}
+	}
+	return at
+}
+
+// addChunk seats a chunk's riders on c: its new sites are visited nearest
+// first from where the bus is, after the stops it already has.
+func (pl *planner) addChunk(c *Charter, ch chunk) {
+	var riders []int64
+	for _, u := range ch.units {
+		riders = append(riders, u.riders...)
+	}
+	todo := map[int64]bool{}
+	for _, s := range ch.sites {
+		if stopIndex(c, s) < 0 {
+			todo[s] = true
+		}
+	}
+	at := pl.in.Pickups[c.Pickup]
+	if len(c.Stops) > 0 {
+		at = c.Stops[len(c.Stops)-1].At
+	}
+	for len(todo) > 0 {
+		var next int64
+		var nextAt Point
+		bestD := math.Inf(1)
+		for _, r := range riders {
+			x := pl.byID[r]
+			if !todo[x.Site] {
+				continue
+			}
+			if d := pl.in.Distance.Km(at, x.At); d < bestD || (d == bestD && x.Site < next) {
+				next, nextAt, bestD = x.Site, x.At, d
+			}
+		}
+		c.Stops = append(c.Stops, Stop{Site: next, At: nextAt})
+		delete(todo, next)
+		at = nextAt
+	}
+	for _, r := range riders {
+		c.Seats = append(c.Seats, Seat{Rider: r, Stop: stopIndex(c, pl.byID[r].Site)})
+	}
 }

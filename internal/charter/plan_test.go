@@ -62,9 +62,15 @@ func checkPlan(tb fataler, in charter.PlanInput, p charter.Plan) {
 	seen := map[int64]int{}
 	groupOn := map[string]map[int]bool{}
 	groupSize := map[string]int{}
+	groupSites := map[string]map[int64]bool{}
 	for _, r := range in.Riders {
 		if r.Group != "" {
-			groupSize[fmt.Sprint(r.Pickup, r.Site, r.Group)]++
+			k := fmt.Sprint(r.Pickup, "/", r.Group)
+			groupSize[k]++
+			if groupSites[k] == nil {
+				groupSites[k] = map[int64]bool{}
+			}
+			groupSites[k][r.Site] = true
 		}
 	}
 	for ci, c := range p.Charters {
@@ -94,7 +100,7 @@ func checkPlan(tb fataler, in charter.PlanInput, p charter.Plan) {
 			}
 			stopUsed[s.Stop] = true
 			if r.Group != "" {
-				k := fmt.Sprint(r.Pickup, r.Site, r.Group)
+				k := fmt.Sprint(r.Pickup, "/", r.Group)
 				if groupOn[k] == nil {
 					groupOn[k] = map[int]bool{}
 				}
@@ -119,7 +125,9 @@ func checkPlan(tb fataler, in charter.PlanInput, p charter.Plan) {
 		}
 	}
 	for k, on := range groupOn {
-		if groupSize[k] <= allowed && len(on) > 1 {
+		// A group travels together unless it cannot: more riders than a
+		// bus carries, or more sites than a bus stops at.
+		if groupSize[k] <= allowed && (in.MaxStops == 0 || len(groupSites[k]) <= in.MaxStops) && len(on) > 1 {
 			tb.Fatalf("group %s split over %d charters", k, len(on))
 		}
 	}
@@ -142,6 +150,8 @@ func TestPlanTable(t *testing.T) {
 		{"stop limit", charter.PlanInput{MaxStops: 1, Riders: concat(riders(1, 5, 1, ""), riders(100, 5, 2, ""), riders(200, 5, 3, ""))}, 3, 0, nil},
 		{"groups whole", charter.PlanInput{Riders: concat(riders(1, 12, 1, "a"), riders(100, 12, 1, "b"))}, 2, 0, nil},
 		{"group larger than a bus", charter.PlanInput{Riders: riders(1, 30, 1, "big")}, 2, 0, nil},
+		{"group to two sites", charter.PlanInput{MaxStops: 2, Riders: concat(riders(1, 5, 1, "v"), riders(100, 5, 3, "v"), riders(200, 10, 2, ""), riders(300, 10, 4, ""))}, 2, 0, nil},
+		{"group to more sites than stops", charter.PlanInput{MaxStops: 1, Riders: concat(riders(1, 3, 1, "v"), riders(100, 3, 2, "v"))}, 2, 0, nil},
 		{"pickup without a point", charter.PlanInput{Riders: append(riders(1, 3, 1, ""), charter.Rider{ID: 50, Pickup: 2, Site: 1, At: sites[0]})}, 1, 1, nil},
 		{"unknown pickup", charter.PlanInput{Riders: append(riders(1, 3, 1, ""), charter.Rider{ID: 50, Pickup: 9, Site: 1, At: sites[0]})}, 1, 1, nil},
 		{"site without a point", charter.PlanInput{Riders: append(riders(1, 3, 1, ""), charter.Rider{ID: 50, Pickup: 1, Site: 7})}, 1, 1, nil},
