@@ -9,8 +9,16 @@ import (
 	"time"
 )
 
-// TestExperiment is a tuning harness: CVRP_EXP="A-n65-k9,X-n204-k19"
-// CVRP_ITERS=500000 CVRP_T0=0.05 CVRP_TF=0.0005.
+// TestExperiment is the tuning harness behind the solver's parameters; it
+// is skipped unless CVRP_EXP names instances, e.g.
+//
+//	CVRP_EXP=A-n65-k9,X-n204-k19 CVRP_ITERS=300000 CVRP_SEEDS=2 CVRP_T0=0.25 \
+//	  CVRP_TF=0.001 go test -run Experiment -v ./internal/charter/cvrp/
+//
+// X instances get four times CVRP_ITERS; CVRP_TIME=10s uses a time limit
+// instead. CVRP_CBAR, CVRP_LMAX, CVRP_INTRA and CVRP_NOINTER change the
+// ruin size, the string length and the local searches. It changes package
+// variables, so run it alone.
 func TestExperiment(t *testing.T) {
 	names := os.Getenv("CVRP_EXP")
 	if names == "" {
@@ -35,9 +43,6 @@ func TestExperiment(t *testing.T) {
 	}
 	if os.Getenv("CVRP_NOINTER") != "" {
 		interLS = false
-	}
-	if v, err := strconv.Atoi(os.Getenv("CVRP_GK")); err == nil {
-		granularK = v
 	}
 	limit, _ := time.ParseDuration(os.Getenv("CVRP_TIME"))
 	seeds := 1

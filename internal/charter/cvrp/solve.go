@@ -67,7 +67,6 @@ var (
 	maxStringLen  = 10.0  // L_max
 	intraLS       = false // intra-route local search after every recreate
 	interLS       = true  // local search on every new best solution
-	granularK     = 0     // insertion next to this many nearest customers (0 = everywhere)
 )
 
 type solver struct {
@@ -385,64 +384,7 @@ func (s *solver) recreate(st *state) {
 		dc := s.dem[ci]
 		in := s.dT[ci*n : ci*n+n] // in[v] = d(v, c)
 		out := d[ci*n : ci*n+n]   // out[v] = d(c, v)
-		if granularK > 0 && len(s.neigh[ci]) > granularK {
-			// Only the positions next to c's nearest customers, and next to
-			// the depot when the depot is as near.
-			nb := s.neigh[ci][:granularK]
-			for _, v := range nb {
-				r := int(st.where[v])
-				if r < 0 {
-					continue
-				}
-				t := st.routes[r]
-				if st.load[r]+dc > s.capacity || (s.maxStops > 0 && len(t) >= s.maxStops) {
-					continue
-				}
-				i := int(st.pos[v])
-				vi := int(v)
-				prev, next := 0, 0
-				if i > 0 {
-					prev = int(t[i-1])
-				}
-				if i+1 < len(t) {
-					next = int(t[i+1])
-				}
-				if skip > 0 {
-					skip--
-					if delta := in[prev] + out[vi] - d[prev*n+vi]; delta < best {
-						best, br, bp = delta, r, i
-					}
-				} else {
-					skip = s.blinkGap()
-				}
-				if skip > 0 {
-					skip--
-					if delta := in[vi] + out[next] - d[vi*n+next]; delta < best {
-						best, br, bp = delta, r, i+1
-					}
-				} else {
-					skip = s.blinkGap()
-				}
-			}
-			if out[0] <= out[nb[len(nb)-1]] {
-				for r, t := range st.routes {
-					if st.load[r]+dc > s.capacity || (s.maxStops > 0 && len(t) >= s.maxStops) || len(t) == 0 {
-						continue
-					}
-					first, last := int(t[0]), int(t[len(t)-1])
-					if delta := in[0] + out[first] - d[first]; delta < best {
-						best, br, bp = delta, r, 0
-					}
-					if delta := in[last] + out[0] - d[last*n]; delta < best {
-						best, br, bp = delta, r, len(t)
-					}
-				}
-			}
-		}
 		for r, t := range st.routes {
-			if br >= 0 && granularK > 0 && len(s.neigh[ci]) > granularK {
-				break // a granular position was found
-			}
 			if st.load[r]+dc > s.capacity || (s.maxStops > 0 && len(t) >= s.maxStops) {
 				continue
 			}
