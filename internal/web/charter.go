@@ -200,7 +200,7 @@ type planFormData struct {
 	Points []store.PickupPoint
 }
 
-var planFields = []string{"date", "pickup_point_id", "depart_time", "seats", "load_factor", "max_stops", "road_factor"}
+var planFields = []string{"date", "pickup_point_id", "depart_time", "seats", "load_factor", "max_stops", "road_factor", "health_hours"}
 
 func (h *Handler) planForm(w http.ResponseWriter, r *http.Request) {
 	if !h.require(w, r, easyjob.RoleOfficer) {
@@ -208,7 +208,7 @@ func (h *Handler) planForm(w http.ResponseWriter, r *http.Request) {
 	}
 	p := h.page(r, "charter_plan_form.title", nil)
 	p.Form = map[string]string{"date": easyjob.DateOf(time.Now()).AddDays(1).String(), "depart_time": "08:00", "seats": "45",
-		"load_factor": "0.5", "max_stops": "3", "road_factor": "1.3", "pickup_point_id": r.URL.Query().Get("pickup")}
+		"load_factor": "0.5", "max_stops": "3", "road_factor": "1.3", "health_hours": "48", "pickup_point_id": r.URL.Query().Get("pickup")}
 	h.renderPlanForm(w, r, http.StatusOK, p)
 }
 
@@ -248,7 +248,7 @@ func planRequest(r *http.Request) store.PlanRequest {
 		return v
 	}
 	req := store.PlanRequest{DepartTime: strings.TrimSpace(r.PostFormValue("depart_time")), Seats: num("seats"),
-		LoadFactor: flt("load_factor"), MaxStops: num("max_stops"), RoadFactor: flt("road_factor")}
+		LoadFactor: flt("load_factor"), MaxStops: num("max_stops"), RoadFactor: flt("road_factor"), HealthHours: num("health_hours")}
 	req.PickupPointID, _ = strconv.ParseInt(r.PostFormValue("pickup_point_id"), 10, 64)
 	req.Date, _ = easyjob.ParseDate(strings.TrimSpace(r.PostFormValue("date")))
 	return req
