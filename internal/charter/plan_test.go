@@ -329,19 +329,37 @@ func TestPlanProperties(t *testing.T) {
 }
 
 func BenchmarkPlanDay(b *testing.B) {
-	// A planning day at one pickup: 400 riders to 60 employer sites.
-	var rs []charter.Rider
-	for i := range 400 {
-		s := i % 60
-		at := charter.Point{Lat: 22.5 + float64(s%8)*0.04, Lng: 113.8 + float64(s/8)*0.07}
-		rs = append(rs, charter.Rider{ID: int64(i + 1), Pickup: 1, Site: int64(s + 1), At: at})
-	}
-	in := charter.PlanInput{Pickups: pickups, Bus: charter.Bus{Seats: 45, LoadFactor: 0.5}, MaxStops: 4, Riders: rs, Seed: 1}
-	for b.Loop() {
-		p, err := charter.MakePlan(context.Background(), in)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.ReportMetric(float64(len(p.Charters)), "buses")
+	// A planning day at one pickup point: riders to employer sites spread
+	// over Shenzhen, 45-seat coaches at 0.5, at most 4 drop-offs a bus,
+	// every fifth rider in a group of four.
+	for _, size := range []struct{ riders, sites, iters int }{{400, 60, 3000}, {1000, 200, 3000}, {1000, 200, 30000}} {
+		b.Run(fmt.Sprintf("riders=%d/sites=%d/iters=%d", size.riders, size.sites, size.iters), func(b *testing.B) {
+			var rs []charter.Rider
+			for i := range size.riders {
+				s := (i * 7) % size.sites
+				g := ""
+				if i%5 == 0 { // a group of four hired by one employer
+					g = fmt.Sprint("g", i/20)
+					s = (i / 20 * 11) % size.sites
+				}
+				at := charter.Point{Lat: 22.45 + float64(s%15)*0.025, Lng: 113.75 + float64(s/15)*0.04}
+				rs = append(rs, charter.Rider{ID: int64(i + 1), Pickup: 1, Site: int64(s + 1), At: at, Group: g})
+			}
+			in := charter.PlanInput{Pickups: pickups, Bus: charter.Bus{Seats: 45, LoadFactor: 0.5}, MaxStops: 4, Riders: rs,
+				Seed: 1, MaxIterations: size.iters}
+			for b.Loop() {
+				p, err := charter.MakePlan(context.Background(), in)
+				if err != nil {
+					b.Fatal(err)
+				}
+				km := 0.0
+				for _, c := range p.Charters {
+					km += c.Km
+				}
+				b.ReportMetric(float64(len(p.Charters)), "buses")
+				b.ReportMetric(float64((size.riders+21)/22), "min_buses")
+				b.ReportMetric(km, "km")
+			}
+		})
 	}
 }
