@@ -184,7 +184,7 @@ func (h *Handler) myApplications(w http.ResponseWriter, r *http.Request) {
 	for i := len(pg.Items) - 1; i >= 0; i-- { // newest first
 		x := pg.Items[i]
 		v := AppView{Application: x, Moves: easyjob.NextStates(x.State, easyjob.RoleSeeker)}
-		if p, ok := seats[x.ID]; ok {
+		if p, ok := seats[x.ID]; ok && x.State == easyjob.StateAccepted {
 			v.Seat, v.Pass = h.seatLine(r, p), p.Token
 		}
 		views = append(views, v)
