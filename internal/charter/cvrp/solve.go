@@ -389,21 +389,26 @@ func (s *solver) recreate(st *state) {
 				continue
 			}
 			prev := 0
-			for i := 0; i <= len(t); i++ {
-				next := 0
-				if i < len(t) {
-					next = int(t[i])
-				}
+			for i, v := range t {
+				next := int(v)
 				if skip > 0 {
 					skip--
-					delta := in[prev] + out[next] - d[prev*n+next]
-					if delta < best {
+					if delta := in[prev] + out[next] - d[prev*n+next]; delta < best {
 						best, br, bp = delta, r, i
 					}
 				} else {
 					skip = s.blinkGap()
 				}
 				prev = next
+			}
+			// The last position, back to the depot.
+			if skip > 0 {
+				skip--
+				if delta := in[prev] + out[0] - d[prev*n]; delta < best {
+					best, br, bp = delta, r, len(t)
+				}
+			} else {
+				skip = s.blinkGap()
 			}
 		}
 		if br < 0 || s.vehPen == 0 && in[0]+out[0] < best {
