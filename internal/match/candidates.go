@@ -82,7 +82,9 @@ func (st *state) relatedBuckets(code codeID, sc *scratch) []codeClose {
 type seekerGroupRef struct {
 	bound float64
 	tt    float64
-	sb    int32 // sbIndex
+	eTerm float64 // We·E of the bucket's experience level
+	mult  float64 // M of the bucket's priority class
+	sb    int32   // sbIndex
 	code  codeID
 	close uint8
 }
@@ -103,14 +105,14 @@ func (st *state) scanSeekers(e *pentry, code codeID, now Date, limit int, sc *sc
 	q := newPostingQ(&st.pol, e)
 	// fellow villagers at this employer, by county
 	nc := len(st.countyNames)
-	if cap(sc.cvil) < nc {
-		sc.cvil = make([]int32, nc)
+	if cap(sc.hterm) < nc {
+		sc.hterm = make([]float64, nc)
 	}
-	cvil := sc.cvil[:nc]
+	hterm := sc.hterm[:nc] // Wh·H by county; zero where no villagers
 	vl := st.villByEmp[e.employer]
 	var vmax int32
 	for _, v := range vl {
-		cvil[v.key] = v.n
+		hterm[v.key] = q.hTerm(v.n)
 		vmax = max(vmax, v.n)
 	}
 	hmax := villagersFactor(vmax)
@@ -130,7 +132,8 @@ func (st *state) scanSeekers(e *pentry, code codeID, now Date, limit int, sc *sc
 				continue
 			}
 			mclass, exp := groupClass(g)
-			groups = append(groups, seekerGroupRef{bound: q.bound(tt, hmax, mclass, exp), tt: tt, sb: int32(i), code: cc.code, close: cc.close})
+			groups = append(groups, seekerGroupRef{bound: q.bound(tt, hmax, mclass, exp), tt: tt,
+				eTerm: q.eTerm(exp), mult: q.mult[mclass], sb: int32(i), code: cc.code, close: cc.close})
 		}
 	}
 	slices.SortStableFunc(groups, func(a, b seekerGroupRef) int { return cmp.Compare(b.bound, a.bound) })
@@ -143,7 +146,7 @@ func (st *state) scanSeekers(e *pentry, code codeID, now Date, limit int, sc *sc
 			break // every later bucket is bounded lower still
 		}
 		b := st.sb[gr.sb]
-		tt, ck := gr.tt, gr.close
+		tt, ck, eTerm, mult := gr.tt, gr.close, gr.eTerm, gr.mult
 		for i := range b {
 			s := &b[i]
 			if !q.fits(s) {
@@ -152,7 +155,8 @@ func (st *state) scanSeekers(e *pentry, code codeID, now Date, limit int, sc *sc
 			if s.ntr > 1 && !s.countsHere(cl, ck) {
 				continue
 			}
-			score := q.score(tt, s, cvil[s.county])
+			// = q.score(tt, s, villagers), with the per-bucket parts hoisted
+			score := q.scoreParts(tt, hterm[s.county], eTerm, mult, s.pay, s.flags)
 			if len(h) == limit && score < h[0].score {
 				continue
 			}
@@ -164,7 +168,7 @@ func (st *state) scanSeekers(e *pentry, code codeID, now Date, limit int, sc *sc
 		}
 	}
 	for _, v := range vl {
-		cvil[v.key] = 0
+		hterm[v.key] = 0
 	}
 	for _, cc := range sc.list {
 		cl[cc.code] = 0

@@ -36,9 +36,9 @@ type scratch struct {
 	list   []codeClose
 	mark   []uint8
 	groups []seekerGroupRef
-	except []int64 // sorted IDs to leave out of the results
-	cvil   []int32 // villagers by county
-	evil   []int32 // villagers by employer
+	except []int64   // sorted IDs to leave out of the results
+	hterm  []float64 // Wh·H by county
+	evil   []int32   // villagers by employer
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}

@@ -245,6 +245,7 @@ type postingQ struct {
 	ageMin uint8
 	ageMax uint8
 	df     [4]float64 // Df by seeker flags&3 (wants dorm, wants meals)
+	dfTerm [4]float64 // Wd·Df
 	mult   [4]float64 // M by (seeker flags>>2)&3 (poor, twinned)
 }
 
@@ -259,6 +260,7 @@ func newPostingQ(pol *Policy, e *pentry) postingQ {
 			d += 1
 		}
 		q.df[f] = d / 2
+		q.dfTerm[f] = float64(q.w.DormMeals * q.df[f])
 	}
 	for f := range q.mult {
 		q.mult[f] = priority(pol, f&1 != 0, f&2 != 0)
@@ -282,10 +284,20 @@ func experienceFactor(years uint8) float64 {
 	return float64(min(years, 10)) * 0.1
 }
 
-// score of a seeker entry; tt = Wt·T.
+// Terms of the employer's score that Candidates computes once per query or
+// per seeker bucket rather than once per seeker.
+func (q *postingQ) hTerm(vil int32) float64    { return float64(q.w.Villagers * villagersFactor(vil)) }
+func (q *postingQ) eTerm(exp uint8) float64    { return float64(q.w.Experience * experienceFactor(exp)) }
+func (q *postingQ) multOf(flags uint8) float64 { return q.mult[(flags>>2)&3] }
+
+// scoreParts is the employer's score from its parts; tt = Wt·T.
+func (q *postingQ) scoreParts(tt, hTerm, eTerm, mult float64, pay int32, flags uint8) float64 {
+	return (tt + float64(q.w.Pay*q.payFit(pay)) + q.dfTerm[flags&3] + hTerm + eTerm) * mult
+}
+
+// score of a seeker entry with vil fellow villagers at the employer.
 func (q *postingQ) score(tt float64, s *sentry, vil int32) float64 {
-	return (tt + float64(q.w.Pay*q.payFit(s.pay)) + float64(q.w.DormMeals*q.df[s.flags&3]) + float64(q.w.Villagers*villagersFactor(vil)) +
-		float64(q.w.Experience*experienceFactor(s.exp))) * q.mult[(s.flags>>2)&3]
+	return q.scoreParts(tt, q.hTerm(vil), q.eTerm(s.exp), q.multOf(s.flags), s.pay, s.flags)
 }
 
 // bound is the highest score a seeker of priority class mclass and
@@ -293,7 +305,7 @@ func (q *postingQ) score(tt float64, s *sentry, vil int32) float64 {
 // more fellow villagers than hmax stands for. It uses the same operations
 // as score in the same order, so that rounding keeps it an upper bound.
 func (q *postingQ) bound(tt, hmax float64, mclass, exp uint8) float64 {
-	return (tt + float64(q.w.Pay*1) + float64(q.w.DormMeals*1) + float64(q.w.Villagers*hmax) + float64(q.w.Experience*experienceFactor(exp))) * q.mult[mclass]
+	return (tt + float64(q.w.Pay*1) + float64(q.w.DormMeals*1) + float64(q.w.Villagers*hmax) + q.eTerm(exp)) * q.mult[mclass]
 }
 
 func (q *postingQ) explain(pol *Policy, e *pentry, s *sentry, closeness uint8, code string, vil int32) []Reason {
