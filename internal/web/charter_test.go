@@ -1,0 +1,195 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"easyjob/internal/app"
+	"easyjob/internal/auth"
+	"easyjob/internal/config"
+	"easyjob/internal/easyjob"
+	"easyjob/internal/export"
+	"easyjob/internal/store"
+	"easyjob/internal/store/storetest"
+)
+
+// charterClient is a signed-in officer's browser without JavaScript.
+type charterClient struct {
+	t   *testing.T
+	url string
+	c   *http.Client
+}
+
+func (b *charterClient) req(method, path string, form url.Values) (int, string, http.Header) {
+	b.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, b.url+path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(raw), resp.Header
+}
+
+// The plan form names each bad input; a plan is confirmed, its manifest
+// exported as .xlsx, and the rider's pass carries a QR code.
+func TestCharterPages(t *testing.T) {
+	ctx := context.Background()
+	store.PasswordParams = auth.Params{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32}
+	cfg := config.Defaults()
+	cfg.DB = storetest.SQLiteURL(t)
+	cfg.KeyFile = t.TempDir() + "/key"
+	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	srv := httptest.NewServer(a.Handler)
+	t.Cleanup(srv.Close)
+	s := a.Store
+	admin := easyjob.Actor{Role: easyjob.RoleAdmin}
+	cu, err := s.CreateUser(ctx, admin, store.NewUser{Username: "city", Password: "city-password", Name: "市局", Role: easyjob.RoleOfficer, Region: "4403"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	city := store.ActorOf(cu, "zh-CN")
+	if _, err := s.CreateUser(ctx, admin, store.NewUser{Username: "napo", Password: "napo-password", Name: "那坡", Role: easyjob.RoleOfficer, Region: "451026"}); err != nil {
+		t.Fatal(err)
+	}
+	emp, boss, err := s.RegisterEmployer(ctx, store.EmployerSignup{EmployerInput: storetest.EmployerInput(), Username: "factory", Password: "factory-password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.VerifyEmployer(ctx, city, emp.ID, "verify", ""); err != nil {
+		t.Fatal(err)
+	}
+	today := easyjob.DateOf(s.Clock.Now())
+	in := storetest.EmployerInput()
+	p, err := s.CreatePosting(ctx, store.ActorOf(boss, "zh-CN"), emp.ID, easyjob.PostingInput{Title: "普工", Occupation: "6-25-04-02",
+		Headcount: 5, PayMin: 5000, PayMax: 6000, Dorm: true, Meals: true, Shift: easyjob.ShiftTwo, StartDate: today.AddDays(5),
+		ClosingDate: today.AddDays(20), District: in.District, Street: in.Street, Address: in.Address, Description: "组装。"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReviewPosting(ctx, city, p.ID, "approve", ""); err != nil {
+		t.Fatal(err)
+	}
+	si := storetest.SeekerInput()
+	si.Name = "蒙春花"
+	k, err := s.RegisterSeeker(ctx, city, si)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := s.Apply(ctx, city, k.ID, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Transition(ctx, city, app.ID, store.Move{To: easyjob.StateOffered, StartDate: today.AddDays(5), Pay: 5200}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Transition(ctx, city, app.ID, store.Move{To: easyjob.StateAccepted}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetHealth(ctx, city, k.ID, easyjob.HealthGreen); err != nil {
+		t.Fatal(err)
+	}
+
+	jar, _ := cookiejar.New(nil)
+	b := &charterClient{t: t, url: srv.URL, c: &http.Client{Jar: jar}}
+	if st, _, _ := b.req("POST", "/login", url.Values{"username": {"napo"}, "password": {"napo-password"}}); st != 200 {
+		t.Fatalf("login %d", st)
+	}
+	// The pickup form comes filled with the county seat.
+	st, body, _ := b.req("GET", "/officer/pickups", nil)
+	if st != 200 || !strings.Contains(body, "那坡县人民政府") {
+		t.Fatalf("pickups %d", st)
+	}
+	b.req("POST", "/officer/pickups", url.Values{"county": {"451026"}, "name": {"那坡县人民政府"}, "lat": {"23.42"}, "lng": {"105.83"}})
+	b.req("POST", "/officer/pickups", url.Values{"county": {"451026"}, "name": {"百省乡路口"}})
+	pts, _ := s.PickupPoints(ctx, city)
+	if len(pts) != 2 {
+		t.Fatalf("pickup points %+v", pts)
+	}
+	day := today.AddDays(1).String()
+	form := func(pickup int64, seats string) url.Values {
+		return url.Values{"date": {day}, "pickup_point_id": {itoa64(pickup)}, "depart_time": {"08:00"}, "seats": {seats},
+			"load_factor": {"0.5"}, "max_stops": {"3"}, "road_factor": {"1.3"}}
+	}
+	for _, tc := range []struct {
+		name string
+		form url.Values
+		want string
+	}{
+		{"no seats", form(pts[0].ID, "0"), "每车座位数至少为 1"},
+		{"pickup without coordinates", form(pts[1].ID, "45"), "上车点“百省乡路口”没有坐标"},
+	} {
+		st, body, _ := b.req("POST", "/officer/plans/preview", tc.form)
+		if st != 422 || !strings.Contains(html.UnescapeString(body), tc.want) {
+			t.Errorf("%s: %d, want %q", tc.name, st, tc.want)
+		}
+	}
+	st, body, _ = b.req("POST", "/officer/plans/preview", form(pts[0].ID, "45"))
+	if st != 200 || !strings.Contains(body, `id="confirm-plan"`) {
+		t.Fatalf("preview %d", st)
+	}
+	if st, _, _ := b.req("POST", "/officer/plans", form(pts[0].ID, "45")); st != 200 {
+		t.Fatalf("confirm %d", st)
+	}
+	// Nobody is left: the next plan says so.
+	st, body, _ = b.req("POST", "/officer/plans/preview", form(pts[0].ID, "45"))
+	if st != 422 || !strings.Contains(html.UnescapeString(body), "没有可以乘车的劳动者") {
+		t.Fatalf("no riders: %d", st)
+	}
+	cs, err := s.Charters(ctx, city, store.CharterFilter{})
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("charters %+v %v", cs, err)
+	}
+	cid := itoa64(cs[0].ID)
+	st, body, _ = b.req("GET", "/officer/charters/"+cid, nil)
+	if st != 200 || !strings.Contains(body, "蒙春花") || !strings.Contains(body, "/static/charter.css") {
+		t.Fatalf("manifest %d", st)
+	}
+	st, body, h := b.req("GET", "/officer/charters/"+cid+"/manifest.xlsx", nil)
+	if st != 200 || !strings.Contains(h.Get("Content-Type"), "spreadsheet") {
+		t.Fatalf("xlsx %d %s", st, h.Get("Content-Type"))
+	}
+	rows, err := export.ReadAll(bytes.NewReader([]byte(body)))
+	if err != nil || len(rows) != 2 || rows[1][1] != "蒙春花" || !strings.Contains(rows[1][2], "*") {
+		t.Fatalf("xlsx rows %v %v", rows, err)
+	}
+	// The pass page, opened by the officer who scanned it, has the QR code.
+	seats, _ := s.MySeats(ctx, easyjob.Actor{Role: easyjob.RoleSeeker, SeekerID: k.ID})
+	token := seats[app.ID].Token
+	st, body, _ = b.req("GET", "/seeker/pass/"+token, nil)
+	if st != 200 || !regexp.MustCompile(`src="data:image/png;base64,[A-Za-z0-9+/=&#;]{100,}"`).MatchString(body) {
+		t.Fatalf("pass %d %s", st, body[strings.Index(body, "<img"):][:200])
+	}
+	if st, _, _ := b.req("POST", "/officer/charters/"+cid+"/checkin", url.Values{"code": {srv.URL + "/seeker/pass/" + token}}); st != 200 {
+		t.Fatalf("check in %d", st)
+	}
+	m, _ := s.Manifest(ctx, city, cs[0].ID)
+	if m.Riders[0].Status != store.SeatBoarded {
+		t.Fatalf("after scan %+v", m.Riders[0])
+	}
+}
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
