@@ -74,6 +74,9 @@ type solver struct {
 	n        int       // nodes, depot included
 	d        []float64 // n×n, row-major
 	dT       []float64 // the transpose of d (the same slice when symmetric)
+	// f and fT are d and dT in float32, half the memory for the insertion
+	// loop (exact for the integer CVRPLIB distances).
+	f, fT []float32
 	skip     int       // insertion positions left before the next blink
 	buf      []int32
 	lsOrder  []int32
@@ -132,6 +135,17 @@ func newSolver(p Problem, opt Options) *solver {
 				}
 				break
 			}
+		}
+	}
+	s.f = make([]float32, n*n)
+	for i, v := range s.d {
+		s.f[i] = float32(v)
+	}
+	s.fT = s.f
+	if !sameSlice(s.d, s.dT) {
+		s.fT = make([]float32, n*n)
+		for i, v := range s.dT {
+			s.fT[i] = float32(v)
 		}
 	}
 	if n > 2 {
@@ -376,13 +390,13 @@ func (s *solver) removeRange(st *state, r, a, b, ka, kb int) []int32 {
 func (s *solver) recreate(st *state) {
 	s.orderAbsent()
 	n := s.n
-	d := s.d
+	d := s.f
 	skip := s.skip
 	for _, c := range s.absent {
 		ci := int(c)
-		best, br, bp := math.Inf(1), -1, -1
+		best, br, bp := float32(math.Inf(1)), -1, -1
 		dc := s.dem[ci]
-		in := s.dT[ci*n : ci*n+n] // in[v] = d(v, c)
+		in := s.fT[ci*n : ci*n+n] // in[v] = d(v, c)
 		out := d[ci*n : ci*n+n]   // out[v] = d(c, v)
 		for r, t := range st.routes {
 			if st.load[r]+dc > s.capacity || (s.maxStops > 0 && len(t) >= s.maxStops) {
