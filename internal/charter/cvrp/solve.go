@@ -70,14 +70,14 @@ var (
 )
 
 type solver struct {
-	p        Problem
-	n        int       // nodes, depot included
-	d        []float64 // n×n, row-major
-	dT       []float64 // the transpose of d (the same slice when symmetric)
+	p  Problem
+	n  int       // nodes, depot included
+	d  []float64 // n×n, row-major
+	dT []float64 // the transpose of d (the same slice when symmetric)
 	// f and fT are d and dT in float32, half the memory for the insertion
 	// loop (exact for the integer CVRPLIB distances).
-	f, fT []float32
-	skip     int       // insertion positions left before the next blink
+	f, fT    []float32
+	skip     int // insertion positions left before the next blink
 	buf      []int32
 	lsOrder  []int32
 	dem      []int
