@@ -727,6 +727,13 @@ func (s *Store) writeStopsTx(ctx context.Context, tx *sql.Tx, cid int64, c chart
 // charter's allowed load: the count rises only if it is below the limit.
 // seatNo 0 takes the first free seat of the spread.
 func (s *Store) seatTx(ctx context.Context, tx *sql.Tx, cid, appID, seekerID int64, seatNo, stopSeq int) (int64, error) {
+	var state string
+	if err := tx.QueryRowContext(ctx, `SELECT state FROM applications WHERE id = $1`, appID).Scan(&state); err != nil {
+		return 0, notFound(err, "application")
+	}
+	if state != string(easyjob.StateAccepted) {
+		return 0, easyjob.Errorf(easyjob.ECONFLICT, "charter.not_eligible")
+	}
 	res, err := tx.ExecContext(ctx, `UPDATE charters SET taken = taken + 1 WHERE id = $1 AND taken < allowed
 		AND status IN ('planned', 'boarding')`, cid)
 	if err != nil {
