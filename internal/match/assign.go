@@ -366,7 +366,7 @@ func (st *state) assign(rg Region, now Date) (AssignResult, error) {
 	}
 	for i, prefs := range seekerPrefs {
 		r := &st.srecs[slots[i]]
-		se := r.entry(slots[i], 0)
+		se := r.entry(0)
 		empScores[i] = make([]float64, len(prefs))
 		for k, j := range prefs {
 			pi := &posts[j]

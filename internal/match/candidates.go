@@ -40,7 +40,7 @@ func (ix *Index) CandidatesExcept(postingID int64, now Date, limit int, except [
 	for i := range h {
 		x := &h[i]
 		vil := st.villagersAt(e.employer, x.s.county)
-		_, trade := st.bestTrade(&st.srecs[x.s.idx], loc.code)
+		_, trade := st.bestTrade(&st.srecs[st.seekers[x.id]], loc.code)
 		out[i] = Candidate{SeekerID: x.id, Score: x.score,
 			Reasons: q.explain(&st.pol, e, x.s, x.close, st.codes.codes[trade], vil)}
 	}
@@ -160,7 +160,7 @@ func (st *state) scanSeekers(e *pentry, code codeID, now Date, limit int, sc *sc
 			if len(h) == limit && score < h[0].score {
 				continue
 			}
-			id := st.srecs[s.idx].id
+			id := s.id
 			if sc.excepted(id) {
 				continue
 			}

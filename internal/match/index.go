@@ -87,7 +87,7 @@ type srec struct {
 // sentry is a seeker's entry in one occupation bucket: a copy of everything
 // Candidates needs, so that a bucket is scanned sequentially.
 type sentry struct {
-	idx    int32 // slot in srecs
+	id     int64
 	pay    int32
 	avail  int32
 	county uint16
@@ -519,8 +519,8 @@ func (st *state) compactSeeker(s *Seeker, add bool) (srec, error) {
 	return r, nil
 }
 
-func (r *srec) entry(slot int32, k uint8) sentry {
-	return sentry{idx: slot, pay: r.pay, avail: r.avail, county: r.county, trades: r.trades, age: r.age, exp: r.exp,
+func (r *srec) entry(k uint8) sentry {
+	return sentry{id: r.id, pay: r.pay, avail: r.avail, county: r.county, trades: r.trades, age: r.age, exp: r.exp,
 		flags: r.flags & (sfDorm | sfMeals | sfPoor | sfTwinned), k: k, ntr: r.ntr}
 }
 
@@ -551,7 +551,7 @@ func (st *state) upsertSeeker(s Seeker) error {
 				st.sb = append(st.sb, nil)
 			}
 			r.pos[k] = int32(len(st.sb[i]))
-			st.sb[i] = append(st.sb[i], r.entry(slot, k))
+			st.sb[i] = append(st.sb[i], r.entry(k))
 		}
 	}
 	st.srecs[slot] = r
@@ -572,7 +572,7 @@ func (st *state) delSeekerEntries(slot int32) {
 		if pos != last {
 			moved := b[last]
 			b[pos] = moved
-			st.srecs[moved.idx].pos[moved.k] = pos
+			st.srecs[st.seekers[moved.id]].pos[moved.k] = pos
 		}
 		b[last] = sentry{}
 		st.sb[i] = b[:last]

@@ -396,6 +396,6 @@ func ScoreForEmployer(p Posting, s Seeker, villagers int, pol Policy, now Date) 
 		vil = 0
 	}
 	q := newPostingQ(&st.pol, e)
-	se := r.entry(0, 0)
+	se := r.entry(0)
 	return q.score(float64(q.w.Trade*tradeValue[close]), &se, vil), q.explain(&st.pol, e, &se, close, trade, vil), true, nil
 }
