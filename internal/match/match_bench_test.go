@@ -230,11 +230,12 @@ func BenchmarkIndexMemory(b *testing.B) {
 				runtime.KeepAlive(six)
 
 				all := NewIndex()
-				t0 := time.Now()
+				t0, c0 := time.Now(), processCPU()
 				if err := all.Bulk(d.Load); err != nil {
 					b.Fatal(err)
 				}
 				b.ReportMetric(time.Since(t0).Seconds(), "load-s")
+				b.ReportMetric((processCPU() - c0).Seconds(), "load-cpu-s")
 				runtime.KeepAlive(all)
 			}
 		})
