@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -174,9 +173,6 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 	}
 	undo := tune(ctx, s.DB)
 	defer undo()
-	// The load allocates many short-lived argument slices: collect less
-	// often while it runs.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	if !empty {
 		pr.note("deleting the earlier data (--force)")
 		if err := wipe(ctx, s.DB); err != nil {

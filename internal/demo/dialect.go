@@ -14,7 +14,7 @@ import (
 //   - no fsync per commit: a crash mid-load leaves a database to reload
 //     with --force anyway;
 //   - a page cache large enough for the random-order unique indexes of a
-//     million seekers (a limit, not an allocation);
+//     million seekers (512 MiB: a limit, not an allocation);
 //   - temporary files in memory: each multi-row INSERT keeps a statement
 //     journal to undo itself, which otherwise costs a third of the load in
 //     write calls;
@@ -27,7 +27,7 @@ func tune(ctx context.Context, db *store.DB) (undo func()) {
 	if db.Dialect != store.SQLite {
 		return func() {}
 	}
-	for _, q := range []string{`PRAGMA synchronous = OFF`, `PRAGMA cache_size = -1048576`,
+	for _, q := range []string{`PRAGMA synchronous = OFF`, `PRAGMA cache_size = -524288`,
 		`PRAGMA temp_store = MEMORY`, `PRAGMA foreign_keys = OFF`} {
 		db.W.ExecContext(ctx, q)
 	}
