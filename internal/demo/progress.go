@@ -72,10 +72,14 @@ func (p *progress) print(final bool) {
 	el := time.Since(p.phaseStart).Round(100 * time.Millisecond)
 	var line string
 	switch {
+	case final && p.total == 0 && done == 0:
+		line = fmt.Sprintf("%-13s done in %s", p.phase, el)
 	case final:
 		line = fmt.Sprintf("%-13s %s in %s", p.phase, group(done), el)
 	case p.total > 0:
 		line = fmt.Sprintf("%-13s %s / %s (%d%%) %s", p.phase, group(done), group(p.total), done*100/p.total, el)
+	case done == 0:
+		line = fmt.Sprintf("%-13s %s", p.phase, el)
 	default:
 		line = fmt.Sprintf("%-13s %s %s", p.phase, group(done), el)
 	}
