@@ -65,7 +65,7 @@ func TestMatchingFigures(t *testing.T) {
 	row("index build at start (read, score tables, segment)", build.Round(time.Millisecond))
 	row("heap per open posting (match + search index)", m.HeapPostings/uint64(max(m.Postings, 1)), " B")
 	row("heap per seeker", m.HeapSeekers/uint64(max(m.Seekers, 1)), " B")
-	row("process RSS after build", (rss()>>20), " MiB (before build ", rss0>>20, " MiB)")
+	row("process RSS after build", (rss() >> 20), " MiB (before build ", rss0>>20, " MiB)")
 
 	// Samples.
 	var maxSeeker int64
