@@ -311,3 +311,34 @@ func TestMatchDay(t *testing.T) {
 		}
 	})
 }
+
+// TestBulkRowsAreFound writes a posting the way the demo loader does (plain
+// SQL, an old timestamp): the running indexes still find it.
+func TestBulkRowsAreFound(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, k)
+		p := f.Published(t, 3)
+		mustMatching(t, f.S)
+		old := easyjob.Millis(f.Clock.Now()) - 10*86400000
+		var id int64
+		err := f.S.DB.W.QueryRowContext(ctx, `INSERT INTO postings (employer_id, title, occupation, headcount, pay_min, pay_max,
+			start_date, closing_date, district, description, status, created_at, updated_at, published_at)
+			SELECT employer_id, '仓库叉车工', occupation, 2, pay_min, pay_max, start_date, closing_date, district, '', 'published', $1, $1, $1
+			FROM postings WHERE id = $2 RETURNING id`, old, p.ID).Scan(&id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(time.Second)
+		for {
+			r, err := f.S.Search(ctx, easyjob.Actor{}, store.SearchQuery{Q: "叉车工"})
+			if err == nil && len(r.Items) == 1 && r.Items[0].ID == id {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("bulk-written posting not found within 1 s: %+v %v", r, err)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
+}
