@@ -268,6 +268,18 @@ func TestOptions(t *testing.T) {
 			t.Errorf("%+v: no error", o)
 		}
 	}
+	// Cancelling stops the load between statements.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	o := opts()
+	o.Progress = cancelOn{"postings", cancel}
+	if _, err := demo.Load(ctx, s, o); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled load: %v", err)
+	}
+	if n := count(t, s, `SELECT COUNT(*) FROM seekers`); n == o.Seekers {
+		t.Fatal("the load went on after cancelling")
+	}
+	s, _ = storetest.NewStore(t, storetest.Kinds()[0])
 	// The smallest set still loads.
 	sum := mustLoad(t, s, demo.Options{Postings: 1, Seekers: 1, Password: password, Now: storetest.Start})
 	if sum.Postings != 1 || sum.Seekers != 1 {
@@ -516,6 +528,19 @@ func checkSeekers(tb testing.TB, s *store.Store, o demo.Options) {
 	if n := count(tb, s, `SELECT COUNT(DISTINCT id_hash) FROM seekers`); n != o.Seekers {
 		tb.Errorf("%d distinct ID numbers", n)
 	}
+}
+
+// cancelOn cancels when the progress report mentions a phase.
+type cancelOn struct {
+	phase  string
+	cancel func()
+}
+
+func (c cancelOn) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), c.phase) {
+		c.cancel()
+	}
+	return len(p), nil
 }
 
 func digits(s string) string {
