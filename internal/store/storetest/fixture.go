@@ -133,7 +133,7 @@ var seq atomic.Int64
 func SeekerInput() easyjob.SeekerInput {
 	n := seq.Add(1)
 	return easyjob.SeekerInput{
-		Name:     fmt.Sprintf("农%d", n),
+		Name: fmt.Sprintf("农%d", n),
 		// Born 1970–1994, so adults on any clock a test uses; unique for
 		// millions of calls (the day moves every 500 sequence numbers).
 		IDNumber: ident.GenerateResidentID("451026", time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n/500%9000)), int(n%500), n%2 == 0),
