@@ -62,7 +62,7 @@ const (
 // (variables so that tuning experiments can change them).
 var (
 	initTempRatio = 0.25
-	lastTempRatio = 0.001
+	lastTempRatio = 0.003
 	avgRemoved    = 10.0  // c̄: average number of removed customers
 	maxStringLen  = 10.0  // L_max
 	intraLS       = false // intra-route local search after every recreate
