@@ -88,10 +88,6 @@ type Summary struct {
 // ErrNotEmpty means the database has data and Force was not given.
 var ErrNotEmpty = errors.New("the database is not empty")
 
-// pipelineTables are deleted by Force, children first.
-var pipelineTables = []string{"audit_log", "application_events", "applications", "reviews", "sessions",
-	"login_codes", "login_failures", "outbox", "users", "postings", "seekers", "employers"}
-
 // idTables get explicit ids from the loader.
 var idTables = []string{"employers", "users", "postings", "reviews", "seekers", "applications", "application_events"}
 
@@ -122,8 +118,8 @@ func HasEmployers(ctx context.Context, s *store.Store) (bool, error) {
 }
 
 // Load loads the demo data set into s. It refuses a database that already
-// has data unless opt.Force, which first deletes every row of the pipeline
-// tables (in one transaction). The load itself commits as it goes; if it
+// has data unless opt.Force, which first deletes every row of every table
+// but the migrations' bookkeeping (in one transaction). The load itself commits as it goes; if it
 // fails midway, load again with Force.
 func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 	start := time.Now()
@@ -219,18 +215,6 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 	sum.Accounts = g.accounts()
 	sum.Elapsed = time.Since(start)
 	return sum, nil
-}
-
-// wipe deletes every row of the pipeline tables in one transaction.
-func wipe(ctx context.Context, db *store.DB) error {
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		for _, t := range pipelineTables {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
-				return fmt.Errorf("%s: %w", t, err)
-			}
-		}
-		return nil
-	})
 }
 
 func (g *gen) accounts() []Account {

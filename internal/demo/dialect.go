@@ -2,6 +2,9 @@ package demo
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"strings"
 
 	"easyjob/internal/store"
 )
@@ -65,4 +68,67 @@ func afterLoad(ctx context.Context, db *store.DB, tables []string) error {
 		}
 		return nil
 	}
+}
+
+// keepTable tells whether --force keeps a table: the migrations'
+// bookkeeping (goose's, and any "…_migration(s)" table of a library).
+func keepTable(name string) bool {
+	return name == "goose_db_version" || strings.HasSuffix(name, "_migration") || strings.HasSuffix(name, "_migrations")
+}
+
+// tables lists the database's tables that --force empties.
+func tables(ctx context.Context, db *store.DB) ([]string, error) {
+	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name`
+	if db.Dialect == store.Postgres {
+		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+			AND table_type = 'BASE TABLE' ORDER BY table_name`
+	}
+	rows, err := db.W.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		if !keepTable(name) {
+			out = append(out, name)
+		}
+	}
+	return out, rows.Err()
+}
+
+// wipe deletes every row of every table but the migrations' bookkeeping,
+// in one transaction, and restarts the ids. On SQLite foreign keys are off
+// (tune), so the order does not matter; PostgreSQL truncates all tables in
+// one statement.
+func wipe(ctx context.Context, db *store.DB) error {
+	ts, err := tables(ctx, db)
+	if err != nil {
+		return err
+	}
+	quoted := make([]string, len(ts))
+	for i, t := range ts {
+		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		if db.Dialect == store.Postgres {
+			_, err := tx.ExecContext(ctx, `TRUNCATE `+strings.Join(quoted, ", ")+` RESTART IDENTITY`)
+			return err
+		}
+		for i, t := range quoted {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
+				return fmt.Errorf("%s: %w", ts[i], err)
+			}
+		}
+		var seq int
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_sequence'`).Scan(&seq)
+		if err == nil && seq > 0 {
+			_, err = tx.ExecContext(ctx, `DELETE FROM sqlite_sequence`)
+		}
+		return err
+	})
 }
