@@ -12,11 +12,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"easyjob/internal/auth"
 	"easyjob/internal/easyjob"
+	"easyjob/internal/region"
 	"easyjob/internal/store"
 )
 
@@ -227,14 +227,8 @@ func (g *gen) accounts() []Account {
 	}
 }
 
-func countyShort(code string) string {
-	n := countyName(code)
-	if i := strings.LastIndexAny(n, "市州盟"); i >= 0 && i+len("市") < len(n) {
-		// 广西壮族自治区百色市那坡县 → 那坡县
-		n = n[i+len("市"):]
-	}
-	return n
-}
+// countyShort is a county's own name: 那坡县.
+func countyShort(code string) string { return region.Name(code) }
 
 // ---- writing ----
 

@@ -11,7 +11,6 @@ import (
 	"easyjob/internal/easyjob"
 	"easyjob/internal/ident"
 	"easyjob/internal/occupation"
-	"easyjob/internal/region"
 )
 
 // The generator is pure: every row is a function of the seed, "now" and
@@ -882,6 +881,3 @@ func (g *gen) detail(a int, r rng, buf []step) appDetail {
 	}
 	return d
 }
-
-// countyName is for the summary.
-func countyName(code string) string { return region.FullName(code) }
