@@ -103,7 +103,7 @@ func usage(w io.Writer) {
 Usage:
   easyjob serve   [--addr 127.0.0.1:8080] [--db URL] [--demo]   run the web UI and the API
   easyjob migrate [--db URL]                                   apply database migrations
-  easyjob demo    [--seed N] [--postings P] [--seekers S] [--db URL] [--force]
+  easyjob demo    [--seed N] [--postings P] [--seekers S] [--db URL] [--force] [--demo-password PW]
                                                                load demo data
   easyjob charter solve FILE.vrp [--time-limit 2s] [--seed 1] solve a CVRPLIB instance
   easyjob user create --username U --name N --role admin|officer [--region CODE]
