@@ -437,6 +437,11 @@ func (g *gen) profile(i int, r rng) profile {
 	case n < 55:
 		want = 3
 	}
+	if i == 0 && len(g.employers) > 0 {
+		// The demo seeker that people sign in as works in the demo
+		// employer's industry, so they see recommendations at once.
+		ind, want = g.ref.industries[g.employers[0].Industry], 3
+	}
 	for try := 0; p.NTrades < want && try < 10; try++ {
 		src := ind
 		if try > 0 && r.IntN(100) < 15 {
