@@ -87,11 +87,7 @@ func (h *Handler) addPickupPoint(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p, err := h.S.AddPickupPoint(r.Context(), httpx.Actor(r.Context()), in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, p)
-	return nil
+	return reply(w, http.StatusCreated, p, err)
 }
 
 func (h *Handler) getCountyRisk(w http.ResponseWriter, r *http.Request) error {
@@ -99,11 +95,7 @@ func (h *Handler) getCountyRisk(w http.ResponseWriter, r *http.Request) error {
 		return easyjob.Errorf(easyjob.EFORBIDDEN, "error.forbidden")
 	}
 	rk, err := h.S.RiskOf(r.Context(), r.PathValue("county"))
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, rk)
-	return nil
+	return reply(w, http.StatusOK, rk, err)
 }
 
 func (h *Handler) setCountyRisk(w http.ResponseWriter, r *http.Request) error {
@@ -112,11 +104,7 @@ func (h *Handler) setCountyRisk(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rk, err := h.S.SetCountyRisk(r.Context(), httpx.Actor(r.Context()), r.PathValue("county"), in.Level)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, rk)
-	return nil
+	return reply(w, http.StatusOK, rk, err)
 }
 
 func (h *Handler) setEmployerPoint(w http.ResponseWriter, r *http.Request) error {
@@ -185,11 +173,7 @@ func (h *Handler) getPlan(w http.ResponseWriter, r *http.Request) error {
 		return easyjob.NotFound("plan")
 	}
 	v, err := h.S.Plan(r.Context(), httpx.Actor(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, v)
-	return nil
+	return reply(w, http.StatusOK, v, err)
 }
 
 func (h *Handler) replan(w http.ResponseWriter, r *http.Request) error {
@@ -243,11 +227,7 @@ func (h *Handler) getManifest(w http.ResponseWriter, r *http.Request) error {
 		return easyjob.NotFound("charter")
 	}
 	m, err := h.S.Manifest(r.Context(), httpx.Actor(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, m)
-	return nil
+	return reply(w, http.StatusOK, m, err)
 }
 
 func (h *Handler) checkIn(w http.ResponseWriter, r *http.Request) error {
@@ -260,11 +240,7 @@ func (h *Handler) checkIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	row, err := h.S.CheckIn(r.Context(), httpx.Actor(r.Context()), id, in.Code)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, row)
-	return nil
+	return reply(w, http.StatusOK, row, err)
 }
 
 func (h *Handler) addRider(w http.ResponseWriter, r *http.Request) error {
@@ -277,11 +253,7 @@ func (h *Handler) addRider(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	row, err := h.S.AddToCharter(r.Context(), httpx.Actor(r.Context()), id, in.ApplicationID)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, row)
-	return nil
+	return reply(w, http.StatusCreated, row, err)
 }
 
 func (h *Handler) depart(w http.ResponseWriter, r *http.Request) error {
@@ -323,11 +295,7 @@ func (h *Handler) reassignSeat(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	row, err := h.S.ReassignSeat(r.Context(), httpx.Actor(r.Context()), id, in.CharterID)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, row)
-	return nil
+	return reply(w, http.StatusOK, row, err)
 }
 
 func (h *Handler) listArrivals(w http.ResponseWriter, r *http.Request) error {
@@ -345,20 +313,12 @@ func (h *Handler) confirmArrival(w http.ResponseWriter, r *http.Request) error {
 		return easyjob.NotFound("application")
 	}
 	app, err := h.S.ConfirmArrival(r.Context(), httpx.Actor(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, app)
-	return nil
+	return reply(w, http.StatusOK, app, err)
 }
 
 func (h *Handler) getPass(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.S.PassByToken(r.Context(), httpx.Actor(r.Context()), strings.TrimSpace(r.PathValue("token")))
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, p)
-	return nil
+	return reply(w, http.StatusOK, p, err)
 }
 
 func asError(err error, target **easyjob.Error) bool { return errors.As(err, target) }

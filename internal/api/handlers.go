@@ -58,6 +58,25 @@ func decode[T any](w http.ResponseWriter, r *http.Request) (T, error) {
 	return v, err
 }
 
+// idBody reads the path id and then a JSON body.
+func idBody[T any](w http.ResponseWriter, r *http.Request) (int64, T, error) {
+	var in T
+	id, err := httpx.PathID(r, "id")
+	if err == nil {
+		err = httpx.DecodeJSON(w, r, &in)
+	}
+	return id, in, err
+}
+
+// reply writes v with status, or passes err on to be written as an error.
+func reply(w http.ResponseWriter, status int, v any, err error) error {
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, status, v)
+	return nil
+}
+
 func list(r *http.Request) (store.ListOptions, error) {
 	limit, err := httpx.QueryInt(r, "limit", 20, 1, 100)
 	return store.ListOptions{Limit: limit, Cursor: r.URL.Query().Get("cursor")}, err
@@ -124,11 +143,7 @@ func (h *Handler) requestCode(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
-	if err := h.S.Logout(r.Context(), httpx.Token(r)); err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, ok)
-	return nil
+	return reply(w, http.StatusOK, ok, h.S.Logout(r.Context(), httpx.Token(r)))
 }
 
 func (h *Handler) me(w http.ResponseWriter, r *http.Request) error {
@@ -143,11 +158,7 @@ func (h *Handler) createProfile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	k, err := h.S.CreateProfile(r.Context(), httpx.Actor(r.Context()), in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, k)
-	return nil
+	return reply(w, http.StatusCreated, k, err)
 }
 
 func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) error {
@@ -156,11 +167,7 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u, err := h.S.CreateUser(r.Context(), httpx.Actor(r.Context()), in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, u)
-	return nil
+	return reply(w, http.StatusCreated, u, err)
 }
 
 func (h *Handler) registerEmployer(w http.ResponseWriter, r *http.Request) error {
@@ -193,11 +200,7 @@ func (h *Handler) listEmployers(w http.ResponseWriter, r *http.Request) error {
 		return fs.Err()
 	}
 	p, err := h.S.Employers(r.Context(), httpx.Actor(r.Context()), f)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, p)
-	return nil
+	return reply(w, http.StatusOK, p, err)
 }
 
 func (h *Handler) getEmployer(w http.ResponseWriter, r *http.Request) error {
@@ -217,20 +220,12 @@ func (h *Handler) getEmployer(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) verifyEmployer(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	in, err := decode[ReviewRequest](w, r)
+	id, in, err := idBody[ReviewRequest](w, r)
 	if err != nil {
 		return err
 	}
 	e, err := h.S.VerifyEmployer(r.Context(), httpx.Actor(r.Context()), id, in.Decision, in.Comment)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, e)
-	return nil
+	return reply(w, http.StatusOK, e, err)
 }
 
 func (h *Handler) reviews(subject string) func(w http.ResponseWriter, r *http.Request) error {
@@ -335,11 +330,7 @@ func (h *Handler) getPosting(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) updatePosting(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	in, err := decode[easyjob.PostingInput](w, r)
+	id, in, err := idBody[easyjob.PostingInput](w, r)
 	if err != nil {
 		return err
 	}
@@ -352,11 +343,7 @@ func (h *Handler) updatePosting(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) reviewPosting(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	in, err := decode[ReviewRequest](w, r)
+	id, in, err := idBody[ReviewRequest](w, r)
 	if err != nil {
 		return err
 	}
@@ -374,11 +361,7 @@ func (h *Handler) closePosting(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p, err := h.S.ClosePosting(r.Context(), httpx.Actor(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, p)
-	return nil
+	return reply(w, http.StatusOK, p, err)
 }
 
 func (h *Handler) apply(w http.ResponseWriter, r *http.Request) error {
@@ -402,11 +385,7 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request) error {
 		return f.Err()
 	}
 	x, err := h.S.Apply(r.Context(), a, seeker, id)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, x)
-	return nil
+	return reply(w, http.StatusCreated, x, err)
 }
 
 func (h *Handler) postingApplications(w http.ResponseWriter, r *http.Request) error {
@@ -448,11 +427,7 @@ func (h *Handler) applications(w http.ResponseWriter, r *http.Request, f store.A
 	}
 	f.ListOptions, f.State = lo, st
 	p, err := h.S.Applications(r.Context(), httpx.Actor(r.Context()), f)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, p)
-	return nil
+	return reply(w, http.StatusOK, p, err)
 }
 
 func (h *Handler) getApplication(w http.ResponseWriter, r *http.Request) error {
@@ -461,19 +436,11 @@ func (h *Handler) getApplication(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	x, err := h.S.Application(r.Context(), httpx.Actor(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, x)
-	return nil
+	return reply(w, http.StatusOK, x, err)
 }
 
 func (h *Handler) transition(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	in, err := decode[store.Move](w, r)
+	id, in, err := idBody[store.Move](w, r)
 	if err != nil {
 		return err
 	}
@@ -487,11 +454,7 @@ func (h *Handler) transition(w http.ResponseWriter, r *http.Request) error {
 		return f.Err()
 	}
 	x, err := h.S.Transition(r.Context(), httpx.Actor(r.Context()), id, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, x)
-	return nil
+	return reply(w, http.StatusOK, x, err)
 }
 
 func (h *Handler) events(w http.ResponseWriter, r *http.Request) error {
@@ -500,11 +463,7 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	evs, err := h.S.Events(r.Context(), httpx.Actor(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, evs)
-	return nil
+	return reply(w, http.StatusOK, evs, err)
 }
 
 func (h *Handler) registerSeeker(w http.ResponseWriter, r *http.Request) error {
@@ -513,11 +472,7 @@ func (h *Handler) registerSeeker(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	k, err := h.S.RegisterSeeker(r.Context(), httpx.Actor(r.Context()), in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, k)
-	return nil
+	return reply(w, http.StatusCreated, k, err)
 }
 
 func (h *Handler) listSeekers(w http.ResponseWriter, r *http.Request) error {
@@ -527,11 +482,7 @@ func (h *Handler) listSeekers(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	p, err := h.S.Seekers(r.Context(), httpx.Actor(r.Context()), store.SeekerFilter{ListOptions: lo, County: q.Get("county"), Health: q.Get("health")})
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, p)
-	return nil
+	return reply(w, http.StatusOK, p, err)
 }
 
 func (h *Handler) getSeeker(w http.ResponseWriter, r *http.Request) error {
@@ -540,60 +491,32 @@ func (h *Handler) getSeeker(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	k, err := h.S.Seeker(r.Context(), httpx.Actor(r.Context()), id, r.URL.Query().Get("reveal"))
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, k)
-	return nil
+	return reply(w, http.StatusOK, k, err)
 }
 
 func (h *Handler) updateSeeker(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	in, err := decode[easyjob.SeekerInput](w, r)
+	id, in, err := idBody[easyjob.SeekerInput](w, r)
 	if err != nil {
 		return err
 	}
 	k, err := h.S.UpdateSeeker(r.Context(), httpx.Actor(r.Context()), id, in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, k)
-	return nil
+	return reply(w, http.StatusOK, k, err)
 }
 
 func (h *Handler) setPoor(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r, "id")
+	id, in, err := idBody[PoorRequest](w, r)
 	if err != nil {
 		return err
 	}
-	in, err := decode[PoorRequest](w, r)
-	if err != nil {
-		return err
-	}
-	if err := h.S.SetPoor(r.Context(), httpx.Actor(r.Context()), id, in.RegisteredPoor); err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, ok)
-	return nil
+	return reply(w, http.StatusOK, ok, h.S.SetPoor(r.Context(), httpx.Actor(r.Context()), id, in.RegisteredPoor))
 }
 
 func (h *Handler) setHealth(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r, "id")
+	id, in, err := idBody[HealthRequest](w, r)
 	if err != nil {
 		return err
 	}
-	in, err := decode[HealthRequest](w, r)
-	if err != nil {
-		return err
-	}
-	if err := h.S.SetHealth(r.Context(), httpx.Actor(r.Context()), id, in.Health); err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, ok)
-	return nil
+	return reply(w, http.StatusOK, ok, h.S.SetHealth(r.Context(), httpx.Actor(r.Context()), id, in.Health))
 }
 
 func (h *Handler) seekerAudit(w http.ResponseWriter, r *http.Request) error {
@@ -602,9 +525,5 @@ func (h *Handler) seekerAudit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	es, err := h.S.AuditLog(r.Context(), httpx.Actor(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, es)
-	return nil
+	return reply(w, http.StatusOK, es, err)
 }

@@ -168,11 +168,7 @@ func (h *Handler) proposeMatchDay(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	run, err := h.S.ProposeMatchDay(r.Context(), httpx.Actor(r.Context()), in.Region, in.Date)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusCreated, run)
-	return nil
+	return reply(w, http.StatusCreated, run, err)
 }
 
 func (h *Handler) getMatchDay(w http.ResponseWriter, r *http.Request) error {
@@ -181,37 +177,21 @@ func (h *Handler) getMatchDay(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	run, err := h.S.MatchRun(r.Context(), httpx.Actor(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, run)
-	return nil
+	return reply(w, http.StatusOK, run, err)
 }
 
 func (h *Handler) convertMatchDay(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	in, err := decode[ConvertRequest](w, r)
+	id, in, err := idBody[ConvertRequest](w, r)
 	if err != nil {
 		return err
 	}
 	res, err := h.S.ConvertProposals(r.Context(), httpx.Actor(r.Context()), id, in.ProposalIDs)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, res)
-	return nil
+	return reply(w, http.StatusOK, res, err)
 }
 
 func (h *Handler) getMatchPolicy(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.S.MatchPolicy(r.Context())
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, p)
-	return nil
+	return reply(w, http.StatusOK, p, err)
 }
 
 func (h *Handler) setMatchPolicy(w http.ResponseWriter, r *http.Request) error {
@@ -220,9 +200,5 @@ func (h *Handler) setMatchPolicy(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p, err := h.S.SetMatchPolicy(r.Context(), httpx.Actor(r.Context()), in)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, p)
-	return nil
+	return reply(w, http.StatusOK, p, err)
 }
