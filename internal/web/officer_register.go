@@ -43,8 +43,9 @@ func (h *Handler) idInfoOf(r *http.Request, number string) *IDInfo {
 
 // idInfo answers the registration form's script as the officer types.
 func (h *Handler) idInfo(w http.ResponseWriter, r *http.Request) {
-	if _, ok := httpx.User(r.Context()); !ok {
-		httpx.JSON(w, http.StatusUnauthorized, IDInfo{})
+	u, ok := httpx.User(r.Context())
+	if !ok || (u.Role != easyjob.RoleOfficer && u.Role != easyjob.RoleAdmin) {
+		httpx.JSON(w, http.StatusForbidden, IDInfo{})
 		return
 	}
 	info := h.idInfoOf(r, r.URL.Query().Get("n"))
