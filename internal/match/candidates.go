@@ -39,10 +39,10 @@ func (ix *Index) CandidatesExcept(postingID int64, now Date, limit int, except [
 	out := make([]Candidate, len(h))
 	for i := range h {
 		x := &h[i]
-		vil := st.villagersAt(e.employer, x.s.county)
+		vil := st.villagersAt(e.employer, x.e.county)
 		_, trade := st.bestTrade(&st.srecs[st.seekers[x.id]], loc.code)
 		out[i] = Candidate{SeekerID: x.id, Score: x.score,
-			Reasons: q.explain(&st.pol, e, x.s, x.close, st.codes.codes[trade], vil)}
+			Reasons: q.explain(&st.pol, e, x.e, x.close, st.codes.codes[trade], vil)}
 	}
 	return out, nil
 }
@@ -164,7 +164,7 @@ func (st *state) scanSeekers(e *pentry, code codeID, now Date, limit int, sc *sc
 			if sc.excepted(id) {
 				continue
 			}
-			h = pushS(h, hitS{score: score, id: id, s: s, code: gr.code, close: ck}, limit)
+			h = push(h, hitS{score: score, id: id, e: s, code: gr.code, close: ck}, limit)
 		}
 	}
 	for _, v := range vl {

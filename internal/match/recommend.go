@@ -13,20 +13,20 @@ type codeClose struct {
 	close uint8
 }
 
-type hitP struct {
+// hit is one scored entry in a bounded heap: a posting (hitP) or a
+// seeker (hitS) with its closeness and, for seekers, the trade bucket.
+type hit[E any] struct {
 	score float64
 	id    int64
-	e     *pentry
-	close uint8
-}
-
-type hitS struct {
-	score float64
-	id    int64
-	s     *sentry
+	e     *E
 	code  codeID
 	close uint8
 }
+
+type (
+	hitP = hit[pentry]
+	hitS = hit[sentry]
+)
 
 // scratch holds per-query buffers, reused through a pool so that the hot
 // path allocates nothing but its result.
@@ -77,23 +77,19 @@ func (s *scratch) excepted(id int64) bool {
 	return found
 }
 
-// worseP orders hits worst first: lower score, then higher ID.
-func worseP(a, b *hitP) bool {
+// worse orders hits worst first: lower score, then higher ID.
+func worse[E any](a, b *hit[E]) bool {
 	return a.score < b.score || (a.score == b.score && a.id > b.id)
 }
 
-func worseS(a, b *hitS) bool {
-	return a.score < b.score || (a.score == b.score && a.id > b.id)
-}
-
-// pushP adds x to the bounded min-heap h of capacity limit.
-func pushP(h []hitP, x hitP, limit int) []hitP {
+// push adds x to the bounded min-heap h of capacity limit.
+func push[E any](h []hit[E], x hit[E], limit int) []hit[E] {
 	if len(h) < limit {
 		h = append(h, x)
 		i := len(h) - 1
 		for i > 0 {
 			p := (i - 1) / 2
-			if !worseP(&h[i], &h[p]) {
+			if !worse(&h[i], &h[p]) {
 				break
 			}
 			h[i], h[p] = h[p], h[i]
@@ -101,7 +97,7 @@ func pushP(h []hitP, x hitP, limit int) []hitP {
 		}
 		return h
 	}
-	if !worseP(&h[0], &x) {
+	if !worse(&h[0], &x) {
 		return h
 	}
 	h[0] = x
@@ -112,47 +108,10 @@ func pushP(h []hitP, x hitP, limit int) []hitP {
 			break
 		}
 		m := l
-		if r := l + 1; r < n && worseP(&h[r], &h[l]) {
+		if r := l + 1; r < n && worse(&h[r], &h[l]) {
 			m = r
 		}
-		if !worseP(&h[m], &h[i]) {
-			break
-		}
-		h[i], h[m] = h[m], h[i]
-		i = m
-	}
-	return h
-}
-
-func pushS(h []hitS, x hitS, limit int) []hitS {
-	if len(h) < limit {
-		h = append(h, x)
-		i := len(h) - 1
-		for i > 0 {
-			p := (i - 1) / 2
-			if !worseS(&h[i], &h[p]) {
-				break
-			}
-			h[i], h[p] = h[p], h[i]
-			i = p
-		}
-		return h
-	}
-	if !worseS(&h[0], &x) {
-		return h
-	}
-	h[0] = x
-	i, n := 0, len(h)
-	for {
-		l := 2*i + 1
-		if l >= n {
-			break
-		}
-		m := l
-		if r := l + 1; r < n && worseS(&h[r], &h[l]) {
-			m = r
-		}
-		if !worseS(&h[m], &h[i]) {
+		if !worse(&h[m], &h[i]) {
 			break
 		}
 		h[i], h[m] = h[m], h[i]
@@ -331,7 +290,7 @@ func (st *state) scanPostings(r *srec, trades []string, now Date, limit int, kee
 					if len(h) == limit && score < h[0].score || sc.excepted(e.id) {
 						continue
 					}
-					h = pushP(h, hitP{score: score, id: e.id, e: e, close: cc.close}, limit)
+					h = push(h, hitP{score: score, id: e.id, e: e, close: cc.close}, limit)
 				}
 			}
 		}
