@@ -154,9 +154,8 @@ func (h *Handler) postingEdit(w http.ResponseWriter, r *http.Request) {
 	if !h.require(w, r, easyjob.RoleEmployer, easyjob.RoleOfficer) {
 		return
 	}
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		h.errorPage(w, r, err)
+	id, found := h.pathID(w, r)
+	if !found {
 		return
 	}
 	pst, err := h.S.Posting(r.Context(), httpx.Actor(r.Context()), id)
@@ -174,15 +173,14 @@ func (h *Handler) postingUpdate(w http.ResponseWriter, r *http.Request) {
 	if !h.require(w, r, easyjob.RoleEmployer, easyjob.RoleOfficer) {
 		return
 	}
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		h.errorPage(w, r, err)
+	id, found := h.pathID(w, r)
+	if !found {
 		return
 	}
 	r.ParseForm()
 	a := httpx.Actor(r.Context())
 	in, f, bad := postingInput(r)
-	err = bad.Err()
+	err := bad.Err()
 	if err == nil {
 		_, err = h.S.UpdatePosting(r.Context(), a, id, in)
 	}
@@ -225,9 +223,8 @@ func (h *Handler) employerPosting(w http.ResponseWriter, r *http.Request) {
 	if !h.require(w, r, easyjob.RoleEmployer, easyjob.RoleOfficer) {
 		return
 	}
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		h.errorPage(w, r, err)
+	id, found := h.pathID(w, r)
+	if !found {
 		return
 	}
 	a := httpx.Actor(r.Context())
@@ -290,9 +287,8 @@ func (h *Handler) employerBulk(w http.ResponseWriter, r *http.Request) {
 	if !h.require(w, r, easyjob.RoleEmployer, easyjob.RoleOfficer) {
 		return
 	}
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		h.errorPage(w, r, err)
+	id, found := h.pathID(w, r)
+	if !found {
 		return
 	}
 	r.ParseForm()

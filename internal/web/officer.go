@@ -75,9 +75,8 @@ func (h *Handler) officerReviewEmployer(w http.ResponseWriter, r *http.Request) 
 	if !h.require(w, r, easyjob.RoleOfficer) {
 		return
 	}
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		h.errorPage(w, r, err)
+	id, found := h.pathID(w, r)
+	if !found {
 		return
 	}
 	r.ParseForm()
@@ -137,9 +136,8 @@ func (h *Handler) officerPosting(w http.ResponseWriter, r *http.Request) {
 	if !h.require(w, r, easyjob.RoleOfficer) {
 		return
 	}
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		h.errorPage(w, r, err)
+	id, found := h.pathID(w, r)
+	if !found {
 		return
 	}
 	p, err := h.S.Posting(r.Context(), httpx.Actor(r.Context()), id)
@@ -165,9 +163,8 @@ func (h *Handler) officerReviewPosting(w http.ResponseWriter, r *http.Request) {
 	if !h.require(w, r, easyjob.RoleOfficer) {
 		return
 	}
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		h.errorPage(w, r, err)
+	id, found := h.pathID(w, r)
+	if !found {
 		return
 	}
 	r.ParseForm()

@@ -109,9 +109,8 @@ type postingDetailData struct {
 }
 
 func (h *Handler) postingDetail(w http.ResponseWriter, r *http.Request) {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		h.errorPage(w, r, err)
+	id, found := h.pathID(w, r)
+	if !found {
 		return
 	}
 	a := httpx.Actor(r.Context())
@@ -144,9 +143,8 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request) {
 	if !h.require(w, r, easyjob.RoleSeeker) {
 		return
 	}
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		h.errorPage(w, r, err)
+	id, found := h.pathID(w, r)
+	if !found {
 		return
 	}
 	a := httpx.Actor(r.Context())
@@ -196,9 +194,8 @@ func (h *Handler) seekerMove(w http.ResponseWriter, r *http.Request) {
 	if !h.require(w, r, easyjob.RoleSeeker) {
 		return
 	}
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		h.errorPage(w, r, err)
+	id, found := h.pathID(w, r)
+	if !found {
 		return
 	}
 	to := easyjob.ApplicationState(r.PathValue("to"))

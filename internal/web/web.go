@@ -138,3 +138,14 @@ func safeNext(next, def string) string {
 	}
 	return def
 }
+
+// pathID reads the {id} of the path; when it is not a positive number it
+// answers with the not-found page and returns false.
+func (h *Handler) pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		h.errorPage(w, r, err)
+		return 0, false
+	}
+	return id, true
+}
