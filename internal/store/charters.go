@@ -658,9 +658,9 @@ func (s *Store) ConfirmPlan(ctx context.Context, a easyjob.Actor, req PlanReques
 	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
 		err := tx.QueryRowContext(ctx, `INSERT INTO plans (day, pickup_point_id, depart_at, seats, load_factor, max_stops, road_factor,
-			status, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', $8, $9) RETURNING id`,
+			status, created_by, created_at, health_hours) VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', $8, $9, $10) RETURNING id`,
 			req.Date, req.PickupPointID, easyjob.Millis(v.DepartAt), req.Seats, req.LoadFactor, req.MaxStops, req.RoadFactor,
-			a.UserID, now).Scan(&v.ID)
+			a.UserID, now, req.HealthHours).Scan(&v.ID)
 		if err != nil {
 			return err
 		}
@@ -936,9 +936,9 @@ func (s *Store) Charters(ctx context.Context, a easyjob.Actor, f CharterFilter) 
 func (s *Store) Plan(ctx context.Context, a easyjob.Actor, id int64) (PlanView, error) {
 	var v PlanView
 	var at int64
-	err := s.DB.R.QueryRowContext(ctx, `SELECT id, day, pickup_point_id, depart_at, seats, load_factor, max_stops, road_factor
-		FROM plans WHERE id = $1`, id).Scan(&v.ID, &v.Request.Date, &v.Request.PickupPointID, &at, &v.Request.Seats,
-		&v.Request.LoadFactor, &v.Request.MaxStops, &v.Request.RoadFactor)
+	err := s.DB.R.QueryRowContext(ctx, `SELECT id, day, pickup_point_id, depart_at, seats, load_factor, max_stops, road_factor,
+		health_hours FROM plans WHERE id = $1`, id).Scan(&v.ID, &v.Request.Date, &v.Request.PickupPointID, &at, &v.Request.Seats,
+		&v.Request.LoadFactor, &v.Request.MaxStops, &v.Request.RoadFactor, &v.Request.HealthHours)
 	if err != nil {
 		return v, notFound(err, "plan")
 	}
@@ -1149,7 +1149,11 @@ func (s *Store) AddToCharter(ctx context.Context, a easyjob.Actor, charterID, ap
 	if !mayRunCharter(a, c) {
 		return ManifestRow{}, forbidden()
 	}
-	cands, err := s.candidates(ctx, s.DB.R, c.county, c.DepartAt, DefaultHealthHours, 0)
+	var hours int
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT health_hours FROM plans WHERE id = $1`, c.PlanID).Scan(&hours); err != nil {
+		return ManifestRow{}, err
+	}
+	cands, err := s.candidates(ctx, s.DB.R, c.county, c.DepartAt, hours, 0)
 	if err != nil {
 		return ManifestRow{}, err
 	}
@@ -1573,8 +1577,7 @@ func (s *Store) Replan(ctx context.Context, a easyjob.Actor, planID int64, confi
 		}
 		prev = append(prev, pc)
 	}
-	req := old.Request
-	req.HealthHours = DefaultHealthHours
+	req := old.Request // with the plan's own health window
 	v, cp, byApp, err := s.plan(ctx, a, req, planID, prev, notified)
 	if err != nil {
 		return v, err

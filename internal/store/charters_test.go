@@ -120,6 +120,10 @@ func TestCharterJourney(t *testing.T) {
 		if v.ID == 0 || len(v.Charters) != 1 || v.Charters[0].ID == 0 {
 			t.Fatalf("confirmed %+v", v)
 		}
+		// The plan keeps its health window for replanning and late additions.
+		if kept, err := s.Plan(ctx, f.Station, v.ID); err != nil || kept.Request.HealthHours != store.DefaultHealthHours {
+			t.Fatalf("health window kept as %d, confirmed with the default %d: %v", kept.Request.HealthHours, store.DefaultHealthHours, err)
+		}
 		cid := v.Charters[0].ID
 		msgs, _ := s.Outbox(ctx, riders[0].Phone, 1)
 		if len(msgs) != 1 || !strings.Contains(msgs[0].Body, "座位") || !strings.Contains(msgs[0].Body, pk.Name) {
