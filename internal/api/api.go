@@ -78,7 +78,7 @@ func (h *Handler) table() []Route {
 		{Method: "GET", Path: "/employers", ID: "listEmployers", Tag: "employers", Summary: "Employers of the officer's region", Query: []string{"verified", "district", "limit", "cursor"}, Out: easyjob.Page[employer]{}, h: h.listEmployers},
 		{Method: "GET", Path: "/employers/{id}", ID: "getEmployer", Tag: "employers", Summary: "An employer's public record", Out: employer{}, h: h.getEmployer},
 		{Method: "POST", Path: "/employers/{id}/review", ID: "verifyEmployer", Tag: "employers", Summary: "Verify or reject an employer (officers)", In: ReviewRequest{}, Out: employer{}, h: h.verifyEmployer},
-		{Method: "GET", Path: "/employers/{id}/reviews", ID: "employerReviews", Tag: "employers", Summary: "Officers' decisions on an employer", Out: []easyjob.Review{}, h: h.reviews("employer")},
+		{Method: "GET", Path: "/employers/{id}/reviews", ID: "employerReviews", Tag: "employers", Summary: "Officers' decisions on an employer", Out: easyjob.Page[easyjob.Review]{}, h: h.reviews("employer")},
 
 		{Method: "POST", Path: "/postings", ID: "createPosting", Tag: "postings", Summary: "Create a posting and submit it for review; automatic checks refuse, flag or warn", In: PostingRequest{}, Out: posting{}, Created: true, h: h.createPosting},
 		{Method: "GET", Path: "/postings", ID: "listPostings", Tag: "postings", Summary: "Postings: published ones for everyone, an employer's own, an officer's region; with q or a search filter (occupation, pay_min, pay_max, dorm, meals, start_from, start_to, with district), a keyword search of published postings with places left, by relevance then freshness, with total and facet counts", Public: true, Query: []string{"status", "district", "employer_id", "limit", "cursor", "q", "occupation", "pay_min", "pay_max", "dorm", "meals", "start_from", "start_to"}, Out: store.SearchResult{}, h: h.listPostings},
@@ -86,7 +86,7 @@ func (h *Handler) table() []Route {
 		{Method: "PUT", Path: "/postings/{id}", ID: "updatePosting", Tag: "postings", Summary: "Change a posting; it goes back to review", In: easyjob.PostingInput{}, Out: posting{}, h: h.updatePosting},
 		{Method: "POST", Path: "/postings/{id}/review", ID: "reviewPosting", Tag: "postings", Summary: "Approve (publish) or return a posting with a comment (officers)", In: ReviewRequest{}, Out: posting{}, h: h.reviewPosting},
 		{Method: "POST", Path: "/postings/{id}/close", ID: "closePosting", Tag: "postings", Summary: "Stop taking applications", Out: posting{}, h: h.closePosting},
-		{Method: "GET", Path: "/postings/{id}/reviews", ID: "postingReviews", Tag: "postings", Summary: "Officers' decisions on a posting", Out: []easyjob.Review{}, h: h.reviews("posting")},
+		{Method: "GET", Path: "/postings/{id}/reviews", ID: "postingReviews", Tag: "postings", Summary: "Officers' decisions on a posting", Out: easyjob.Page[easyjob.Review]{}, h: h.reviews("posting")},
 		{Method: "POST", Path: "/postings/{id}/apply", ID: "apply", Tag: "applications", Summary: "Apply to a posting (the seeker, or an officer for a seeker of their region)", In: ApplyRequest{}, Out: application{}, Created: true, h: h.apply},
 		{Method: "GET", Path: "/postings/{id}/applications", ID: "postingApplications", Tag: "applications", Summary: "Applications to a posting", Query: []string{"state", "limit", "cursor"}, Out: easyjob.Page[application]{}, h: h.postingApplications},
 
@@ -96,11 +96,11 @@ func (h *Handler) table() []Route {
 		{Method: "PUT", Path: "/seekers/{id}", ID: "updateSeeker", Tag: "seekers", Summary: "Change trades, pay, dorm and meals, availability, education, group", In: easyjob.SeekerInput{}, Out: seeker{}, h: h.updateSeeker},
 		{Method: "POST", Path: "/seekers/{id}/poor", ID: "setPoor", Tag: "seekers", Summary: "Set registered-poor (建档立卡) status (officers)", In: PoorRequest{}, Out: Status{}, h: h.setPoor},
 		{Method: "POST", Path: "/seekers/{id}/health", ID: "setHealth", Tag: "seekers", Summary: "Record a health status reported now (officers)", In: HealthRequest{}, Out: Status{}, h: h.setHealth},
-		{Method: "GET", Path: "/seekers/{id}/audit", ID: "seekerAudit", Tag: "seekers", Summary: "Who viewed this seeker's personal data, when and why", Out: []easyjob.AuditEntry{}, h: h.seekerAudit},
+		{Method: "GET", Path: "/seekers/{id}/audit", ID: "seekerAudit", Tag: "seekers", Summary: "Who viewed this seeker's personal data, when and why", Out: easyjob.Page[easyjob.AuditEntry]{}, h: h.seekerAudit},
 
 		{Method: "GET", Path: "/applications", ID: "listApplications", Tag: "applications", Summary: "Applications the reader may see", Query: []string{"state", "seeker_id", "posting_id", "limit", "cursor"}, Out: easyjob.Page[application]{}, h: h.listApplications},
 		{Method: "GET", Path: "/applications/{id}", ID: "getApplication", Tag: "applications", Summary: "One application", Out: application{}, h: h.getApplication},
 		{Method: "POST", Path: "/applications/{id}/transition", ID: "transition", Tag: "applications", Summary: "Move an application: shortlist, offer (start_date, pay), reject, withdraw, accept, decline, …", In: store.Move{}, Out: application{}, h: h.transition},
-		{Method: "GET", Path: "/applications/{id}/events", ID: "applicationEvents", Tag: "applications", Summary: "The kept transitions of an application", Out: []easyjob.Event{}, h: h.events},
+		{Method: "GET", Path: "/applications/{id}/events", ID: "applicationEvents", Tag: "applications", Summary: "The kept transitions of an application", Out: easyjob.Page[easyjob.Event]{}, h: h.events},
 	}, append(h.matchRoutes(), h.charterRoutes()...)...)
 }

@@ -59,12 +59,9 @@ func (c *client) do(method, path string, body any) (int, map[string]any) {
 	out := map[string]any{}
 	raw, _ := io.ReadAll(resp.Body)
 	if len(raw) > 0 && raw[0] == '[' {
-		var items []any
-		json.Unmarshal(raw, &items)
-		out["items"] = items
-	} else {
-		json.Unmarshal(raw, &out)
+		c.t.Fatalf("%s %s answered a bare array; lists answer {items, next_cursor}", method, path)
 	}
+	json.Unmarshal(raw, &out)
 	return resp.StatusCode, out
 }
 

@@ -246,11 +246,7 @@ func (h *Handler) reviews(subject string) func(w http.ResponseWriter, r *http.Re
 			return easyjob.Errorf(easyjob.EFORBIDDEN, "error.forbidden")
 		}
 		rs, err := h.S.Reviews(r.Context(), subject, id)
-		if err != nil {
-			return err
-		}
-		httpx.JSON(w, http.StatusOK, rs)
-		return nil
+		return reply(w, http.StatusOK, easyjob.Page[easyjob.Review]{Items: rs}, err)
 	}
 }
 
@@ -463,7 +459,7 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	evs, err := h.S.Events(r.Context(), httpx.Actor(r.Context()), id)
-	return reply(w, http.StatusOK, evs, err)
+	return reply(w, http.StatusOK, easyjob.Page[easyjob.Event]{Items: evs}, err)
 }
 
 func (h *Handler) registerSeeker(w http.ResponseWriter, r *http.Request) error {
@@ -525,5 +521,5 @@ func (h *Handler) seekerAudit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	es, err := h.S.AuditLog(r.Context(), httpx.Actor(r.Context()), id)
-	return reply(w, http.StatusOK, es, err)
+	return reply(w, http.StatusOK, easyjob.Page[easyjob.AuditEntry]{Items: es}, err)
 }
