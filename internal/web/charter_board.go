@@ -60,15 +60,19 @@ func (h *Handler) manifest(w http.ResponseWriter, r *http.Request) (manifestData
 	return d, true
 }
 
-func (h *Handler) manifestPage(w http.ResponseWriter, r *http.Request) {
-	if !h.require(w, r, easyjob.RoleOfficer) {
-		return
+// manifestView serves a page built on a charter's manifest (the printable
+// manifest, the boarding page); officers only.
+func (h *Handler) manifestView(page string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !h.require(w, r, easyjob.RoleOfficer) {
+			return
+		}
+		d, ok := h.manifest(w, r)
+		if !ok {
+			return
+		}
+		h.R.Render(w, r, http.StatusOK, page, h.page(r, page+".title", d))
 	}
-	d, ok := h.manifest(w, r)
-	if !ok {
-		return
-	}
-	h.R.Render(w, r, http.StatusOK, "charter_manifest", h.page(r, "charter_manifest.title", d))
 }
 
 func (h *Handler) manifestXLSX(w http.ResponseWriter, r *http.Request) {
@@ -93,17 +97,6 @@ func (h *Handler) manifestXLSX(w http.ResponseWriter, r *http.Request) {
 	if err := export.WriteXLSX(w, t("charter_manifest.title"), header, rows); err != nil {
 		h.Log.ErrorContext(r.Context(), "manifest export", "request_id", httpx.RequestID(r.Context()), "err", err)
 	}
-}
-
-func (h *Handler) boardPage(w http.ResponseWriter, r *http.Request) {
-	if !h.require(w, r, easyjob.RoleOfficer) {
-		return
-	}
-	d, ok := h.manifest(w, r)
-	if !ok {
-		return
-	}
-	h.R.Render(w, r, http.StatusOK, "charter_board", h.page(r, "charter_board.title", d))
 }
 
 func (h *Handler) boardCheckIn(w http.ResponseWriter, r *http.Request) {
