@@ -189,23 +189,45 @@ func (e *Env) Shot(name string) {
 	os.WriteFile(filepath.Join(e.shots, name+".png"), buf, 0o644)
 }
 
-// Text returns the visible text of the page body.
+// Text returns the visible text of the page body. A page that is being
+// replaced (a redirect after a form) can lose its nodes under the query, so
+// a failed read is tried again for a few seconds.
 func (e *Env) Text() string {
-	s, err := chromedp.Run(e.Ctx, chromedp.Text(chromedp.CSS("body")))
-	if err != nil {
-		e.T.Fatalf("reading the page: %v", err)
+	e.T.Helper()
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		ctx, cancel := context.WithTimeout(e.Ctx, 3*time.Second)
+		var s string
+		s, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+		cancel()
+		if err == nil {
+			return s
+		}
 	}
-	return s
+	e.T.Fatalf("reading the page: %v", err)
+	return ""
 }
 
-// MustSee fails unless the page shows every one of the words.
+// MustSee fails unless the page shows every one of the words within a few
+// seconds.
 func (e *Env) MustSee(words ...string) {
 	e.T.Helper()
-	body := e.Text()
-	for _, w := range words {
-		if !strings.Contains(body, w) {
+	var body string
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		body = e.Text()
+		missing := ""
+		for _, w := range words {
+			if !strings.Contains(body, w) {
+				missing = w
+				break
+			}
+		}
+		if missing == "" {
+			return
+		}
+		if time.Now().After(deadline) {
 			e.Shot("missing")
-			e.T.Fatalf("page does not show %q:\n%s", w, body)
+			e.T.Fatalf("page does not show %q:\n%s", missing, body)
 		}
 	}
 }
