@@ -53,18 +53,11 @@ func (a Actor) IsCityWide() bool {
 
 // Employer is an enterprise identified by its unified social credit code.
 type Employer struct {
-	ID           int64     `json:"id"`
-	Name         string    `json:"name"`
-	CreditCode   string    `json:"credit_code"`
-	District     string    `json:"district"`
-	Street       string    `json:"street"`
-	Address      string    `json:"address"`
-	ContactName  string    `json:"contact_name"`
-	ContactPhone string    `json:"contact_phone"`
-	Industry     string    `json:"industry"`
-	Verified     bool      `json:"verified"`
-	VerifiedAt   time.Time `json:"verified_at,omitzero"`
-	CreatedAt    time.Time `json:"created_at"`
+	ID            int64     `json:"id"`
+	EmployerInput           // as registered (flattened in JSON)
+	Verified      bool      `json:"verified"`
+	VerifiedAt    time.Time `json:"verified_at,omitzero"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 // PostingStatus is where a posting is in review.
@@ -86,40 +79,21 @@ const (
 	ShiftFlexible = "flexible"
 )
 
-// Posting is a vacancy with a headcount.
+// Posting is a vacancy with a headcount: what its employer wrote, with its
+// review status, check results and how many places are taken.
 type Posting struct {
-	ID              int64         `json:"id"`
-	EmployerID      int64         `json:"employer_id"`
-	EmployerName    string        `json:"employer_name,omitempty"`
-	EmployerOK      bool          `json:"employer_verified"`
-	Title           string        `json:"title"`
-	Occupation      string        `json:"occupation"`
-	Headcount       int           `json:"headcount"`
-	Filled          int           `json:"filled"`
-	PayMin          int           `json:"pay_min"`
-	PayMax          int           `json:"pay_max"`
-	PieceRate       string        `json:"piece_rate"`
-	OvertimeRule    string        `json:"overtime_rule"`
-	PayDay          int           `json:"pay_day"` // day of month, 0 = not given
-	ProbationMonths int           `json:"probation_months"`
-	Dorm            bool          `json:"dorm"`
-	Meals           bool          `json:"meals"`
-	Shift           string        `json:"shift"`
-	SocialInsurance bool          `json:"social_insurance"`
-	StartDate       Date          `json:"start_date"`
-	ClosingDate     Date          `json:"closing_date"`
-	District        string        `json:"district"`
-	Street          string        `json:"street"`
-	Address         string        `json:"address"`
-	AgeMin          int           `json:"age_min"`
-	AgeMax          int           `json:"age_max"`
-	Description     string        `json:"description"`
-	Status          PostingStatus `json:"status"`
-	Checks          []Check       `json:"checks"`
-	Pending         int           `json:"pending"` // applied + shortlisted
-	CreatedAt       time.Time     `json:"created_at"`
-	UpdatedAt       time.Time     `json:"updated_at"`
-	PublishedAt     time.Time     `json:"published_at,omitzero"`
+	ID           int64         `json:"id"`
+	EmployerID   int64         `json:"employer_id"`
+	EmployerName string        `json:"employer_name,omitempty"`
+	EmployerOK   bool          `json:"employer_verified"`
+	PostingInput               // what the employer wrote (flattened in JSON)
+	Filled       int           `json:"filled"`
+	Status       PostingStatus `json:"status"`
+	Checks       []Check       `json:"checks"`
+	Pending      int           `json:"pending"` // applied + shortlisted
+	CreatedAt    time.Time     `json:"created_at"`
+	UpdatedAt    time.Time     `json:"updated_at"`
+	PublishedAt  time.Time     `json:"published_at,omitzero"`
 }
 
 // Remaining is the headcount not yet taken by offers and hires.

@@ -91,7 +91,7 @@ type PostingInput struct {
 	PayMax          int    `json:"pay_max"`
 	PieceRate       string `json:"piece_rate"`
 	OvertimeRule    string `json:"overtime_rule"`
-	PayDay          int    `json:"pay_day"`
+	PayDay          int    `json:"pay_day"` // day of the month, 0 = not given
 	ProbationMonths int    `json:"probation_months"`
 	Dorm            bool   `json:"dorm"`
 	Meals           bool   `json:"meals"`

@@ -39,9 +39,7 @@ func (s *Store) RegisterEmployer(ctx context.Context, in EmployerSignup) (easyjo
 }
 
 func (s *Store) insertEmployer(ctx context.Context, tx *sql.Tx, in easyjob.EmployerInput) (easyjob.Employer, error) {
-	e := easyjob.Employer{Name: in.Name, CreditCode: in.CreditCode, District: in.District, Street: in.Street,
-		Address: in.Address, ContactName: in.ContactName, ContactPhone: in.ContactPhone, Industry: in.Industry,
-		CreatedAt: easyjob.FromMillis(s.now())}
+	e := easyjob.Employer{EmployerInput: in, CreatedAt: easyjob.FromMillis(s.now())}
 	err := tx.QueryRowContext(ctx, `INSERT INTO employers (name, credit_code, district, street, address,
 		contact_name, contact_phone, industry, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 		e.Name, e.CreditCode, e.District, e.Street, e.Address, e.ContactName, e.ContactPhone, e.Industry, s.now()).Scan(&e.ID)
