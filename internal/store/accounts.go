@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"easyjob/internal/auth"
@@ -141,7 +142,7 @@ func (s *Store) Login(ctx context.Context, username, password, kind string) (str
 	u.Role, u.CreatedAt = easyjob.Role(role), easyjob.FromMillis(at)
 	bad := easyjob.Errorf(easyjob.EUNAUTHORIZED, "auth.bad_password")
 	if errors.Is(err, sql.ErrNoRows) {
-		auth.CheckPassword(dummyHash, password) // same time as a real check
+		auth.CheckPassword(dummyHash(), password) // same time as a real check
 		return "", easyjob.User{}, bad
 	}
 	if err != nil {
@@ -161,10 +162,13 @@ func (s *Store) Login(ctx context.Context, username, password, kind string) (str
 	return tok, u, err
 }
 
-var dummyHash = func() string {
-	h, _ := auth.HashPassword("dummy password for timing", auth.Params{Time: 1, Memory: 64 * 1024, Threads: 2, KeyLen: 32})
+// dummyHash is checked when a username does not exist, so that answering
+// takes as long as for a real account. It is made on first use, with the
+// parameters of real hashes, not at every program start.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := auth.HashPassword("dummy password for timing", PasswordParams)
 	return h
-}()
+})
 
 func (s *Store) openSession(ctx context.Context, tx *sql.Tx, userID int64, kind string) (string, error) {
 	ttl := SessionTTLWeb
