@@ -62,13 +62,11 @@ func NewRenderer(cat *i18n.Catalogue) (*Renderer, error) {
 func funcs(cat *i18n.Catalogue, lang string) template.FuncMap {
 	return template.FuncMap{
 		"t":     func(key string, kv ...any) string { return cat.T(lang, key, kv...) },
-		"msg":   func(m easyjob.Msg) string { return cat.Msg(lang, m) },
 		"money": func(n int) string { return i18n.Thousands(int64(n)) },
 		"date": func(d easyjob.Date) string {
 			return d.String()
 		},
-		"lower": strings.ToLower,
-		"list":  func(v ...string) []string { return v },
+		"list": func(v ...string) []string { return v },
 		"countyName": func(code string) string {
 			return region.FullName(code)
 		},
