@@ -53,17 +53,11 @@ func (h *Handler) seekerHome(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	d := seekerHomeData{Seeker: k, Query: strings.TrimSpace(q.Get("q")), District: q.Get("district"), Districts: districtOptions()}
-	today := easyjob.DateOf(time.Now())
-	cards, next, recommended, err := h.listings(r, a, k, d.Query, d.District, q.Get("cursor"))
+	d.Cards, d.Next, d.Recommend, err = h.listings(r, a, k, d.Query, d.District, q.Get("cursor"))
 	if err != nil {
 		h.errorPage(w, r, err)
 		return
 	}
-	for _, c := range cards {
-		c.StartsIn = today.DaysUntil(c.StartDate)
-		d.Cards = append(d.Cards, c)
-	}
-	d.Next, d.Recommend = next, recommended
 	h.R.Render(w, r, http.StatusOK, "seeker_home", h.page(r, "seeker_home.title", d))
 }
 
