@@ -15,7 +15,7 @@ import (
 // health status reported now.
 func (e *Env) hired(k easyjob.Seeker, health string) {
 	t, s, ctx := e.T, e.App.Store, context.Background()
-	root := easyjob.Actor{Role: easyjob.RoleAdmin}
+	root := easyjob.Actor{Role: easyjob.RoleAdmin, Scope: easyjob.ScopeAll}
 	app, err := s.Apply(ctx, root, k.ID, e.Fix.Posting.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +39,7 @@ func (e *Env) hired(k easyjob.Seeker, health string) {
 func TestCharterJourney(t *testing.T) {
 	e := Boot(t, "zh-CN")
 	s, ctx := e.App.Store, context.Background()
-	root := easyjob.Actor{Role: easyjob.RoleAdmin}
+	root := easyjob.Actor{Role: easyjob.RoleAdmin, Scope: easyjob.ScopeAll}
 	e.hired(e.Fix.Seeker, easyjob.HealthGreen)
 	si := storetest.SeekerInput()
 	si.Name = "韦小燕"

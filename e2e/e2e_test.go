@@ -127,7 +127,7 @@ func (e *Env) Browser() context.Context {
 // and a seeker registered at the 那坡县 station.
 func (e *Env) seed() Fixture {
 	t, s, ctx := e.T, e.App.Store, context.Background()
-	root := easyjob.Actor{Role: easyjob.RoleAdmin}
+	root := easyjob.Actor{Role: easyjob.RoleAdmin, Scope: easyjob.ScopeAll}
 	users := []store.NewUser{
 		{Username: "city-officer", Password: "city-password", Name: "深圳市人社局", Role: easyjob.RoleOfficer, Region: "4403"},
 		{Username: "napo-station", Password: "napo-password", Name: "那坡县工作站", Role: easyjob.RoleOfficer, Region: "451026"},

@@ -21,7 +21,7 @@ import (
 func TestBulkImport(t *testing.T) {
 	e := Boot(t, "zh-CN")
 	cat := i18n.MustLoad()
-	station := easyjob.Actor{Role: easyjob.RoleOfficer, Region: "451026"}
+	station := easyjob.Actor{Role: easyjob.RoleOfficer, Region: "451026", Scope: store.ScopeOf(easyjob.RoleOfficer, "451026")}
 	count := func() int {
 		pg, err := e.App.Store.Seekers(context.Background(), station, store.SeekerFilter{ListOptions: store.ListOptions{Limit: 100}})
 		if err != nil {

@@ -103,7 +103,7 @@ func boot(t *testing.T, k storetest.Kind) *env {
 	t.Cleanup(func() { a.Close() })
 	srv := httptest.NewServer(a.Handler)
 	t.Cleanup(srv.Close)
-	if _, err := a.Store.CreateUser(context.Background(), easyjob.Actor{Role: easyjob.RoleAdmin},
+	if _, err := a.Store.CreateUser(context.Background(), easyjob.Actor{Role: easyjob.RoleAdmin, Scope: easyjob.ScopeAll},
 		store.NewUser{Username: "root", Password: "root-password", Name: "Root", Role: easyjob.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}

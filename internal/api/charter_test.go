@@ -17,7 +17,7 @@ func TestChartersAPI(t *testing.T) {
 		e := boot(t, k)
 		ctx := context.Background()
 		s := e.app.Store
-		cu, err := s.CreateUser(ctx, easyjob.Actor{Role: easyjob.RoleAdmin}, store.NewUser{Username: "city", Password: "city-password",
+		cu, err := s.CreateUser(ctx, easyjob.Actor{Role: easyjob.RoleAdmin, Scope: easyjob.ScopeAll}, store.NewUser{Username: "city", Password: "city-password",
 			Name: "市局", Role: easyjob.RoleOfficer, Region: "4403"})
 		if err != nil {
 			t.Fatal(err)

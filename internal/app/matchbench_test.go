@@ -90,7 +90,7 @@ func TestMatchingFigures(t *testing.T) {
 	for i := range pick {
 		pick[i] = postings[r.IntN(len(postings))]
 	}
-	admin := easyjob.Actor{Role: easyjob.RoleAdmin, UserID: 1}
+	admin := easyjob.Actor{Role: easyjob.RoleAdmin, Scope: easyjob.ScopeAll, UserID: 1}
 	today := match.Date(easyjob.DateOf(time.Now()).Days())
 	ix := m.Index()
 

@@ -43,7 +43,7 @@ func runUser(env Env, args []string) error {
 		return err
 	}
 	defer a.Close()
-	u, err := a.Store.CreateUser(env.Ctx, easyjob.Actor{Role: easyjob.RoleAdmin}, in)
+	u, err := a.Store.CreateUser(env.Ctx, easyjob.Actor{Role: easyjob.RoleAdmin, Scope: easyjob.ScopeAll}, in)
 	if err != nil {
 		var de *easyjob.Error
 		if errors.As(err, &de) && len(de.Fields) > 0 {

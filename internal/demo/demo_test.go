@@ -236,7 +236,7 @@ func TestLoad(t *testing.T) {
 				t.Error("reloading with the same seed gives other rows")
 			}
 			// New rows continue after the loaded ids.
-			if _, err := s.CreateUser(ctx, easyjob.Actor{Role: easyjob.RoleAdmin}, store.NewUser{Username: "another",
+			if _, err := s.CreateUser(ctx, easyjob.Actor{Role: easyjob.RoleAdmin, Scope: easyjob.ScopeAll}, store.NewUser{Username: "another",
 				Password: "another-password", Name: "新人", Role: easyjob.RoleAdmin}); err != nil {
 				t.Fatal(err)
 			}
@@ -466,7 +466,7 @@ func checkHistories(tb testing.TB, s *store.Store) {
 func checkSeekers(tb testing.TB, s *store.Store, o demo.Options) {
 	tb.Helper()
 	ctx := context.Background()
-	city := easyjob.Actor{Role: easyjob.RoleAdmin, UserID: 1}
+	city := easyjob.Actor{Role: easyjob.RoleAdmin, Scope: easyjob.ScopeAll, UserID: 1}
 	today := easyjob.DateOf(storetest.Start)
 	twinned, poor, green, groups := 0, 0, 0, map[string][]string{}
 	phones := map[string]bool{}

@@ -34,6 +34,9 @@ type User struct {
 	EmployerID int64     `json:"employer_id,omitempty"` // employers
 	SeekerID   int64     `json:"seeker_id,omitempty"`   // seekers
 	CreatedAt  time.Time `json:"created_at"`
+	// Scope is what an officer sees, computed from Region when the account
+	// is read (never stored, never sent).
+	Scope Scope `json:"-"`
 }
 
 // Actor is who is doing something: the signed-in user, carried in the context.
@@ -44,7 +47,11 @@ type Actor struct {
 	EmployerID int64
 	SeekerID   int64
 	Lang       string
+	Scope      Scope // what an officer or admin sees; empty for employers and seekers
 }
+
+// IsOfficer tells whether the actor is staff: an officer or an admin.
+func (a Actor) IsOfficer() bool { return a.Role == RoleOfficer || a.Role == RoleAdmin }
 
 // IsCityWide tells whether the actor sees everything (admins and city officers).
 func (a Actor) IsCityWide() bool {

@@ -29,7 +29,8 @@ func User(ctx context.Context) (easyjob.User, bool) {
 // (the zero Actor, an anonymous visitor, otherwise).
 func Actor(ctx context.Context) easyjob.Actor {
 	u, _ := User(ctx)
-	return easyjob.Actor{UserID: u.ID, Role: u.Role, Region: u.Region, EmployerID: u.EmployerID, SeekerID: u.SeekerID, Lang: Lang(ctx)}
+	return easyjob.Actor{UserID: u.ID, Role: u.Role, Region: u.Region, EmployerID: u.EmployerID, SeekerID: u.SeekerID, Lang: Lang(ctx),
+		Scope: u.Scope}
 }
 
 // Token returns the bearer token or the session cookie of a request.

@@ -76,30 +76,24 @@ func (s *Store) CreateUser(ctx context.Context, a easyjob.Actor, in NewUser) (ea
 	case a.Role == easyjob.RoleAdmin:
 	case a.Role == easyjob.RoleEmployer && in.Role == easyjob.RoleEmployer && in.EmployerID == a.EmployerID:
 	default:
-		return easyjob.User{}, forbidden()
+		return easyjob.User{}, Forbidden()
 	}
-	return s.createUser(ctx, nil, in)
+	return s.createUser(ctx, s.DB.W, s.now(), in)
 }
 
-func (s *Store) createUser(ctx context.Context, tx *sql.Tx, in NewUser) (easyjob.User, error) {
+func (s *Store) createUser(ctx context.Context, q queryRower, now int64, in NewUser) (easyjob.User, error) {
 	hash, err := auth.HashPassword(in.Password, PasswordParams)
 	if err != nil {
 		return easyjob.User{}, err
 	}
 	u := easyjob.User{Username: in.Username, Name: in.Name, Role: in.Role, Region: in.Region,
-		EmployerID: in.EmployerID, CreatedAt: easyjob.FromMillis(s.now())}
+		EmployerID: in.EmployerID, CreatedAt: easyjob.FromMillis(now), Scope: ScopeOf(in.Role, in.Region)}
 	var emp any
 	if in.EmployerID > 0 {
 		emp = in.EmployerID
 	}
-	q := `INSERT INTO users (username, password_hash, name, role, region, employer_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`
-	args := []any{in.Username, hash, in.Name, string(in.Role), in.Region, emp, s.now()}
-	if tx != nil {
-		err = tx.QueryRowContext(ctx, q, args...).Scan(&u.ID)
-	} else {
-		err = s.DB.W.QueryRowContext(ctx, q, args...).Scan(&u.ID)
-	}
+	err = q.QueryRowContext(ctx, `INSERT INTO users (username, password_hash, name, role, region, employer_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, in.Username, hash, in.Name, string(in.Role), in.Region, emp, now).Scan(&u.ID)
 	if isUnique(err) {
 		f := easyjob.Fields{}
 		f.Add("username", "field.username_taken")
@@ -116,6 +110,7 @@ func scanUser(row interface{ Scan(...any) error }) (easyjob.User, error) {
 	var at int64
 	err := row.Scan(&u.ID, &u.Username, &u.Name, &role, &u.Region, &u.EmployerID, &u.SeekerID, &at)
 	u.Role, u.CreatedAt = easyjob.Role(role), easyjob.FromMillis(at)
+	u.Scope = ScopeOf(u.Role, u.Region)
 	return u, err
 }
 
@@ -158,7 +153,7 @@ func (s *Store) Login(ctx context.Context, username, password, kind string) (str
 		s.recordFailure(ctx, key)
 		return "", easyjob.User{}, bad
 	}
-	tok, err := s.openSession(ctx, nil, u.ID, kind)
+	tok, err := s.openSession(ctx, s.DB.W, s.now(), u.ID, kind)
 	return tok, u, err
 }
 
@@ -170,20 +165,14 @@ var dummyHash = sync.OnceValue(func() string {
 	return h
 })
 
-func (s *Store) openSession(ctx context.Context, tx *sql.Tx, userID int64, kind string) (string, error) {
+func (s *Store) openSession(ctx context.Context, q execer, now int64, userID int64, kind string) (string, error) {
 	ttl := SessionTTLWeb
 	if kind == "api" {
 		ttl = SessionTTLAPI
 	}
 	tok := auth.NewToken()
-	q := `INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`
-	args := []any{auth.HashToken(tok), userID, kind, s.now(), s.now() + ttl.Milliseconds()}
-	var err error
-	if tx != nil {
-		_, err = tx.ExecContext(ctx, q, args...)
-	} else {
-		_, err = s.DB.W.ExecContext(ctx, q, args...)
-	}
+	_, err := q.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+		auth.HashToken(tok), userID, kind, now, now+ttl.Milliseconds())
 	return tok, err
 }
 
@@ -209,7 +198,7 @@ func (s *Store) Logout(ctx context.Context, token string) error {
 // User returns a user by id.
 func (s *Store) User(ctx context.Context, id int64) (easyjob.User, error) {
 	u, err := scanUser(s.DB.R.QueryRowContext(ctx, `SELECT `+userCols+` FROM users u WHERE u.id = $1`, id))
-	return u, notFound(err, "user")
+	return u, NotFound(err, "user")
 }
 
 // RequestCode sends a one-time sign-in code to a mainland mobile number:
@@ -223,7 +212,7 @@ func (s *Store) RequestCode(ctx context.Context, phone string) error {
 	}
 	ph := s.Sealer.BlindIndex(p)
 	now := s.now()
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return s.Tx(ctx, func(tx *Tx) error {
 		var n int
 		var last int64
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(created_at), 0) FROM login_codes
@@ -266,7 +255,7 @@ func (s *Store) LoginWithCode(ctx context.Context, phone, code, kind string) (st
 	var tok string
 	var u easyjob.User
 	var wrong bool
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(tx *Tx) error {
 		var id int64
 		var hash string
 		var attempts int
@@ -298,7 +287,7 @@ func (s *Store) LoginWithCode(ctx context.Context, phone, code, kind string) (st
 		if err != nil {
 			return err
 		}
-		tok, err = s.openSession(ctx, tx, u.ID, kind)
+		tok, err = s.openSession(ctx, tx, tx.At, u.ID, kind)
 		return err
 	})
 	if err == nil && wrong {
@@ -325,5 +314,6 @@ func (s *Store) recordFailure(ctx context.Context, key string) {
 
 // ActorOf is the actor for a signed-in user in a language.
 func ActorOf(u easyjob.User, lang string) easyjob.Actor {
-	return easyjob.Actor{UserID: u.ID, Role: u.Role, Region: u.Region, EmployerID: u.EmployerID, SeekerID: u.SeekerID, Lang: lang}
+	return easyjob.Actor{UserID: u.ID, Role: u.Role, Region: u.Region, EmployerID: u.EmployerID, SeekerID: u.SeekerID, Lang: lang,
+		Scope: ScopeOf(u.Role, u.Region)}
 }

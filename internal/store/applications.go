@@ -19,21 +19,21 @@ func (s *Store) Apply(ctx context.Context, a easyjob.Actor, seekerID, postingID 
 			return empty, easyjob.Errorf(easyjob.ECONFLICT, "seeker.no_profile")
 		}
 		if seekerID != a.SeekerID {
-			return empty, forbidden()
+			return empty, Forbidden()
 		}
 	case easyjob.RoleOfficer, easyjob.RoleAdmin:
 		k, err := s.seekerRow(ctx, seekerID)
 		if err != nil {
 			return empty, err
 		}
-		if !countyInScope(a, k.HomeCounty) {
-			return empty, forbidden()
+		if !a.Scope.County(k.HomeCounty) {
+			return empty, Forbidden()
 		}
 	default:
-		return empty, forbidden()
+		return empty, Forbidden()
 	}
 	var id int64
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(tx *Tx) error {
 		var status, closing string
 		var headcount, filled int
 		err := tx.QueryRowContext(ctx, `SELECT status, closing_date, headcount, filled FROM postings WHERE id = $1`, postingID).
@@ -47,12 +47,12 @@ func (s *Store) Apply(ctx context.Context, a easyjob.Actor, seekerID, postingID 
 		switch {
 		case status != string(easyjob.PostingPublished):
 			return easyjob.Errorf(easyjob.ECONFLICT, "application.posting_closed")
-		case closing < s.today().String():
+		case closing < tx.Today().String():
 			return easyjob.Errorf(easyjob.ECONFLICT, "application.posting_closed")
 		case filled >= headcount:
 			return easyjob.Errorf(easyjob.ECONFLICT, "application.full")
 		}
-		now := s.now()
+		now := tx.At
 		err = tx.QueryRowContext(ctx, `INSERT INTO applications (seeker_id, posting_id, state, created_at, updated_at)
 			VALUES ($1, $2, 'applied', $3, $3) RETURNING id`, seekerID, postingID, now).Scan(&id)
 		if isUnique(err) {
@@ -73,9 +73,9 @@ func (s *Store) Apply(ctx context.Context, a easyjob.Actor, seekerID, postingID 
 	return s.Application(ctx, a, id)
 }
 
-func (s *Store) event(ctx context.Context, tx *sql.Tx, appID int64, from, to easyjob.ApplicationState, a easyjob.Actor, reason string) error {
+func (s *Store) event(ctx context.Context, tx *Tx, appID int64, from, to easyjob.ApplicationState, a easyjob.Actor, reason string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO application_events (application_id, from_state, to_state, actor_id, actor_role, reason, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, appID, string(from), string(to), a.UserID, string(a.Role), reason, s.now())
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, appID, string(from), string(to), a.UserID, string(a.Role), reason, tx.At)
 	return err
 }
 
@@ -100,7 +100,7 @@ func (s *Store) Transition(ctx context.Context, a easyjob.Actor, appID int64, m 
 		return empty, err
 	}
 	if !s.mayAct(ctx, a, app) {
-		return empty, forbidden()
+		return empty, Forbidden()
 	}
 	if !easyjob.CanTransition(app.State, m.To, a.Role) {
 		return empty, easyjob.Errorf(easyjob.ECONFLICT, "application.transition",
@@ -122,9 +122,9 @@ func (s *Store) Transition(ctx context.Context, a easyjob.Actor, appID int64, m 
 	if app.State.Pending() && !m.To.Pending() {
 		pendingDelta = -1
 	}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.Tx(ctx, func(tx *Tx) error {
 		q := `UPDATE applications SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4`
-		args := []any{string(m.To), s.now(), appID, string(app.State)}
+		args := []any{string(m.To), tx.At, appID, string(app.State)}
 		if m.To == easyjob.StateOffered {
 			q = `UPDATE applications SET state = $1, updated_at = $2, offer_start = $5, offer_pay = $6 WHERE id = $3 AND state = $4`
 			args = append(args, m.StartDate, m.Pay)
@@ -139,7 +139,7 @@ func (s *Store) Transition(ctx context.Context, a easyjob.Actor, appID int64, m 
 		switch {
 		case delta > 0:
 			res, err := tx.ExecContext(ctx, `UPDATE postings SET filled = filled + 1, pending = pending + $1, updated_at = $2
-				WHERE id = $3 AND filled < headcount`, pendingDelta, s.now(), app.PostingID)
+				WHERE id = $3 AND filled < headcount`, pendingDelta, tx.At, app.PostingID)
 			if err != nil {
 				return err
 			}
@@ -148,7 +148,7 @@ func (s *Store) Transition(ctx context.Context, a easyjob.Actor, appID int64, m 
 			}
 		case delta < 0 || pendingDelta != 0:
 			if _, err := tx.ExecContext(ctx, `UPDATE postings SET filled = filled + $1, pending = pending + $2, updated_at = $3
-				WHERE id = $4`, delta, pendingDelta, s.now(), app.PostingID); err != nil {
+				WHERE id = $4`, delta, pendingDelta, tx.At, app.PostingID); err != nil {
 				return err
 			}
 		}
@@ -202,7 +202,7 @@ func (s *Store) mayAct(ctx context.Context, a easyjob.Actor, app easyjob.Applica
 		var district, county string
 		s.DB.R.QueryRowContext(ctx, `SELECT p.district, k.home_county FROM applications a JOIN postings p ON p.id = a.posting_id
 			JOIN seekers k ON k.id = a.seeker_id WHERE a.id = $1`, app.ID).Scan(&district, &county)
-		return districtInScope(a, district) || countyInScope(a, county)
+		return a.Scope.District(district) || a.Scope.County(county)
 	}
 	return false
 }
@@ -228,7 +228,7 @@ func scanApplication(row interface{ Scan(...any) error }) (easyjob.Application, 
 func (s *Store) Application(ctx context.Context, a easyjob.Actor, id int64) (easyjob.Application, error) {
 	x, err := scanApplication(s.DB.R.QueryRowContext(ctx, `SELECT `+applicationCols+applicationFrom+` WHERE a.id = $1`, id))
 	if err != nil {
-		return x, notFound(err, "application")
+		return x, NotFound(err, "application")
 	}
 	if !s.mayAct(ctx, a, x) {
 		return easyjob.Application{}, easyjob.NotFound("application")
@@ -252,42 +252,29 @@ func (s *Store) Applications(ctx context.Context, a easyjob.Actor, f Application
 	if err != nil {
 		return empty, err
 	}
-	q := `SELECT ` + applicationCols + applicationFrom + ` WHERE a.id > $1`
-	args := []any{after}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		q += " AND " + strings.ReplaceAll(cond, "?", "$"+itoa(len(args)))
-	}
+	var w Where
+	w.Add("a.id > ?", after)
 	switch {
 	case a.Role == easyjob.RoleSeeker:
-		add("a.seeker_id = ?", a.SeekerID)
+		w.Add("a.seeker_id = ?", a.SeekerID)
 	case a.Role == easyjob.RoleEmployer:
-		add("p.employer_id = ?", a.EmployerID)
-	case a.IsCityWide():
-	case a.Role == easyjob.RoleOfficer:
-		conds := []string{}
-		args = append(args, a.Region+"%")
-		conds = append(conds, "p.district LIKE $"+itoa(len(args)))
-		for _, c := range scopeCounties(a) {
-			args = append(args, c+"%")
-			conds = append(conds, "k.home_county LIKE $"+itoa(len(args)))
-		}
-		q += " AND (" + strings.Join(conds, " OR ") + ")"
+		w.Add("p.employer_id = ?", a.EmployerID)
+	case a.IsOfficer():
+		w.Scope(a.Scope, "k.home_county", "p.district")
 	default:
-		return empty, forbidden()
+		return empty, Forbidden()
 	}
 	if f.SeekerID > 0 {
-		add("a.seeker_id = ?", f.SeekerID)
+		w.Add("a.seeker_id = ?", f.SeekerID)
 	}
 	if f.PostingID > 0 {
-		add("a.posting_id = ?", f.PostingID)
+		w.Add("a.posting_id = ?", f.PostingID)
 	}
 	if f.State != "" {
-		add("a.state = ?", string(f.State))
+		w.Add("a.state = ?", string(f.State))
 	}
-	args = append(args, f.limit()+1)
-	q += " ORDER BY a.id LIMIT $" + itoa(len(args))
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	q := `SELECT ` + applicationCols + applicationFrom + w.SQL() + " ORDER BY a.id LIMIT " + w.Arg(f.limit()+1)
+	rows, err := s.DB.R.QueryContext(ctx, q, w.Args()...)
 	if err != nil {
 		return empty, err
 	}

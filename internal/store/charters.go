@@ -100,7 +100,7 @@ type PickupPointInput struct {
 }
 
 func isOfficer(a easyjob.Actor) bool {
-	return a.Role == easyjob.RoleOfficer || a.Role == easyjob.RoleAdmin
+	return a.IsOfficer()
 }
 
 // CountySeatPoint is the default pickup point of a county: its seat of
@@ -115,8 +115,8 @@ func CountySeatPoint(county string) PickupPointInput {
 
 // AddPickupPoint records a pickup point in a county of the officer's region.
 func (s *Store) AddPickupPoint(ctx context.Context, a easyjob.Actor, in PickupPointInput) (PickupPoint, error) {
-	if !isOfficer(a) {
-		return PickupPoint{}, forbidden()
+	if !a.IsOfficer() {
+		return PickupPoint{}, Forbidden()
 	}
 	in.Name, in.Address, in.County = strings.TrimSpace(in.Name), strings.TrimSpace(in.Address), strings.TrimSpace(in.County)
 	if in.County == "" && len(a.Region) == 6 {
@@ -129,7 +129,7 @@ func (s *Store) AddPickupPoint(ctx context.Context, a easyjob.Actor, in PickupPo
 		f.Add("county", "field.required")
 	case !ok || d.Level != region.County:
 		f.Add("county", "pickup.county_unknown")
-	case !countyInScope(a, d.Code):
+	case !a.Scope.County(d.Code):
 		f.Add("county", "seeker.out_of_region")
 	}
 	if ok {
@@ -178,13 +178,13 @@ func scanPickup(row interface{ Scan(...any) error }) (PickupPoint, error) {
 
 func (s *Store) pickupPoint(ctx context.Context, id int64) (PickupPoint, error) {
 	p, err := scanPickup(s.DB.R.QueryRowContext(ctx, `SELECT `+pickupCols+` FROM pickup_points WHERE id = $1`, id))
-	return p, notFound(err, "pickup_point")
+	return p, NotFound(err, "pickup_point")
 }
 
 // PickupPoints lists the pickup points of the officer's counties.
 func (s *Store) PickupPoints(ctx context.Context, a easyjob.Actor) ([]PickupPoint, error) {
-	if !isOfficer(a) {
-		return nil, forbidden()
+	if !a.IsOfficer() {
+		return nil, Forbidden()
 	}
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+pickupCols+` FROM pickup_points ORDER BY county, id`)
 	if err != nil {
@@ -197,7 +197,7 @@ func (s *Store) PickupPoints(ctx context.Context, a easyjob.Actor) ([]PickupPoin
 		if err != nil {
 			return nil, err
 		}
-		if countyInScope(a, p.County) {
+		if a.Scope.County(p.County) {
 			out = append(out, p)
 		}
 	}
@@ -215,14 +215,14 @@ type CountyRisk struct {
 // SetCountyRisk records a county's risk level now (officers of the county,
 // or of the district it is twinned with, or the city).
 func (s *Store) SetCountyRisk(ctx context.Context, a easyjob.Actor, county, level string) (CountyRisk, error) {
-	if !isOfficer(a) {
-		return CountyRisk{}, forbidden()
+	if !a.IsOfficer() {
+		return CountyRisk{}, Forbidden()
 	}
 	f := easyjob.Fields{}
 	d, ok := region.Lookup(county)
 	if !ok || d.Level != region.County {
 		f.Add("county", "pickup.county_unknown")
-	} else if !countyInScope(a, d.Code) {
+	} else if !a.Scope.County(d.Code) {
 		f.Add("county", "seeker.out_of_region")
 	}
 	switch level {
@@ -261,8 +261,8 @@ func (s *Store) SetEmployerPoint(ctx context.Context, a easyjob.Actor, employerI
 	if err != nil {
 		return err
 	}
-	if !(a.Role == easyjob.RoleEmployer && a.EmployerID == employerID) && !(isOfficer(a) && districtInScope(a, e.District)) {
-		return forbidden()
+	if !(a.Role == easyjob.RoleEmployer && a.EmployerID == employerID) && !(a.IsOfficer() && a.Scope.District(e.District)) {
+		return Forbidden()
 	}
 	if lat < 3 || lat > 54 || lng < 73 || lng > 136 {
 		f := easyjob.Fields{}
@@ -520,8 +520,8 @@ func (s *Store) plan(ctx context.Context, a easyjob.Actor, req PlanRequest, keep
 	notified map[int64]bool) (PlanView, charter.Plan, map[int64]candidate, error) {
 	req.defaults()
 	v := PlanView{Request: req, Charters: []CharterView{}, GateFailures: []GateFailure{}, Unplanned: []GateFailure{}}
-	if !isOfficer(a) {
-		return v, charter.Plan{}, nil, forbidden()
+	if !a.IsOfficer() {
+		return v, charter.Plan{}, nil, Forbidden()
 	}
 	departAt, err := s.validatePlan(req)
 	if err != nil {
@@ -536,8 +536,8 @@ func (s *Store) plan(ctx context.Context, a easyjob.Actor, req PlanRequest, keep
 		}
 		return v, charter.Plan{}, nil, err
 	}
-	if !countyInScope(a, pk.County) {
-		return v, charter.Plan{}, nil, forbidden()
+	if !a.Scope.County(pk.County) {
+		return v, charter.Plan{}, nil, Forbidden()
 	}
 	v.Pickup, v.DepartAt = pk, departAt
 	bus := charter.Bus{Seats: req.Seats, LoadFactor: req.LoadFactor}
@@ -655,8 +655,8 @@ func (s *Store) ConfirmPlan(ctx context.Context, a easyjob.Actor, req PlanReques
 		return v, easyjob.Errorf(easyjob.EINVALID, "plan.no_riders", "pickup", v.Pickup.Name, "failed", len(v.GateFailures))
 	}
 	req = v.Request
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
-		now := s.now()
+	err = s.Tx(ctx, func(tx *Tx) error {
+		now := tx.At
 		err := tx.QueryRowContext(ctx, `INSERT INTO plans (day, pickup_point_id, depart_at, seats, load_factor, max_stops, road_factor,
 			status, created_by, created_at, health_hours) VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', $8, $9, $10) RETURNING id`,
 			req.Date, req.PickupPointID, easyjob.Millis(v.DepartAt), req.Seats, req.LoadFactor, req.MaxStops, req.RoadFactor,
@@ -695,7 +695,7 @@ func (s *Store) ConfirmPlan(ctx context.Context, a easyjob.Actor, req PlanReques
 	return v, nil
 }
 
-func (s *Store) insertCharterTx(ctx context.Context, tx *sql.Tx, planID int64, number int, v PlanView, c charter.Charter) (int64, error) {
+func (s *Store) insertCharterTx(ctx context.Context, tx *Tx, planID int64, number int, v PlanView, c charter.Charter) (int64, error) {
 	var cid int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO charters (plan_id, number, pickup_point_id, depart_at, km, seats, allowed, taken, status)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'planned') RETURNING id`,
@@ -706,7 +706,7 @@ func (s *Store) insertCharterTx(ctx context.Context, tx *sql.Tx, planID int64, n
 	return cid, s.writeStopsTx(ctx, tx, cid, c)
 }
 
-func (s *Store) writeStopsTx(ctx context.Context, tx *sql.Tx, cid int64, c charter.Charter) error {
+func (s *Store) writeStopsTx(ctx context.Context, tx *Tx, cid int64, c charter.Charter) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM charter_stops WHERE charter_id = $1`, cid); err != nil {
 		return err
 	}
@@ -726,10 +726,10 @@ func (s *Store) writeStopsTx(ctx context.Context, tx *sql.Tx, cid int64, c chart
 // seatTx takes one place on charter cid for an application, within the
 // charter's allowed load: the count rises only if it is below the limit.
 // seatNo 0 takes the first free seat of the spread.
-func (s *Store) seatTx(ctx context.Context, tx *sql.Tx, cid, appID, seekerID int64, seatNo, stopSeq int) (int64, error) {
+func (s *Store) seatTx(ctx context.Context, tx *Tx, cid, appID, seekerID int64, seatNo, stopSeq int) (int64, error) {
 	var state string
 	if err := tx.QueryRowContext(ctx, `SELECT state FROM applications WHERE id = $1`, appID).Scan(&state); err != nil {
-		return 0, notFound(err, "application")
+		return 0, NotFound(err, "application")
 	}
 	if state != string(easyjob.StateAccepted) {
 		return 0, easyjob.Errorf(easyjob.ECONFLICT, "charter.not_eligible")
@@ -750,7 +750,7 @@ func (s *Store) seatTx(ctx context.Context, tx *sql.Tx, cid, appID, seekerID int
 	var id int64
 	err = tx.QueryRowContext(ctx, `INSERT INTO charter_seats (charter_id, seat_no, application_id, seeker_id, stop_seq, status,
 		boarding_token, created_at) VALUES ($1, $2, $3, $4, $5, 'assigned', $6, $7) RETURNING id`,
-		cid, seatNo, appID, seekerID, stopSeq, newToken(), s.now()).Scan(&id)
+		cid, seatNo, appID, seekerID, stopSeq, newToken(), tx.At).Scan(&id)
 	if isUnique(err) {
 		return 0, easyjob.Errorf(easyjob.ECONFLICT, "charter.seated")
 	}
@@ -759,7 +759,7 @@ func (s *Store) seatTx(ctx context.Context, tx *sql.Tx, cid, appID, seekerID int
 
 // freeSeatTx returns the first free seat number: the spread first (every
 // other seat at a load factor of 0.5), then any seat.
-func freeSeatTx(ctx context.Context, tx *sql.Tx, cid int64) (int, error) {
+func freeSeatTx(ctx context.Context, tx *Tx, cid int64) (int, error) {
 	var seats, allowed int
 	if err := tx.QueryRowContext(ctx, `SELECT seats, allowed FROM charters WHERE id = $1`, cid).Scan(&seats, &allowed); err != nil {
 		return 0, err
@@ -798,7 +798,7 @@ func newToken() string {
 }
 
 // notifySeatTx tells a rider their seat, pickup point and time.
-func (s *Store) notifySeatTx(ctx context.Context, tx *sql.Tx, phone string, number, seat int, at time.Time, pickup string) error {
+func (s *Store) notifySeatTx(ctx context.Context, tx *Tx, phone string, number, seat int, at time.Time, pickup string) error {
 	if phone == "" {
 		return nil
 	}
@@ -865,14 +865,14 @@ func (s *Store) charterRows(ctx context.Context, where string, args ...any) ([]c
 // those leaving their twinned counties or delivering into the district, the
 // city everything.
 func charterVisible(a easyjob.Actor, c charterRow) bool {
-	if !isOfficer(a) {
+	if !a.IsOfficer() {
 		return false
 	}
-	if countyInScope(a, c.county) {
+	if a.Scope.County(c.county) {
 		return true
 	}
 	for _, d := range c.districts {
-		if districtInScope(a, d) {
+		if a.Scope.District(d) {
 			return true
 		}
 	}
@@ -883,7 +883,7 @@ func charterVisible(a easyjob.Actor, c charterRow) bool {
 // officers of the pickup point's county (its station, its twinned district,
 // the city).
 func mayRunCharter(a easyjob.Actor, c charterRow) bool {
-	return isOfficer(a) && countyInScope(a, c.county)
+	return a.IsOfficer() && a.Scope.County(c.county)
 }
 
 func (s *Store) charterRow(ctx context.Context, a easyjob.Actor, id int64) (charterRow, error) {
@@ -905,8 +905,8 @@ type CharterFilter struct {
 
 // Charters lists the charters the officer may see, by departure.
 func (s *Store) Charters(ctx context.Context, a easyjob.Actor, f CharterFilter) ([]CharterView, error) {
-	if !isOfficer(a) {
-		return nil, forbidden()
+	if !a.IsOfficer() {
+		return nil, Forbidden()
 	}
 	where, args := `c.status <> 'cancelled'`, []any{}
 	if !f.Date.IsZero() {
@@ -940,14 +940,14 @@ func (s *Store) Plan(ctx context.Context, a easyjob.Actor, id int64) (PlanView, 
 		health_hours FROM plans WHERE id = $1`, id).Scan(&v.ID, &v.Request.Date, &v.Request.PickupPointID, &at, &v.Request.Seats,
 		&v.Request.LoadFactor, &v.Request.MaxStops, &v.Request.RoadFactor, &v.Request.HealthHours)
 	if err != nil {
-		return v, notFound(err, "plan")
+		return v, NotFound(err, "plan")
 	}
 	v.DepartAt = easyjob.FromMillis(at)
 	v.Request.DepartTime = v.DepartAt.In(easyjob.Shanghai).Format("15:04")
 	if v.Pickup, err = s.pickupPoint(ctx, v.Request.PickupPointID); err != nil {
 		return v, err
 	}
-	if !isOfficer(a) || !countyInScope(a, v.Pickup.County) {
+	if !a.IsOfficer() || !a.Scope.County(v.Pickup.County) {
 		cs, err := s.Charters(ctx, a, CharterFilter{PlanID: id})
 		if err != nil || len(cs) == 0 {
 			return PlanView{}, easyjob.NotFound("plan")
@@ -1052,7 +1052,7 @@ func (s *Store) CheckIn(ctx context.Context, a easyjob.Actor, id int64, code str
 		return ManifestRow{}, err
 	}
 	if !mayRunCharter(a, c) {
-		return ManifestRow{}, forbidden()
+		return ManifestRow{}, Forbidden()
 	}
 	if c.Status != CharterPlanned && c.Status != CharterBoarding {
 		return ManifestRow{}, easyjob.Errorf(easyjob.ECONFLICT, "charter.not_boarding")
@@ -1088,7 +1088,7 @@ func (s *Store) CheckIn(ctx context.Context, a easyjob.Actor, id int64, code str
 	}
 	m := hits[0]
 	now := s.now()
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.Tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE charter_seats SET status = 'boarded', boarded_at = $1 WHERE id = $2 AND status = 'assigned'`, now, m.SeatID)
 		if err != nil {
 			return err
@@ -1118,9 +1118,9 @@ func (s *Store) MarkNoShow(ctx context.Context, a easyjob.Actor, seatID int64) e
 		return err
 	}
 	if !mayRunCharter(a, c) {
-		return forbidden()
+		return Forbidden()
 	}
-	return s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	return s.Tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE charter_seats SET status = 'no_show' WHERE id = $1 AND status = 'assigned'`, seatID)
 		if err != nil {
 			return err
@@ -1136,7 +1136,7 @@ func (s *Store) MarkNoShow(ctx context.Context, a easyjob.Actor, seatID int64) e
 func (s *Store) seatCharter(ctx context.Context, seatID int64) (int64, error) {
 	var cid int64
 	err := s.DB.R.QueryRowContext(ctx, `SELECT charter_id FROM charter_seats WHERE id = $1`, seatID).Scan(&cid)
-	return cid, notFound(err, "seat")
+	return cid, NotFound(err, "seat")
 }
 
 // AddToCharter seats an accepted application that passes the health gate
@@ -1147,7 +1147,7 @@ func (s *Store) AddToCharter(ctx context.Context, a easyjob.Actor, charterID, ap
 		return ManifestRow{}, err
 	}
 	if !mayRunCharter(a, c) {
-		return ManifestRow{}, forbidden()
+		return ManifestRow{}, Forbidden()
 	}
 	var hours int
 	if err := s.DB.R.QueryRowContext(ctx, `SELECT health_hours FROM plans WHERE id = $1`, c.PlanID).Scan(&hours); err != nil {
@@ -1170,7 +1170,7 @@ func (s *Store) AddToCharter(ctx context.Context, a easyjob.Actor, charterID, ap
 		return ManifestRow{}, easyjob.Errorf(easyjob.ECONFLICT, cd.failReason)
 	}
 	var seatID int64
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.Tx(ctx, func(tx *Tx) error {
 		seq, err := stopForTx(ctx, tx, charterID, cd.employer, cd.district, cd.point)
 		if err != nil {
 			return err
@@ -1185,7 +1185,7 @@ func (s *Store) AddToCharter(ctx context.Context, a easyjob.Actor, charterID, ap
 		if err := s.notifySeatTx(ctx, tx, cd.seeker.Phone, c.Number, no, c.DepartAt, c.Pickup.Name); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE charter_seats SET notified_at = $1 WHERE id = $2`, s.now(), seatID)
+		_, err = tx.ExecContext(ctx, `UPDATE charter_seats SET notified_at = $1 WHERE id = $2`, tx.At, seatID)
 		return err
 	})
 	if err != nil {
@@ -1209,7 +1209,7 @@ func (s *Store) seatRow(ctx context.Context, cid, seatID int64) (ManifestRow, er
 
 // stopForTx returns the stop of charter cid at an employer, adding it last
 // when the charter does not stop there yet.
-func stopForTx(ctx context.Context, tx *sql.Tx, cid, employer int64, district string, p charter.Point) (int, error) {
+func stopForTx(ctx context.Context, tx *Tx, cid, employer int64, district string, p charter.Point) (int, error) {
 	var seq int
 	err := tx.QueryRowContext(ctx, `SELECT seq FROM charter_stops WHERE charter_id = $1 AND employer_id = $2`, cid, employer).Scan(&seq)
 	if err == nil {
@@ -1243,7 +1243,7 @@ func (s *Store) ReassignSeat(ctx context.Context, a easyjob.Actor, seatID, toCha
 		return ManifestRow{}, err
 	}
 	if !mayRunCharter(a, fc) || !mayRunCharter(a, tc) {
-		return ManifestRow{}, forbidden()
+		return ManifestRow{}, Forbidden()
 	}
 	if from == toCharter {
 		return ManifestRow{}, easyjob.Errorf(easyjob.ECONFLICT, "charter.same")
@@ -1251,7 +1251,7 @@ func (s *Store) ReassignSeat(ctx context.Context, a easyjob.Actor, seatID, toCha
 	if fc.Pickup.ID != tc.Pickup.ID {
 		return ManifestRow{}, easyjob.Errorf(easyjob.ECONFLICT, "charter.other_pickup")
 	}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.Tx(ctx, func(tx *Tx) error {
 		var appID, seekerID, employer int64
 		var district string
 		var p charter.Point
@@ -1293,7 +1293,7 @@ func (s *Store) ReassignSeat(ctx context.Context, a easyjob.Actor, seatID, toCha
 		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO charter_seats (charter_id, seat_no, application_id, seeker_id, stop_seq, status,
 			boarding_token, notified_at, created_at) VALUES ($1, $2, $3, $4, $5, 'assigned', $6, $7, $7) RETURNING id`,
-			toCharter, no, appID, seekerID, seq, newToken(), s.now()).Scan(&seatID)
+			toCharter, no, appID, seekerID, seq, newToken(), tx.At).Scan(&seatID)
 		if isUnique(err) {
 			return easyjob.Errorf(easyjob.ECONFLICT, "charter.changed")
 		}
@@ -1329,7 +1329,7 @@ func (s *Store) Depart(ctx context.Context, a easyjob.Actor, id int64) (DepartRe
 		return res, err
 	}
 	if !mayRunCharter(a, c) {
-		return res, forbidden()
+		return res, Forbidden()
 	}
 	if c.Status != CharterPlanned && c.Status != CharterBoarding {
 		return res, easyjob.Errorf(easyjob.ECONFLICT, "charter.not_boarding")
@@ -1366,7 +1366,7 @@ func (s *Store) Depart(ctx context.Context, a easyjob.Actor, id int64) (DepartRe
 		}
 		res.Departed++
 	}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.Tx(ctx, func(tx *Tx) error {
 		x, err := tx.ExecContext(ctx, `UPDATE charter_seats SET status = 'no_show' WHERE charter_id = $1 AND status = 'assigned'`, id)
 		if err != nil {
 			return err
@@ -1374,7 +1374,7 @@ func (s *Store) Depart(ctx context.Context, a easyjob.Actor, id int64) (DepartRe
 		n, _ := x.RowsAffected()
 		res.NoShows = int(n)
 		_, err = tx.ExecContext(ctx, `UPDATE charters SET status = 'departed', departed_at = $1, taken = taken - $3
-			WHERE id = $2 AND status IN ('planned', 'boarding')`, s.now(), id, n)
+			WHERE id = $2 AND status IN ('planned', 'boarding')`, tx.At, id, n)
 		return err
 	})
 	return res, err
@@ -1414,7 +1414,7 @@ func (s *Store) Arrivals(ctx context.Context, a easyjob.Actor) ([]Arrival, error
 		args = append(args, a.Region+"%")
 		q += ` AND p.district LIKE $1`
 	default:
-		return nil, forbidden()
+		return nil, Forbidden()
 	}
 	rows, err := s.DB.R.QueryContext(ctx, q+` ORDER BY c.number, cs.seat_no, a.id`, args...)
 	if err != nil {
@@ -1495,9 +1495,9 @@ func (s *Store) scanPass(row interface{ Scan(...any) error }) (Pass, int64, stri
 func (s *Store) PassByToken(ctx context.Context, a easyjob.Actor, token string) (Pass, error) {
 	p, seeker, county, err := s.scanPass(s.DB.R.QueryRowContext(ctx, passQuery+` WHERE cs.boarding_token = $1`, strings.ToLower(token)))
 	if err != nil {
-		return Pass{}, notFound(err, "seat")
+		return Pass{}, NotFound(err, "seat")
 	}
-	if !(a.Role == easyjob.RoleSeeker && a.SeekerID == seeker) && !(isOfficer(a) && countyInScope(a, county)) {
+	if !(a.Role == easyjob.RoleSeeker && a.SeekerID == seeker) && !(a.IsOfficer() && a.Scope.County(county)) {
 		return Pass{}, easyjob.NotFound("seat")
 	}
 	k, err := s.seekerRow(ctx, seeker)
@@ -1511,7 +1511,7 @@ func (s *Store) PassByToken(ctx context.Context, a easyjob.Actor, token string) 
 // MySeats returns the seeker's active seats by application.
 func (s *Store) MySeats(ctx context.Context, a easyjob.Actor) (map[int64]Pass, error) {
 	if a.Role != easyjob.RoleSeeker || a.SeekerID == 0 {
-		return nil, forbidden()
+		return nil, Forbidden()
 	}
 	rows, err := s.DB.R.QueryContext(ctx, passQuery+` WHERE cs.seeker_id = $1 AND cs.status IN ('assigned', 'boarded')`, a.SeekerID)
 	if err != nil {
@@ -1540,8 +1540,8 @@ func (s *Store) Replan(ctx context.Context, a easyjob.Actor, planID int64, confi
 	if err != nil {
 		return old, err
 	}
-	if !isOfficer(a) || !countyInScope(a, old.Pickup.County) {
-		return old, forbidden()
+	if !a.IsOfficer() || !a.Scope.County(old.Pickup.County) {
+		return old, Forbidden()
 	}
 	rows, err := s.charterRows(ctx, `c.plan_id = $1 AND c.status <> 'cancelled'`, planID)
 	if err != nil {
@@ -1607,7 +1607,7 @@ func (s *Store) Replan(ctx context.Context, a easyjob.Actor, planID int64, confi
 			placed[st.Rider] = true
 		}
 	}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.Tx(ctx, func(tx *Tx) error {
 		for _, c := range rows {
 			// Park seat numbers out of the way, and count places afresh.
 			if _, err := tx.ExecContext(ctx, `UPDATE charter_seats SET seat_no = -id WHERE charter_id = $1 AND status = 'assigned'`, c.ID); err != nil {
@@ -1671,7 +1671,7 @@ func (s *Store) Replan(ctx context.Context, a easyjob.Actor, planID int64, confi
 					return err
 				}
 				if _, err := tx.ExecContext(ctx, `UPDATE charter_seats SET notified_at = $1 WHERE application_id = $2 AND status = 'assigned'`,
-					s.now(), cd.app); err != nil {
+					tx.At, cd.app); err != nil {
 					return err
 				}
 			}

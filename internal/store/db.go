@@ -145,7 +145,7 @@ func (db *DB) Close() error {
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.R.PingContext(ctx) }
 
-// Tx runs fn in a write transaction and commits when it returns nil.
+// Tx runs fn in a plain write transaction (bulk loaders); services use Store.Tx.
 func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.W.BeginTx(ctx, nil)
 	if err != nil {

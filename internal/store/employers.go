@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"easyjob/internal/easyjob"
@@ -25,24 +24,24 @@ func (s *Store) RegisterEmployer(ctx context.Context, in EmployerSignup) (easyjo
 	}
 	var e easyjob.Employer
 	var u easyjob.User
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.Tx(ctx, func(tx *Tx) error {
 		var err error
 		e, err = s.insertEmployer(ctx, tx, in.EmployerInput)
 		if err != nil {
 			return err
 		}
 		nu.EmployerID = e.ID
-		u, err = s.createUser(ctx, tx, nu)
+		u, err = s.createUser(ctx, tx, tx.At, nu)
 		return err
 	})
 	return e, u, err
 }
 
-func (s *Store) insertEmployer(ctx context.Context, tx *sql.Tx, in easyjob.EmployerInput) (easyjob.Employer, error) {
-	e := easyjob.Employer{EmployerInput: in, CreatedAt: easyjob.FromMillis(s.now())}
+func (s *Store) insertEmployer(ctx context.Context, tx *Tx, in easyjob.EmployerInput) (easyjob.Employer, error) {
+	e := easyjob.Employer{EmployerInput: in, CreatedAt: easyjob.FromMillis(tx.At)}
 	err := tx.QueryRowContext(ctx, `INSERT INTO employers (name, credit_code, district, street, address,
 		contact_name, contact_phone, industry, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		e.Name, e.CreditCode, e.District, e.Street, e.Address, e.ContactName, e.ContactPhone, e.Industry, s.now()).Scan(&e.ID)
+		e.Name, e.CreditCode, e.District, e.Street, e.Address, e.ContactName, e.ContactPhone, e.Industry, tx.At).Scan(&e.ID)
 	if isUnique(err) {
 		f := easyjob.Fields{}
 		f.Add("credit_code", "credit.taken")
@@ -86,7 +85,7 @@ func scanEmployer(row interface{ Scan(...any) error }) (easyjob.Employer, error)
 // public record (seekers see who they would work for).
 func (s *Store) Employer(ctx context.Context, id int64) (easyjob.Employer, error) {
 	e, err := scanEmployer(s.DB.R.QueryRowContext(ctx, `SELECT `+employerCols+` FROM employers WHERE id = $1`, id))
-	return e, notFound(err, "employer")
+	return e, NotFound(err, "employer")
 }
 
 // EmployerFilter narrows a list of employers.
@@ -98,30 +97,24 @@ type EmployerFilter struct {
 
 // Employers lists employers in an officer's region.
 func (s *Store) Employers(ctx context.Context, a easyjob.Actor, f EmployerFilter) (easyjob.Page[easyjob.Employer], error) {
-	if a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin {
-		return easyjob.Page[easyjob.Employer]{}, forbidden()
+	if !a.IsOfficer() {
+		return easyjob.Page[easyjob.Employer]{}, Forbidden()
 	}
 	after, err := decodeCursor(f.Cursor)
 	if err != nil {
 		return easyjob.Page[easyjob.Employer]{}, err
 	}
-	q := `SELECT ` + employerCols + ` FROM employers WHERE id > $1`
-	args := []any{after}
-	if !a.IsCityWide() {
-		args = append(args, a.Region+"%")
-		q += ` AND district LIKE $2`
-	}
+	var w Where
+	w.Add("id > ?", after)
+	w.Scope(a.Scope, "", "district")
 	if f.Verified != nil {
-		args = append(args, *f.Verified)
-		q += ` AND verified = $` + itoa(len(args))
+		w.Add("verified = ?", *f.Verified)
 	}
 	if f.District != "" {
-		args = append(args, f.District)
-		q += ` AND district = $` + itoa(len(args))
+		w.Add("district = ?", f.District)
 	}
-	args = append(args, f.limit()+1)
-	q += ` ORDER BY id LIMIT $` + itoa(len(args))
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	q := `SELECT ` + employerCols + ` FROM employers` + w.SQL() + ` ORDER BY id LIMIT ` + w.Arg(f.limit()+1)
+	rows, err := s.DB.R.QueryContext(ctx, q, w.Args()...)
 	if err != nil {
 		return easyjob.Page[easyjob.Employer]{}, err
 	}
@@ -144,8 +137,8 @@ func (s *Store) VerifyEmployer(ctx context.Context, a easyjob.Actor, id int64, d
 	if err != nil {
 		return e, err
 	}
-	if !districtInScope(a, e.District) {
-		return e, forbidden()
+	if !a.Scope.District(e.District) {
+		return e, Forbidden()
 	}
 	comment = strings.TrimSpace(comment)
 	f := easyjob.Fields{}
@@ -161,18 +154,18 @@ func (s *Store) VerifyEmployer(ctx context.Context, a easyjob.Actor, id int64, d
 	if err := f.Err(); err != nil {
 		return e, err
 	}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.Tx(ctx, func(tx *Tx) error {
 		verified := decision == "verify"
 		var at int64
 		if verified {
-			at = s.now()
+			at = tx.At
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE employers SET verified = $1, verified_at = $2, verified_by = $3 WHERE id = $4`,
 			verified, at, a.UserID, id); err != nil {
 			return err
 		}
 		// Other processes' recommendation indexes follow postings.updated_at.
-		if _, err := tx.ExecContext(ctx, `UPDATE postings SET updated_at = $1 WHERE employer_id = $2`, s.now(), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE postings SET updated_at = $1 WHERE employer_id = $2`, tx.At, id); err != nil {
 			return err
 		}
 		return s.review(ctx, tx, a, "employer", id, decision, comment)
@@ -184,9 +177,9 @@ func (s *Store) VerifyEmployer(ctx context.Context, a easyjob.Actor, id int64, d
 	return s.Employer(ctx, id)
 }
 
-func (s *Store) review(ctx context.Context, tx *sql.Tx, a easyjob.Actor, subject string, id int64, decision, comment string) error {
+func (s *Store) review(ctx context.Context, tx *Tx, a easyjob.Actor, subject string, id int64, decision, comment string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO reviews (subject, subject_id, officer_id, decision, comment, at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, subject, id, a.UserID, decision, comment, s.now())
+		VALUES ($1, $2, $3, $4, $5, $6)`, subject, id, a.UserID, decision, comment, tx.At)
 	return err
 }
 

@@ -127,7 +127,7 @@ type checked struct {
 }
 
 func canImport(a easyjob.Actor) bool {
-	return a.Role == easyjob.RoleOfficer || a.Role == easyjob.RoleAdmin
+	return a.IsOfficer()
 }
 
 func badKind() error {
@@ -146,7 +146,7 @@ func (s *Store) CheckImport(ctx context.Context, a easyjob.Actor, kind string, r
 
 func (s *Store) checkImport(ctx context.Context, a easyjob.Actor, kind string, rows []ImportRow) (ImportCheck, []checked, error) {
 	if !canImport(a) {
-		return ImportCheck{}, nil, forbidden()
+		return ImportCheck{}, nil, Forbidden()
 	}
 	if len(rows) > MaxImportRows {
 		return ImportCheck{}, nil, easyjob.Errorf(easyjob.EINVALID, "import.too_many_rows", "max", MaxImportRows)
@@ -211,7 +211,7 @@ func (s *Store) checkSeekerRows(ctx context.Context, a easyjob.Actor, rows []Imp
 			return c, nil, err
 		}
 		if _, bad := f["id_number"]; !bad {
-			if !countyInScope(a, in.County) {
+			if !a.Scope.County(in.County) {
 				f.Add("id_number", "seeker.out_of_region")
 			} else if line, dup := firstID[in.IDNumber]; dup {
 				f.Add("id_number", "import.duplicate_in_file", "line", line)
@@ -320,7 +320,7 @@ func (s *Store) checkPostingRows(ctx context.Context, a easyjob.Actor, rows []Im
 			switch {
 			case !e.ok:
 				f.Add("credit_code", "import.employer_unknown")
-			case !districtInScope(a, e.district):
+			case !a.Scope.District(e.district):
 				f.Add("credit_code", "import.employer_out_of_region")
 			default:
 				employerID = e.id
@@ -362,7 +362,7 @@ func (s *Store) checkPostingRows(ctx context.Context, a easyjob.Actor, rows []Im
 // token that names them.
 func (s *Store) SaveImport(ctx context.Context, a easyjob.Actor, kind, fileName string, rows []ImportRow) (string, error) {
 	if !canImport(a) {
-		return "", forbidden()
+		return "", Forbidden()
 	}
 	if importColumns[kind] == nil {
 		return "", badKind()
@@ -416,7 +416,7 @@ func (s *Store) Import(ctx context.Context, a easyjob.Actor, token string) (Pend
 
 func (s *Store) loadImport(ctx context.Context, a easyjob.Actor, token string) (PendingImport, int64, error) {
 	if !canImport(a) {
-		return PendingImport{}, 0, forbidden()
+		return PendingImport{}, 0, Forbidden()
 	}
 	var p PendingImport
 	var id, officer, created, committed int64
@@ -488,7 +488,7 @@ func (s *Store) CommitImport(ctx context.Context, a easyjob.Actor, token, mode s
 	}
 	var written []int64
 	if mode == ImportAll {
-		err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		err = s.Tx(ctx, func(tx *Tx) error {
 			written = written[:0]
 			if err := claim(func(q string, args ...any) (sql.Result, error) { return tx.ExecContext(ctx, q, args...) }); err != nil {
 				return err
@@ -522,7 +522,7 @@ func (s *Store) CommitImport(ctx context.Context, a easyjob.Actor, token, mode s
 				continue
 			}
 			var nid int64
-			err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+			err := s.Tx(ctx, func(tx *Tx) error {
 				var err error
 				nid, err = s.insertImported(ctx, tx, a, p.Kind, rows[i])
 				return err
@@ -549,11 +549,11 @@ func (s *Store) CommitImport(ctx context.Context, a easyjob.Actor, token, mode s
 	return res, nil
 }
 
-func (s *Store) insertImported(ctx context.Context, tx *sql.Tx, a easyjob.Actor, kind string, c checked) (int64, error) {
+func (s *Store) insertImported(ctx context.Context, tx *Tx, a easyjob.Actor, kind string, c checked) (int64, error) {
 	if kind == ImportSeekers {
 		return s.insertSeekerTx(ctx, tx, a, c.seeker, 0)
 	}
-	return insertPosting(ctx, tx, c.employerID, c.posting, c.checks, s.now())
+	return insertPosting(ctx, tx, c.employerID, c.posting, c.checks, tx.At)
 }
 
 // Cells: numbers, yes/no, dates and codes as people write them in a sheet.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"strings"
 	"time"
@@ -68,7 +67,7 @@ func matchRegion(code string) (match.Region, bool) {
 // regionInScope tells whether an officer may run a match day for a region:
 // their own, one inside it, or a county twinned with their district.
 func regionInScope(a easyjob.Actor, code string) bool {
-	return a.IsCityWide() || (a.Region != "" && strings.HasPrefix(code, a.Region)) || countyInScope(a, code)
+	return a.IsOfficer() && (a.Scope.County(code) || a.Scope.District(code))
 }
 
 // ProposeMatchDay runs a batch proposal for a region before a transport
@@ -78,8 +77,8 @@ func regionInScope(a easyjob.Actor, code string) bool {
 // for review; ConvertProposals turns them into offers.
 func (s *Store) ProposeMatchDay(ctx context.Context, a easyjob.Actor, code string, day easyjob.Date) (MatchRun, error) {
 	var run MatchRun
-	if a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin {
-		return run, forbidden()
+	if !a.IsOfficer() {
+		return run, Forbidden()
 	}
 	f := easyjob.Fields{}
 	if code == "" {
@@ -101,7 +100,7 @@ func (s *Store) ProposeMatchDay(ctx context.Context, a easyjob.Actor, code strin
 		return run, err
 	}
 	if !regionInScope(a, code) {
-		return run, forbidden()
+		return run, Forbidden()
 	}
 	m, err := s.matching(ctx)
 	if err != nil {
@@ -114,7 +113,7 @@ func (s *Store) ProposeMatchDay(ctx context.Context, a easyjob.Actor, code strin
 	now := s.now()
 	run = MatchRun{Region: code, Day: day, CreatedBy: a.UserID, CreatedAt: easyjob.FromMillis(now),
 		Seekers: len(res.Assignments) + len(res.Unmatched), Unmatched: len(res.Unmatched), Proposals: []Proposal{}}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.Tx(ctx, func(tx *Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO match_runs (region, day, created_by, created_at, seekers, unmatched)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, code, day, a.UserID, now, run.Seekers, run.Unmatched).Scan(&run.ID); err != nil {
 			return err
@@ -148,14 +147,14 @@ func (s *Store) ProposeMatchDay(ctx context.Context, a easyjob.Actor, code strin
 // MatchRun returns a match day's run with its proposals.
 func (s *Store) MatchRun(ctx context.Context, a easyjob.Actor, id int64) (MatchRun, error) {
 	var run MatchRun
-	if a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin {
-		return run, forbidden()
+	if !a.IsOfficer() {
+		return run, Forbidden()
 	}
 	var at int64
 	err := s.DB.R.QueryRowContext(ctx, `SELECT id, region, day, created_by, created_at, seekers, unmatched FROM match_runs WHERE id = $1`, id).
 		Scan(&run.ID, &run.Region, &run.Day, &run.CreatedBy, &at, &run.Seekers, &run.Unmatched)
 	if err != nil {
-		return run, notFound(err, "resource")
+		return run, NotFound(err, "resource")
 	}
 	if !regionInScope(a, run.Region) {
 		return MatchRun{}, easyjob.NotFound("resource")

@@ -36,8 +36,8 @@ func (s *Store) CreatePosting(ctx context.Context, a easyjob.Actor, employerID i
 		if err != nil {
 			return easyjob.Posting{}, err
 		}
-		if !districtInScope(a, e.District) {
-			return easyjob.Posting{}, forbidden()
+		if !a.Scope.District(e.District) {
+			return easyjob.Posting{}, Forbidden()
 		}
 	}
 	if err := in.Validate(s.Ref, s.today()); err != nil {
@@ -84,7 +84,7 @@ func (s *Store) UpdatePosting(ctx context.Context, a easyjob.Actor, id int64, in
 		return p, err
 	}
 	if !s.canManagePosting(a, p) {
-		return p, forbidden()
+		return p, Forbidden()
 	}
 	if p.Status == easyjob.PostingClosed {
 		return p, easyjob.Errorf(easyjob.ECONFLICT, "posting.closed")
@@ -118,7 +118,7 @@ func (s *Store) UpdatePosting(ctx context.Context, a easyjob.Actor, id int64, in
 }
 
 func (s *Store) canManagePosting(a easyjob.Actor, p easyjob.Posting) bool {
-	return (a.Role == easyjob.RoleEmployer && a.EmployerID == p.EmployerID) || districtInScope(a, p.District)
+	return (a.Role == easyjob.RoleEmployer && a.EmployerID == p.EmployerID) || a.Scope.District(p.District)
 }
 
 // ReviewPosting records an officer's decision: "approve" publishes (the
@@ -128,8 +128,8 @@ func (s *Store) ReviewPosting(ctx context.Context, a easyjob.Actor, id int64, de
 	if err != nil {
 		return p, err
 	}
-	if a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin || !districtInScope(a, p.District) {
-		return p, forbidden()
+	if !a.IsOfficer() || !a.Scope.District(p.District) {
+		return p, Forbidden()
 	}
 	comment = strings.TrimSpace(comment)
 	f := easyjob.Fields{}
@@ -154,13 +154,13 @@ func (s *Store) ReviewPosting(ctx context.Context, a easyjob.Actor, id int64, de
 	if status == easyjob.PostingPublished && !p.EmployerOK {
 		return p, easyjob.Errorf(easyjob.ECONFLICT, "posting.employer_unverified")
 	}
-	err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.Tx(ctx, func(tx *Tx) error {
 		var pub int64
 		if status == easyjob.PostingPublished {
-			pub = s.now()
+			pub = tx.At
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE postings SET status = $1, published_at = $2, updated_at = $3
-			WHERE id = $4 AND status = $5`, string(status), pub, s.now(), id, string(easyjob.PostingPending))
+			WHERE id = $4 AND status = $5`, string(status), pub, tx.At, id, string(easyjob.PostingPending))
 		if err != nil {
 			return err
 		}
@@ -183,7 +183,7 @@ func (s *Store) ClosePosting(ctx context.Context, a easyjob.Actor, id int64) (ea
 		return p, err
 	}
 	if !s.canManagePosting(a, p) {
-		return p, forbidden()
+		return p, Forbidden()
 	}
 	if _, err := s.DB.W.ExecContext(ctx, `UPDATE postings SET status = 'closed', updated_at = $1 WHERE id = $2`, s.now(), id); err != nil {
 		return p, err
@@ -223,7 +223,7 @@ func (s *Store) Posting(ctx context.Context, a easyjob.Actor, id int64) (easyjob
 	p, err := scanPosting(s.DB.R.QueryRowContext(ctx, `SELECT `+postingCols+`
 		FROM postings p JOIN employers e ON e.id = p.employer_id WHERE p.id = $1`, id))
 	if err != nil {
-		return p, notFound(err, "posting")
+		return p, NotFound(err, "posting")
 	}
 	if p.Status != easyjob.PostingPublished && p.Status != easyjob.PostingClosed && !s.canManagePosting(a, p) {
 		return easyjob.Posting{}, easyjob.NotFound("posting")
@@ -247,33 +247,27 @@ func (s *Store) Postings(ctx context.Context, a easyjob.Actor, f PostingFilter) 
 	if err != nil {
 		return empty, err
 	}
-	q := `SELECT ` + postingCols + ` FROM postings p JOIN employers e ON e.id = p.employer_id WHERE p.id > $1`
-	args := []any{after}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		q += " AND " + strings.ReplaceAll(cond, "?", "$"+itoa(len(args)))
-	}
+	var w Where
+	w.Add("p.id > ?", after)
 	switch {
 	case a.Role == easyjob.RoleEmployer:
-		add("p.employer_id = ?", a.EmployerID)
-	case a.Role == easyjob.RoleOfficer && !a.IsCityWide():
-		add("p.district LIKE ?", a.Region+"%")
-	case a.Role == easyjob.RoleAdmin || a.IsCityWide():
+		w.Add("p.employer_id = ?", a.EmployerID)
+	case a.IsOfficer():
+		w.Scope(a.Scope, "", "p.district")
 	default:
-		add("p.status = ?", string(easyjob.PostingPublished))
+		w.Add("p.status = ?", string(easyjob.PostingPublished))
 	}
 	if f.EmployerID > 0 {
-		add("p.employer_id = ?", f.EmployerID)
+		w.Add("p.employer_id = ?", f.EmployerID)
 	}
 	if f.Status != "" {
-		add("p.status = ?", string(f.Status))
+		w.Add("p.status = ?", string(f.Status))
 	}
 	if f.District != "" {
-		add("p.district = ?", f.District)
+		w.Add("p.district = ?", f.District)
 	}
-	args = append(args, f.limit()+1)
-	q += ` ORDER BY p.id LIMIT $` + itoa(len(args))
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	q := `SELECT ` + postingCols + ` FROM postings p JOIN employers e ON e.id = p.employer_id` + w.SQL() + ` ORDER BY p.id LIMIT ` + w.Arg(f.limit()+1)
+	rows, err := s.DB.R.QueryContext(ctx, q, w.Args()...)
 	if err != nil {
 		return empty, err
 	}

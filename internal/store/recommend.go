@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"regexp"
@@ -79,10 +78,10 @@ func (s *Store) Recommendations(ctx context.Context, a easyjob.Actor, seekerID i
 		var county string
 		err := s.DB.R.QueryRowContext(ctx, `SELECT home_county FROM seekers WHERE id = $1`, seekerID).Scan(&county)
 		if err != nil {
-			return nil, notFound(err, "seeker")
+			return nil, NotFound(err, "seeker")
 		}
-		if (a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin) || !countyInScope(a, county) {
-			return nil, forbidden()
+		if !a.IsOfficer() || !a.Scope.County(county) {
+			return nil, Forbidden()
 		}
 	}
 	recs, err := m.Index().RecommendByID(seekerID, m.today(), limit)
@@ -180,10 +179,10 @@ func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64
 	var district string
 	err = s.DB.R.QueryRowContext(ctx, `SELECT employer_id, district FROM postings WHERE id = $1`, postingID).Scan(&emp, &district)
 	if err != nil {
-		return nil, notFound(err, "posting")
+		return nil, NotFound(err, "posting")
 	}
-	if !(a.Role == easyjob.RoleEmployer && a.EmployerID == emp) && !districtInScope(a, district) {
-		return nil, forbidden()
+	if !(a.Role == easyjob.RoleEmployer && a.EmployerID == emp) && !a.Scope.District(district) {
+		return nil, Forbidden()
 	}
 	cs, err := m.Index().Candidates(postingID, m.today(), limit)
 	if errors.Is(err, match.ErrNotFound) {
@@ -248,10 +247,10 @@ func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64
 		out = append(out, x)
 	}
 	if len(audited) > 0 {
-		err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+		err := s.Tx(ctx, func(tx *Tx) error {
 			for _, id := range audited {
 				if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (actor_id, seeker_id, action, reason, at) VALUES ($1, $2, $3, $4, $5)`,
-					a.UserID, id, "view_contact", ReasonApplied, s.now()); err != nil {
+					a.UserID, id, "view_contact", ReasonApplied, tx.At); err != nil {
 					return err
 				}
 			}
@@ -392,7 +391,7 @@ func (s *Store) MatchPolicy(ctx context.Context) (PolicyInput, error) {
 // (admins and city officers). Every process follows within a second.
 func (s *Store) SetMatchPolicy(ctx context.Context, a easyjob.Actor, in PolicyInput) (PolicyInput, error) {
 	if !a.IsCityWide() {
-		return in, forbidden()
+		return in, Forbidden()
 	}
 	f := easyjob.Fields{}
 	for _, x := range []struct {

@@ -14,13 +14,13 @@ import (
 // RegisterSeeker registers a seeker on their behalf at a station, recording
 // how they consented. The seeker can later sign in with their phone.
 func (s *Store) RegisterSeeker(ctx context.Context, a easyjob.Actor, in easyjob.SeekerInput) (easyjob.Seeker, error) {
-	if a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin {
-		return easyjob.Seeker{}, forbidden()
+	if !a.IsOfficer() {
+		return easyjob.Seeker{}, Forbidden()
 	}
 	if err := in.Validate(s.Ref, s.Clock.Now(), true); err != nil {
 		return easyjob.Seeker{}, err
 	}
-	if !countyInScope(a, in.County) {
+	if !a.Scope.County(in.County) {
 		f := easyjob.Fields{}
 		f.Add("id_number", "seeker.out_of_region")
 		return easyjob.Seeker{}, f.Err()
@@ -36,7 +36,7 @@ func (s *Store) RegisterSeeker(ctx context.Context, a easyjob.Actor, in easyjob.
 // profile; consent is given in the app.
 func (s *Store) CreateProfile(ctx context.Context, a easyjob.Actor, in easyjob.SeekerInput) (easyjob.Seeker, error) {
 	if a.Role != easyjob.RoleSeeker {
-		return easyjob.Seeker{}, forbidden()
+		return easyjob.Seeker{}, Forbidden()
 	}
 	if a.SeekerID != 0 {
 		return easyjob.Seeker{}, easyjob.Errorf(easyjob.ECONFLICT, "seeker.profile_exists")
@@ -56,7 +56,7 @@ func (s *Store) CreateProfile(ctx context.Context, a easyjob.Actor, in easyjob.S
 // their phone (creating it, or the signed-in user's when userID is set).
 func (s *Store) insertSeeker(ctx context.Context, a easyjob.Actor, in easyjob.SeekerInput, userID int64) (int64, error) {
 	var id int64
-	err := s.DB.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.Tx(ctx, func(tx *Tx) error {
 		var err error
 		id, err = s.insertSeekerTx(ctx, tx, a, in, userID)
 		return err
@@ -69,7 +69,7 @@ func (s *Store) insertSeeker(ctx context.Context, a easyjob.Actor, in easyjob.Se
 
 // insertSeekerTx is insertSeeker inside the caller's transaction; the
 // caller tells OnChange after commit.
-func (s *Store) insertSeekerTx(ctx context.Context, tx *sql.Tx, a easyjob.Actor, in easyjob.SeekerInput, userID int64) (int64, error) {
+func (s *Store) insertSeekerTx(ctx context.Context, tx *Tx, a easyjob.Actor, in easyjob.SeekerInput, userID int64) (int64, error) {
 	idSealed, err := s.Sealer.Seal([]byte(in.IDNumber), []byte("seeker.id_number"))
 	if err != nil {
 		return 0, err
@@ -79,9 +79,9 @@ func (s *Store) insertSeekerTx(ctx context.Context, tx *sql.Tx, a easyjob.Actor,
 		return 0, err
 	}
 	idHash, phoneHash := s.Sealer.BlindIndex(in.IDNumber), s.Sealer.BlindIndex(in.Phone)
-	now := s.now()
+	now := tx.At
 	var registeredBy any
-	if a.Role == easyjob.RoleOfficer || a.Role == easyjob.RoleAdmin {
+	if a.IsOfficer() {
 		registeredBy = a.UserID
 	}
 	var id int64
@@ -149,8 +149,8 @@ func (s *Store) UpdateSeeker(ctx context.Context, a easyjob.Actor, id int64, in 
 	if err != nil {
 		return easyjob.Seeker{}, err
 	}
-	if !(a.Role == easyjob.RoleSeeker && a.SeekerID == id) && !countyInScope(a, cur.HomeCounty) {
-		return easyjob.Seeker{}, forbidden()
+	if !(a.Role == easyjob.RoleSeeker && a.SeekerID == id) && !a.Scope.County(cur.HomeCounty) {
+		return easyjob.Seeker{}, Forbidden()
 	}
 	// Validate the changeable fields with the registered identity.
 	in.Name, in.IDNumber, in.Phone = cur.Name, cur.IDNumber, cur.Phone
@@ -191,8 +191,8 @@ func (s *Store) officerUpdate(ctx context.Context, a easyjob.Actor, id int64, q 
 	if err != nil {
 		return err
 	}
-	if (a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin) || !countyInScope(a, cur.HomeCounty) {
-		return forbidden()
+	if !a.IsOfficer() || !a.Scope.County(cur.HomeCounty) {
+		return Forbidden()
 	}
 	if _, err := s.DB.W.ExecContext(ctx, q, v, s.now(), id); err != nil {
 		return err
@@ -241,7 +241,7 @@ func (s *Store) scanSeeker(row interface{ Scan(...any) error }) (easyjob.Seeker,
 
 func (s *Store) seekerRow(ctx context.Context, id int64) (easyjob.Seeker, error) {
 	k, err := s.scanSeeker(s.DB.R.QueryRowContext(ctx, `SELECT `+seekerCols+` FROM seekers s WHERE s.id = $1`, id))
-	return k, notFound(err, "seeker")
+	return k, NotFound(err, "seeker")
 }
 
 // Audit reasons for views of personal data.
@@ -266,7 +266,7 @@ func (s *Store) Seeker(ctx context.Context, a easyjob.Actor, id int64, reveal st
 	switch {
 	case a.Role == easyjob.RoleSeeker && a.SeekerID == id:
 		k.IDNumber = ident.MaskID(k.IDNumber)
-	case (a.Role == easyjob.RoleOfficer || a.Role == easyjob.RoleAdmin) && countyInScope(a, k.HomeCounty):
+	case a.IsOfficer() && a.Scope.County(k.HomeCounty):
 		action := "view_contact"
 		if reveal != "" {
 			action = "view_id_number"
@@ -311,8 +311,8 @@ func (s *Store) appliedTo(ctx context.Context, seekerID, employerID int64) (bool
 // SeekerByIDNumber finds a seeker by the blind index of their ID number (a
 // station checks whether someone is already registered).
 func (s *Store) SeekerByIDNumber(ctx context.Context, a easyjob.Actor, number string) (easyjob.Seeker, error) {
-	if a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin {
-		return easyjob.Seeker{}, forbidden()
+	if !a.IsOfficer() {
+		return easyjob.Seeker{}, Forbidden()
 	}
 	num, _, _, _, reason := s.Ref.ResidentID(number, s.Clock.Now())
 	if reason != "" {
@@ -342,34 +342,24 @@ type SeekerFilter struct {
 // (Seeker) is the audited view.
 func (s *Store) Seekers(ctx context.Context, a easyjob.Actor, f SeekerFilter) (easyjob.Page[easyjob.Seeker], error) {
 	var empty easyjob.Page[easyjob.Seeker]
-	if a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin {
-		return empty, forbidden()
+	if !a.IsOfficer() {
+		return empty, Forbidden()
 	}
 	after, err := decodeCursor(f.Cursor)
 	if err != nil {
 		return empty, err
 	}
-	q := `SELECT ` + seekerCols + ` FROM seekers s WHERE s.id > $1`
-	args := []any{after}
-	if cs := scopeCounties(a); cs != nil {
-		var conds []string
-		for _, c := range cs {
-			args = append(args, c+"%")
-			conds = append(conds, "s.home_county LIKE $"+itoa(len(args)))
-		}
-		q += " AND (" + strings.Join(conds, " OR ") + ")"
-	}
+	var w Where
+	w.Add("s.id > ?", after)
+	w.Scope(a.Scope, "s.home_county", "")
 	if f.County != "" {
-		args = append(args, f.County)
-		q += " AND s.home_county = $" + itoa(len(args))
+		w.Add("s.home_county = ?", f.County)
 	}
 	if f.Health != "" {
-		args = append(args, f.Health)
-		q += " AND s.health = $" + itoa(len(args))
+		w.Add("s.health = ?", f.Health)
 	}
-	args = append(args, f.limit()+1)
-	q += " ORDER BY s.id LIMIT $" + itoa(len(args))
-	rows, err := s.DB.R.QueryContext(ctx, q, args...)
+	q := `SELECT ` + seekerCols + ` FROM seekers s` + w.SQL() + " ORDER BY s.id LIMIT " + w.Arg(f.limit()+1)
+	rows, err := s.DB.R.QueryContext(ctx, q, w.Args()...)
 	if err != nil {
 		return empty, err
 	}
@@ -398,8 +388,8 @@ func (s *Store) AuditLog(ctx context.Context, a easyjob.Actor, seekerID int64) (
 	if err != nil {
 		return nil, err
 	}
-	if !(a.Role == easyjob.RoleSeeker && a.SeekerID == seekerID) && !((a.Role == easyjob.RoleOfficer || a.Role == easyjob.RoleAdmin) && countyInScope(a, k.HomeCounty)) {
-		return nil, forbidden()
+	if !(a.Role == easyjob.RoleSeeker && a.SeekerID == seekerID) && !(a.IsOfficer() && a.Scope.County(k.HomeCounty)) {
+		return nil, Forbidden()
 	}
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, actor_id, seeker_id, action, reason, at FROM audit_log
 		WHERE seeker_id = $1 ORDER BY id DESC LIMIT 500`, seekerID)

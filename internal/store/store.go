@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
-	"errors"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -12,7 +10,6 @@ import (
 
 	"easyjob/internal/easyjob"
 	"easyjob/internal/ident"
-	"easyjob/internal/region"
 )
 
 // Sender delivers a message to a person (an SMS gateway in production).
@@ -65,23 +62,6 @@ func (s *Store) changed(kind string, id int64) {
 	}
 }
 
-// isUnique tells whether err is a unique-constraint violation on either database.
-func isUnique(err error) bool {
-	if err == nil {
-		return false
-	}
-	m := err.Error()
-	return strings.Contains(m, "UNIQUE constraint failed") || strings.Contains(m, "SQLSTATE 23505") ||
-		strings.Contains(m, "duplicate key value")
-}
-
-func notFound(err error, kind string) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return easyjob.NotFound(kind)
-	}
-	return err
-}
-
 // Cursors are opaque to clients: the last id seen, base64.
 func encodeCursor(id int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(id, 10)))
@@ -128,44 +108,6 @@ func page[T any](items []T, limit int, id func(T) int64) easyjob.Page[T] {
 	return p
 }
 
-// districtInScope tells whether a Shenzhen district is in an actor's region.
-func districtInScope(a easyjob.Actor, district string) bool {
-	return a.IsCityWide() || (a.Role == easyjob.RoleOfficer && a.Region != "" && strings.HasPrefix(district, a.Region))
-}
-
-// countyInScope tells whether a seeker's home county is in an officer's
-// region: a station sees its county, a district sees the counties twinned
-// with it, the city sees everyone.
-func countyInScope(a easyjob.Actor, county string) bool {
-	if a.IsCityWide() {
-		return true
-	}
-	if a.Role != easyjob.RoleOfficer || a.Region == "" {
-		return false
-	}
-	if strings.HasPrefix(county, a.Region) {
-		return true
-	}
-	if p, ok := region.Twinned(county); ok && p.District == a.Region {
-		return true
-	}
-	return false
-}
-
-// scopeCounties lists the home counties an officer's region covers, for SQL
-// filters; nil means everything.
-func scopeCounties(a easyjob.Actor) []string {
-	if a.IsCityWide() {
-		return nil
-	}
-	out := []string{a.Region}
-	for _, p := range region.TwinnedWith(a.Region) {
-		out = append(out, p.County)
-	}
-	return out
-}
-
-func forbidden() error { return easyjob.Errorf(easyjob.EFORBIDDEN, "error.forbidden") }
 
 // placeholders returns "$n, $n+1, …" for k values starting at n.
 func placeholders(n, k int) string {
@@ -181,13 +123,13 @@ func placeholders(n, k int) string {
 
 // send writes a message to the outbox inside tx. The phone is stored
 // sealed, with a blind index so a person's messages can be found.
-func (s *Store) send(ctx context.Context, tx *sql.Tx, phone, subject, body string) error {
+func (s *Store) send(ctx context.Context, tx *Tx, phone, subject, body string) error {
 	sealed, err := s.Sealer.Seal([]byte(phone), []byte("outbox.recipient"))
 	if err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (channel, recipient_hash, recipient_cipher, subject, body, created_at)
-		VALUES ('sms', $1, $2, $3, $4, $5)`, s.Sealer.BlindIndex(phone), sealed, subject, body, s.now())
+		VALUES ('sms', $1, $2, $3, $4, $5)`, s.Sealer.BlindIndex(phone), sealed, subject, body, tx.At)
 	return err
 }
 

@@ -66,7 +66,7 @@ func TestCharterPages(t *testing.T) {
 	srv := httptest.NewServer(a.Handler)
 	t.Cleanup(srv.Close)
 	s := a.Store
-	admin := easyjob.Actor{Role: easyjob.RoleAdmin}
+	admin := easyjob.Actor{Role: easyjob.RoleAdmin, Scope: easyjob.ScopeAll}
 	cu, err := s.CreateUser(ctx, admin, store.NewUser{Username: "city", Password: "city-password", Name: "市局", Role: easyjob.RoleOfficer, Region: "4403"})
 	if err != nil {
 		t.Fatal(err)

@@ -53,7 +53,7 @@ func bootWeb(t *testing.T, k storetest.Kind) (*app.App, string) {
 
 func officer(t *testing.T, a *app.App, base, username, region string) *browser {
 	t.Helper()
-	if _, err := a.Store.CreateUser(context.Background(), easyjob.Actor{Role: easyjob.RoleAdmin},
+	if _, err := a.Store.CreateUser(context.Background(), easyjob.Actor{Role: easyjob.RoleAdmin, Scope: easyjob.ScopeAll},
 		store.NewUser{Username: username, Password: username + "-password", Name: username, Role: easyjob.RoleOfficer, Region: region}); err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func seekerSheet(t *testing.T, n, bad int) []byte {
 
 func countSeekers(t *testing.T, a *app.App, region string) int {
 	t.Helper()
-	pg, err := a.Store.Seekers(context.Background(), easyjob.Actor{Role: easyjob.RoleOfficer, Region: region}, store.SeekerFilter{ListOptions: store.ListOptions{Limit: 100}})
+	pg, err := a.Store.Seekers(context.Background(), easyjob.Actor{Role: easyjob.RoleOfficer, Region: region, Scope: store.ScopeOf(easyjob.RoleOfficer, region)}, store.SeekerFilter{ListOptions: store.ListOptions{Limit: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}

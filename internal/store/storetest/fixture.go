@@ -74,7 +74,7 @@ func NewFixture(tb testing.TB, k Kind) *Fixture {
 		}
 		return store.ActorOf(u, "zh-CN")
 	}
-	root := easyjob.Actor{Role: easyjob.RoleAdmin}
+	root := easyjob.Actor{Role: easyjob.RoleAdmin, Scope: easyjob.ScopeAll}
 	f.Admin = must(s.CreateUser(ctx, root, store.NewUser{Username: "admin", Password: "admin-password", Name: "管理员", Role: easyjob.RoleAdmin}))
 	f.City = must(s.CreateUser(ctx, f.Admin, store.NewUser{Username: "city", Password: "city-password", Name: "市局", Role: easyjob.RoleOfficer, Region: "4403"}))
 	f.Longgang = must(s.CreateUser(ctx, f.Admin, store.NewUser{Username: "longgang", Password: "lg-password", Name: "龙岗区", Role: easyjob.RoleOfficer, Region: "440307"}))
