@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -230,7 +231,7 @@ func (s *Store) RequestCode(ctx context.Context, phone string) error {
 			VALUES ($1, $2, $3, $4)`, ph, auth.HashCode(ph, code), now, now+CodeTTL.Milliseconds()); err != nil {
 			return err
 		}
-		return s.send(ctx, tx, p, "login_code", fmt.Sprintf("【易就业】您的登录验证码是 %s，%d 分钟内有效。如非本人操作请忽略。", code, int(CodeTTL.Minutes())))
+		return s.Send(ctx, tx, p, "login_code", "sms.login_code", "code", code, "minutes", strconv.Itoa(int(CodeTTL.Minutes())))
 	})
 }
 

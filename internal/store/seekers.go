@@ -239,6 +239,19 @@ func (s *Store) scanSeeker(row interface{ Scan(...any) error }) (easyjob.Seeker,
 	return k, nil
 }
 
+// SeekerColumns are the columns ScanSeeker reads, from "seekers s".
+const SeekerColumns = seekerCols
+
+// ScanSeeker reads a row of SeekerColumns and decrypts it, for systems that
+// join seekers; what leaves the system must be masked (Mask) or audited.
+func (s *Store) ScanSeeker(row Scanner) (easyjob.Seeker, error) { return s.scanSeeker(row) }
+
+// SeekerRow reads a seeker by id, decrypted, without access checks: for
+// systems that have checked access themselves.
+func (s *Store) SeekerRow(ctx context.Context, id int64) (easyjob.Seeker, error) {
+	return s.seekerRow(ctx, id)
+}
+
 func (s *Store) seekerRow(ctx context.Context, id int64) (easyjob.Seeker, error) {
 	k, err := s.scanSeeker(s.DB.R.QueryRowContext(ctx, `SELECT `+seekerCols+` FROM seekers s WHERE s.id = $1`, id))
 	return k, NotFound(err, "seeker")
@@ -373,6 +386,11 @@ func (s *Store) Seekers(ctx context.Context, a easyjob.Actor, f SeekerFilter) (e
 		out = append(out, Mask(k))
 	}
 	return page(out, f.limit(), func(k easyjob.Seeker) int64 { return k.ID }), rows.Err()
+}
+
+// Audit records that a viewed a seeker's personal data, and why.
+func (s *Store) Audit(ctx context.Context, a easyjob.Actor, seekerID int64, action, reason string) error {
+	return s.audit(ctx, a, seekerID, action, reason)
 }
 
 func (s *Store) audit(ctx context.Context, a easyjob.Actor, seekerID int64, action, reason string) error {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"easyjob/internal/easyjob"
+	"easyjob/internal/i18n"
 	"easyjob/internal/ident"
 )
 
@@ -37,6 +38,8 @@ type Store struct {
 	Ref     easyjob.Reference
 	Log     *slog.Logger
 	MinWage int
+	// Catalogue words the text messages (Send).
+	Catalogue *i18n.Catalogue
 	// OnChange, when set, is told after commit that a posting or a seeker
 	// changed, so in-memory indexes can follow.
 	OnChange func(kind string, id int64)
@@ -49,7 +52,7 @@ type Store struct {
 // data, outbox sender, Shenzhen's 2020 minimum wage.
 func New(db *DB, sealer *ident.Sealer, log *slog.Logger) *Store {
 	return &Store{DB: db, Sealer: sealer, Clock: easyjob.SystemClock{}, Ref: Reference{},
-		Log: log, MinWage: 2200}
+		Log: log, MinWage: 2200, Catalogue: i18n.MustLoad()}
 }
 
 func (s *Store) now() int64 { return easyjob.Millis(s.Clock.Now()) }
@@ -108,7 +111,6 @@ func page[T any](items []T, limit int, id func(T) int64) easyjob.Page[T] {
 	return p
 }
 
-
 // placeholders returns "$n, $n+1, …" for k values starting at n.
 func placeholders(n, k int) string {
 	var b strings.Builder
@@ -120,6 +122,16 @@ func placeholders(n, k int) string {
 	}
 	return b.String()
 }
+
+// Send writes a message to the outbox inside tx, worded by the message
+// catalogue's key in the recipients' language (zh-CN: seekers are
+// registered in Chinese), with alternating name, value arguments.
+func (s *Store) Send(ctx context.Context, tx *Tx, phone, subject, key string, kv ...any) error {
+	return s.send(ctx, tx, phone, subject, s.Catalogue.T(MessageLang, key, kv...))
+}
+
+// MessageLang is the language of text messages.
+const MessageLang = "zh-CN"
 
 // send writes a message to the outbox inside tx. The phone is stored
 // sealed, with a blind index so a person's messages can be found.
