@@ -98,6 +98,17 @@ func Collect[T any](rows *sql.Rows, err error, scan func(Scanner) (T, error)) ([
 	return out, nil
 }
 
+// Querier is a pool or a transaction.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Select runs a query and collects its rows with scan.
+func Select[T any](ctx context.Context, q Querier, scan func(Scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	return Collect(rows, err, scan)
+}
+
 // Where builds a WHERE clause whose conditions take their values as "?",
 // numbered $1, $2, … in the order they are added.
 type Where struct {
