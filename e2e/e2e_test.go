@@ -69,7 +69,6 @@ func chromiumPath(t *testing.T) string {
 func Boot(t *testing.T, lang string) *Env {
 	t.Helper()
 	exe := chromiumPath(t)
-	store.PasswordParams = auth.Params{Time: 1, Memory: 8 * 1024, Threads: 1, KeyLen: 32}
 	cfg := config.Defaults()
 	dir := t.TempDir()
 	cfg.DB = "sqlite:" + filepath.Join(dir, "easyjob.db")
@@ -78,6 +77,7 @@ func Boot(t *testing.T, lang string) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	a.Store.Password = auth.Params{Time: 1, Memory: 8 * 1024, Threads: 1, KeyLen: 32}
 	srv := httptest.NewServer(a.Handler)
 	t.Cleanup(func() { srv.Close(); a.Close() })
 

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"easyjob/internal/app"
-	"easyjob/internal/auth"
 	"easyjob/internal/config"
 	"easyjob/internal/easyjob"
 	"easyjob/internal/ident"
@@ -92,7 +91,6 @@ type env struct {
 
 func boot(t *testing.T, k storetest.Kind) *env {
 	t.Helper()
-	store.PasswordParams = auth.Params{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32}
 	cfg := config.Defaults()
 	cfg.DB = k.URL(t)
 	cfg.KeyFile = t.TempDir() + "/key"
@@ -100,6 +98,7 @@ func boot(t *testing.T, k storetest.Kind) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	a.Store.Password = storetest.FastPassword
 	t.Cleanup(func() { a.Close() })
 	srv := httptest.NewServer(a.Handler)
 	t.Cleanup(srv.Close)

@@ -163,7 +163,7 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 	pr.set(opt.Seekers)
 	pr.end()
 
-	hash, err := auth.HashPassword(opt.Password, store.PasswordParams)
+	hash, err := auth.HashPassword(opt.Password, s.Password)
 	if err != nil {
 		return sum, err
 	}

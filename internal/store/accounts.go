@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"easyjob/internal/auth"
@@ -35,8 +34,6 @@ type NewUser struct {
 	EmployerID int64        `json:"employer_id"`
 }
 
-// PasswordParams are the argon2id parameters for new hashes.
-var PasswordParams = auth.Default
 
 func (s *Store) validateNewUser(in *NewUser) error {
 	f := easyjob.Fields{}
@@ -83,7 +80,7 @@ func (s *Store) CreateUser(ctx context.Context, a easyjob.Actor, in NewUser) (ea
 }
 
 func (s *Store) createUser(ctx context.Context, q queryRower, now int64, in NewUser) (easyjob.User, error) {
-	hash, err := auth.HashPassword(in.Password, PasswordParams)
+	hash, err := auth.HashPassword(in.Password, s.Password)
 	if err != nil {
 		return easyjob.User{}, err
 	}
@@ -138,7 +135,7 @@ func (s *Store) Login(ctx context.Context, username, password, kind string) (str
 	u.Role, u.CreatedAt = easyjob.Role(role), easyjob.FromMillis(at)
 	bad := easyjob.Errorf(easyjob.EUNAUTHORIZED, "auth.bad_password")
 	if errors.Is(err, sql.ErrNoRows) {
-		auth.CheckPassword(dummyHash(), password) // same time as a real check
+		auth.CheckPassword(s.dummyHash(), password) // same time as a real check
 		return "", easyjob.User{}, bad
 	}
 	if err != nil {
@@ -161,10 +158,10 @@ func (s *Store) Login(ctx context.Context, username, password, kind string) (str
 // dummyHash is checked when a username does not exist, so that answering
 // takes as long as for a real account. It is made on first use, with the
 // parameters of real hashes, not at every program start.
-var dummyHash = sync.OnceValue(func() string {
-	h, _ := auth.HashPassword("dummy password for timing", PasswordParams)
-	return h
-})
+func (s *Store) dummyHash() string {
+	s.dummy.once.Do(func() { s.dummy.hash, _ = auth.HashPassword("dummy password for timing", s.Password) })
+	return s.dummy.hash
+}
 
 func (s *Store) openSession(ctx context.Context, q execer, now int64, userID int64, kind string) (string, error) {
 	ttl := SessionTTLWeb

@@ -6,8 +6,10 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"easyjob/internal/auth"
 	"easyjob/internal/easyjob"
 	"easyjob/internal/i18n"
 	"easyjob/internal/ident"
@@ -38,6 +40,12 @@ type Store struct {
 	Ref     easyjob.Reference
 	Log     *slog.Logger
 	MinWage int
+	// Password are the argon2id parameters of new password hashes.
+	Password auth.Params
+	dummy    struct {
+		once sync.Once
+		hash string
+	}
 	// Catalogue words the text messages (Send).
 	Catalogue *i18n.Catalogue
 	// OnChange, when set, is told after commit that a posting or a seeker
@@ -52,7 +60,7 @@ type Store struct {
 // data, outbox sender, Shenzhen's 2020 minimum wage.
 func New(db *DB, sealer *ident.Sealer, log *slog.Logger) *Store {
 	return &Store{DB: db, Sealer: sealer, Clock: easyjob.SystemClock{}, Ref: Reference{},
-		Log: log, MinWage: 2200, Catalogue: i18n.MustLoad()}
+		Log: log, MinWage: 2200, Password: auth.Default, Catalogue: i18n.MustLoad()}
 }
 
 func (s *Store) now() int64 { return easyjob.Millis(s.Clock.Now()) }

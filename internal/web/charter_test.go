@@ -16,7 +16,6 @@ import (
 	"testing"
 
 	"easyjob/internal/app"
-	"easyjob/internal/auth"
 	"easyjob/internal/config"
 	"easyjob/internal/easyjob"
 	"easyjob/internal/export"
@@ -54,7 +53,6 @@ func (b *charterClient) req(method, path string, form url.Values) (int, string, 
 // exported as .xlsx, and the rider's pass carries a QR code.
 func TestCharterPages(t *testing.T) {
 	ctx := context.Background()
-	store.PasswordParams = auth.Params{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32}
 	cfg := config.Defaults()
 	cfg.DB = storetest.SQLiteURL(t)
 	cfg.KeyFile = t.TempDir() + "/key"
@@ -62,6 +60,7 @@ func TestCharterPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	a.Store.Password = storetest.FastPassword
 	t.Cleanup(func() { a.Close() })
 	srv := httptest.NewServer(a.Handler)
 	t.Cleanup(srv.Close)

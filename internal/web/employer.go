@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"easyjob/internal/easyjob"
 	"easyjob/internal/httpx"
@@ -33,7 +32,7 @@ func (h *Handler) employerHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := employerHomeData{Employer: e}
-	today := easyjob.DateOf(time.Now())
+	today := h.S.Today()
 	for i := len(pg.Items) - 1; i >= 0; i-- {
 		d.Postings = append(d.Postings, h.card(h.localChecks(r, pg.Items[i]), today))
 	}
@@ -123,7 +122,7 @@ func (h *Handler) postingNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := h.page(r, "posting_form.new", postingChoices(nil))
-	today := easyjob.DateOf(time.Now())
+	today := h.S.Today()
 	p.Form = map[string]string{"district": e.District, "street": e.Street, "address": e.Address, "dorm": "1", "meals": "1",
 		"social_insurance": "1", "shift": easyjob.ShiftTwo, "start_date": today.AddDays(7).String(), "closing_date": today.AddDays(30).String()}
 	h.R.Render(w, r, http.StatusOK, "posting_form", p)
@@ -238,7 +237,7 @@ func (h *Handler) employerPosting(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, err)
 		return
 	}
-	today := easyjob.DateOf(time.Now())
+	today := h.S.Today()
 	d := boardData{Posting: h.card(h.localChecks(r, pst), today), Total: len(apps), Today: today.AddDays(1).String()}
 	byState := map[easyjob.ApplicationState][]easyjob.Application{}
 	for _, x := range apps {

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"easyjob/internal/easyjob"
 	"easyjob/internal/httpx"
@@ -119,7 +118,7 @@ func (h *Handler) officerPostings(w http.ResponseWriter, r *http.Request) {
 	}
 	d := officerPostingsData{Next: pg.NextCursor, Status: status,
 		Statuses: []string{"pending_review", "published", "returned", "closed"}}
-	today := easyjob.DateOf(time.Now())
+	today := h.S.Today()
 	for _, p := range pg.Items {
 		d.Postings = append(d.Postings, h.card(h.localChecks(r, p), today))
 	}
@@ -155,7 +154,7 @@ func (h *Handler) officerPosting(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, err)
 		return
 	}
-	d := officerPostingData{Card: h.card(h.localChecks(r, p), easyjob.DateOf(time.Now())), Employer: e, Reviews: rs}
+	d := officerPostingData{Card: h.card(h.localChecks(r, p), h.S.Today()), Employer: e, Reviews: rs}
 	h.R.Render(w, r, http.StatusOK, "officer_posting", h.page(r, "officer_posting.title", d))
 }
 

@@ -92,7 +92,7 @@ func (h *Handler) exportSeekers(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
-	h.sendSheet(w, "easyjob-seekers-"+easyjob.DateOf(time.Now()).String(), export.XLSX, h.Cat.T(lang, "import.kind.seekers"),
+	h.sendSheet(w, "easyjob-seekers-"+h.S.Today().String(), export.XLSX, h.Cat.T(lang, "import.kind.seekers"),
 		h.headerRow(lang, seekerExportColumns), rows)
 }
 
@@ -131,6 +131,6 @@ func (h *Handler) exportPostings(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
-	h.sendSheet(w, "easyjob-postings-"+easyjob.DateOf(time.Now()).String(), export.XLSX, h.Cat.T(lang, "import.kind.postings"),
+	h.sendSheet(w, "easyjob-postings-"+h.S.Today().String(), export.XLSX, h.Cat.T(lang, "import.kind.postings"),
 		h.headerRow(lang, postingExportColumns), rows)
 }

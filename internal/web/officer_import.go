@@ -325,7 +325,7 @@ func (h *Handler) importTemplate(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) exampleRow(r *http.Request, kind string) map[string]string {
 	lang := langOf(r)
 	a := httpx.Actor(r.Context())
-	today := easyjob.DateOf(time.Now())
+	today := h.S.Today()
 	yes := h.Cat.T(lang, "sheet.yes")
 	if kind == store.ImportSeekers {
 		county := "451026" // 那坡县

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"easyjob/internal/app"
-	"easyjob/internal/auth"
 	"easyjob/internal/config"
 	"easyjob/internal/easyjob"
 	"easyjob/internal/export"
@@ -37,7 +36,6 @@ type browser struct {
 
 func bootWeb(t *testing.T, k storetest.Kind) (*app.App, string) {
 	t.Helper()
-	store.PasswordParams = auth.Params{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32}
 	cfg := config.Defaults()
 	cfg.DB = k.URL(t)
 	cfg.KeyFile = t.TempDir() + "/key"
@@ -45,6 +43,7 @@ func bootWeb(t *testing.T, k storetest.Kind) (*app.App, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	a.Store.Password = storetest.FastPassword
 	t.Cleanup(func() { a.Close() })
 	srv := httptest.NewServer(a.Handler)
 	t.Cleanup(srv.Close)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"easyjob/internal/easyjob"
 	"easyjob/internal/httpx"
@@ -33,11 +32,11 @@ func (h *Handler) idInfoOf(r *http.Request, number string) *IDInfo {
 		return nil
 	}
 	lang := langOf(r)
-	_, birth, gender, county, reason := h.S.Ref.ResidentID(number, time.Now())
+	_, birth, gender, county, reason := h.S.Ref.ResidentID(number, h.S.Now())
 	if reason != "" {
 		return &IDInfo{Message: h.Cat.T(lang, reason)}
 	}
-	return &IDInfo{Valid: true, Age: easyjob.AgeOn(birth, easyjob.DateOf(time.Now())), Gender: h.Cat.T(lang, "gender."+gender),
+	return &IDInfo{Valid: true, Age: easyjob.AgeOn(birth, h.S.Today()), Gender: h.Cat.T(lang, "gender."+gender),
 		County: region.FullName(county), Twinned: region.IsTwinned(county)}
 }
 

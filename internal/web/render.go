@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -30,13 +31,16 @@ func Static() http.Handler {
 // Renderer holds every page parsed once per language, so the t function is
 // bound to its language at start instead of on each request.
 type Renderer struct {
+	// Log receives template failures, with the request ID; the person sees
+	// the generic error page.
+	Log   *slog.Logger
 	cat   *i18n.Catalogue
 	pages map[string]map[string]*template.Template // lang → page → template
 }
 
 // NewRenderer parses every page with the layout, in every language.
 func NewRenderer(cat *i18n.Catalogue) (*Renderer, error) {
-	r := &Renderer{cat: cat, pages: map[string]map[string]*template.Template{}}
+	r := &Renderer{Log: slog.Default(), cat: cat, pages: map[string]map[string]*template.Template{}}
 	entries, err := templateFiles.ReadDir("templates")
 	if err != nil {
 		return nil, err
@@ -91,14 +95,14 @@ type Page struct {
 func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, name string, p Page) {
 	lang := httpx.Lang(req.Context())
 	p.Lang = lang
-	t, ok := r.pages[lang][name]
-	if !ok {
-		http.Error(w, "unknown page "+name, http.StatusInternalServerError)
-		return
-	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
-		http.Error(w, "render: "+err.Error(), http.StatusInternalServerError)
+	t, ok := r.pages[lang][name]
+	err := fmt.Errorf("no page %q", name)
+	if ok {
+		err = t.ExecuteTemplate(&buf, "layout", p)
+	}
+	if err != nil {
+		r.failed(w, req, name, err)
 		return
 	}
 	if _, err := req.Cookie(flashCookie); err == nil {
@@ -108,6 +112,24 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	w.Header().Set("Content-Language", lang)
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// failed logs a template failure and answers the generic error page; when
+// even that fails, a plain line in the person's language.
+func (r *Renderer) failed(w http.ResponseWriter, req *http.Request, name string, err error) {
+	ctx := req.Context()
+	r.Log.ErrorContext(ctx, "page template failed", "request_id", httpx.RequestID(ctx), "page", name, "err", err)
+	lang := httpx.Lang(ctx)
+	msg := r.cat.T(lang, "error.internal")
+	var buf bytes.Buffer
+	if t, ok := r.pages[lang]["error"]; ok && name != "error" &&
+		t.ExecuteTemplate(&buf, "layout", Page{Lang: lang, Title: r.cat.T(lang, "error.title"), Flash: msg, FlashError: true}) == nil {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write(buf.Bytes())
+		return
+	}
+	http.Error(w, msg, http.StatusInternalServerError)
 }
 
 // Pages lists the parsed page names (for tests).

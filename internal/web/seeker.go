@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"easyjob/internal/easyjob"
 	"easyjob/internal/httpx"
@@ -64,7 +63,7 @@ func (h *Handler) seekerHome(w http.ResponseWriter, r *http.Request) {
 // listings are the postings shown on a seeker's home: recommendations with
 // their reasons when nothing is searched, else the search's results.
 func (h *Handler) listings(r *http.Request, a easyjob.Actor, k easyjob.Seeker, query, district, cursor string) ([]Card, string, bool, error) {
-	today := easyjob.DateOf(time.Now())
+	today := h.S.Today()
 	lang := langOf(r)
 	var out []Card
 	if query == "" && district == "" && cursor == "" {
@@ -118,7 +117,7 @@ func (h *Handler) postingDetail(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, err)
 		return
 	}
-	d := postingDetailData{Card: h.card(p, easyjob.DateOf(time.Now())), Employer: e}
+	d := postingDetailData{Card: h.card(p, h.S.Today()), Employer: e}
 	if a.Role == easyjob.RoleSeeker && a.SeekerID != 0 {
 		apps, err := h.S.Applications(r.Context(), a, store.ApplicationFilter{PostingID: id})
 		if err != nil {

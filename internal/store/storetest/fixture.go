@@ -46,6 +46,9 @@ type Fixture struct {
 
 // NewStore builds a Store on a fresh database of kind k with a random key,
 // fast password hashing and a test clock.
+// FastPassword are cheap argon2id parameters for tests.
+var FastPassword = auth.Params{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32}
+
 func NewStore(tb testing.TB, k Kind) (*store.Store, *Clock) {
 	db := Open(tb, k)
 	key := make([]byte, 32)
@@ -54,8 +57,8 @@ func NewStore(tb testing.TB, k Kind) (*store.Store, *Clock) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	store.PasswordParams = auth.Params{Time: 1, Memory: 1024, Threads: 1, KeyLen: 32}
 	s := store.New(db, sealer, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s.Password = FastPassword
 	clock := NewClock(Start)
 	s.Clock = clock
 	return s, clock
