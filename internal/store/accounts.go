@@ -66,7 +66,8 @@ func (s *Store) validateNewUser(in *NewUser) error {
 
 // CreateUser creates a password account. Admins create officers and admins;
 // an employer's account may add accounts for its own enterprise.
-func (s *Store) CreateUser(ctx context.Context, a easyjob.Actor, in NewUser) (easyjob.User, error) {
+func (s *Store) CreateUser(ctx context.Context, a easyjob.Actor, in NewUser) (_r0 easyjob.User, err error) {
+	defer wrapErr(&err, "store.CreateUser")
 	if err := s.validateNewUser(&in); err != nil {
 		return easyjob.User{}, err
 	}
@@ -114,7 +115,8 @@ func scanUser(row interface{ Scan(...any) error }) (easyjob.User, error) {
 
 // Login checks a username and password and opens a session of kind "web"
 // or "api". Too many failures lock the account for 15 minutes.
-func (s *Store) Login(ctx context.Context, username, password, kind string) (string, easyjob.User, error) {
+func (s *Store) Login(ctx context.Context, username, password, kind string) (_r0 string, _r1 easyjob.User, err error) {
+	defer wrapErr(&err, "store.Login")
 	f := easyjob.Fields{}
 	if strings.TrimSpace(username) == "" {
 		f.Add("username", "field.required")
@@ -131,7 +133,7 @@ func (s *Store) Login(ctx context.Context, username, password, kind string) (str
 	var u easyjob.User
 	var role string
 	var at int64
-	err := row.Scan(&u.ID, &u.Username, &u.Name, &role, &u.Region, &u.EmployerID, &u.SeekerID, &at, &hash, &disabled)
+	err = row.Scan(&u.ID, &u.Username, &u.Name, &role, &u.Region, &u.EmployerID, &u.SeekerID, &at, &hash, &disabled)
 	u.Role, u.CreatedAt = easyjob.Role(role), easyjob.FromMillis(at)
 	bad := easyjob.Errorf(easyjob.EUNAUTHORIZED, "auth.bad_password")
 	if errors.Is(err, sql.ErrNoRows) {
@@ -175,7 +177,8 @@ func (s *Store) openSession(ctx context.Context, q execer, now int64, userID int
 }
 
 // Session returns the user of a live session token.
-func (s *Store) Session(ctx context.Context, token string) (easyjob.User, error) {
+func (s *Store) Session(ctx context.Context, token string) (_r0 easyjob.User, err error) {
+	defer wrapErr(&err, "store.Session")
 	if token == "" {
 		return easyjob.User{}, easyjob.Errorf(easyjob.EUNAUTHORIZED, "auth.required")
 	}
@@ -188,20 +191,23 @@ func (s *Store) Session(ctx context.Context, token string) (easyjob.User, error)
 }
 
 // Logout ends a session.
-func (s *Store) Logout(ctx context.Context, token string) error {
-	_, err := s.DB.W.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, auth.HashToken(token))
+func (s *Store) Logout(ctx context.Context, token string) (err error) {
+	defer wrapErr(&err, "store.Logout")
+	_, err = s.DB.W.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, auth.HashToken(token))
 	return err
 }
 
 // User returns a user by id.
-func (s *Store) User(ctx context.Context, id int64) (easyjob.User, error) {
+func (s *Store) User(ctx context.Context, id int64) (_r0 easyjob.User, err error) {
+	defer wrapErr(&err, "store.User", "id", id)
 	u, err := scanUser(s.DB.R.QueryRowContext(ctx, `SELECT `+userCols+` FROM users u WHERE u.id = $1`, id))
 	return u, NotFound(err, "user")
 }
 
 // RequestCode sends a one-time sign-in code to a mainland mobile number:
 // at most one a minute and CodesPerHour an hour per number.
-func (s *Store) RequestCode(ctx context.Context, phone string) error {
+func (s *Store) RequestCode(ctx context.Context, phone string) (err error) {
+	defer wrapErr(&err, "store.RequestCode")
 	p, reason := s.Ref.Phone(phone)
 	if reason != "" {
 		f := easyjob.Fields{}
@@ -235,7 +241,8 @@ func (s *Store) RequestCode(ctx context.Context, phone string) error {
 // LoginWithCode signs a seeker in with a one-time code. A number seen for
 // the first time gets a seeker account without a profile; the profile
 // follows (easyjob.SeekerInput). Each code allows CodeAttempts tries.
-func (s *Store) LoginWithCode(ctx context.Context, phone, code, kind string) (string, easyjob.User, error) {
+func (s *Store) LoginWithCode(ctx context.Context, phone, code, kind string) (_r0 string, _r1 easyjob.User, err error) {
+	defer wrapErr(&err, "store.LoginWithCode")
 	p, reason := s.Ref.Phone(phone)
 	f := easyjob.Fields{}
 	if reason != "" {
@@ -253,7 +260,7 @@ func (s *Store) LoginWithCode(ctx context.Context, phone, code, kind string) (st
 	var tok string
 	var u easyjob.User
 	var wrong bool
-	err := s.Tx(ctx, func(tx *Tx) error {
+	err = s.Tx(ctx, func(tx *Tx) error {
 		var id int64
 		var hash string
 		var attempts int

@@ -16,8 +16,9 @@ type EmployerSignup struct {
 
 // RegisterEmployer creates an unverified employer and its first account, all
 // or nothing. Its postings cannot be published until an officer verifies it.
-func (s *Store) RegisterEmployer(ctx context.Context, in EmployerSignup) (easyjob.Employer, easyjob.User, error) {
-	err := in.EmployerInput.Validate(s.Ref)
+func (s *Store) RegisterEmployer(ctx context.Context, in EmployerSignup) (_r0 easyjob.Employer, _r1 easyjob.User, err error) {
+	defer wrapErr(&err, "store.RegisterEmployer")
+	err = in.EmployerInput.Validate(s.Ref)
 	nu := NewUser{Username: in.Username, Password: in.Password, Name: in.ContactName, Role: easyjob.RoleEmployer, EmployerID: 1}
 	if uerr := s.validateNewUser(&nu); uerr != nil || err != nil {
 		return easyjob.Employer{}, easyjob.User{}, mergeFields(err, uerr)
@@ -83,7 +84,8 @@ func scanEmployer(row interface{ Scan(...any) error }) (easyjob.Employer, error)
 
 // Employer returns an employer. Anyone signed in may read an employer's
 // public record (seekers see who they would work for).
-func (s *Store) Employer(ctx context.Context, id int64) (easyjob.Employer, error) {
+func (s *Store) Employer(ctx context.Context, id int64) (_r0 easyjob.Employer, err error) {
+	defer wrapErr(&err, "store.Employer", "id", id)
 	e, err := scanEmployer(s.DB.R.QueryRowContext(ctx, `SELECT `+employerCols+` FROM employers WHERE id = $1`, id))
 	return e, NotFound(err, "employer")
 }
@@ -96,7 +98,8 @@ type EmployerFilter struct {
 }
 
 // Employers lists employers in an officer's region.
-func (s *Store) Employers(ctx context.Context, a easyjob.Actor, f EmployerFilter) (easyjob.Page[easyjob.Employer], error) {
+func (s *Store) Employers(ctx context.Context, a easyjob.Actor, f EmployerFilter) (_r0 easyjob.Page[easyjob.Employer], err error) {
+	defer wrapErr(&err, "store.Employers")
 	if !a.IsOfficer() {
 		return easyjob.Page[easyjob.Employer]{}, Forbidden()
 	}
@@ -132,7 +135,8 @@ func (s *Store) Employers(ctx context.Context, a easyjob.Actor, f EmployerFilter
 
 // VerifyEmployer records an officer's decision on an employer: "verify" or
 // "reject" (with a comment saying why).
-func (s *Store) VerifyEmployer(ctx context.Context, a easyjob.Actor, id int64, decision, comment string) (easyjob.Employer, error) {
+func (s *Store) VerifyEmployer(ctx context.Context, a easyjob.Actor, id int64, decision, comment string) (_r0 easyjob.Employer, err error) {
+	defer wrapErr(&err, "store.VerifyEmployer", "id", id)
 	e, err := s.Employer(ctx, id)
 	if err != nil {
 		return e, err
@@ -184,7 +188,8 @@ func (s *Store) review(ctx context.Context, tx *Tx, a easyjob.Actor, subject str
 }
 
 // Reviews lists the decisions kept on a posting or an employer, oldest first.
-func (s *Store) Reviews(ctx context.Context, subject string, id int64) ([]easyjob.Review, error) {
+func (s *Store) Reviews(ctx context.Context, subject string, id int64) (_r0 []easyjob.Review, err error) {
+	defer wrapErr(&err, "store.Reviews", "id", id)
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, subject, subject_id, officer_id, decision, comment, at
 		FROM reviews WHERE subject = $1 AND subject_id = $2 ORDER BY id`, subject, id)
 	if err != nil {

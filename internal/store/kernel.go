@@ -286,3 +286,6 @@ func ScopeOf(role easyjob.Role, code string) easyjob.Scope {
 	}
 	return s
 }
+
+// wrapErr is Wrap for a deferred call on a named error result.
+func wrapErr(err *error, method string, args ...any) { *err = Wrap(*err, method, args...) }

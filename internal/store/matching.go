@@ -67,7 +67,8 @@ const pollOverlap = 3000
 // already set). The indexes are built on first use (Ready), and from then
 // on a poller bound to ctx follows other processes until ctx ends or the
 // database is closed. Building at start is the caller's choice: call Ready.
-func (s *Store) StartMatching(ctx context.Context) (*Matching, error) {
+func (s *Store) StartMatching(ctx context.Context) (_r0 *Matching, err error) {
+	defer wrapErr(&err, "store.StartMatching")
 	m := &Matching{s: s, ctx: ctx, seen: map[int64]int64{}}
 	prev := s.OnChange
 	s.OnChange = func(kind string, id int64) {
@@ -88,7 +89,8 @@ func (s *Store) StartMatching(ctx context.Context) (*Matching, error) {
 // Ready builds the indexes the first time it is called and starts the
 // poller; later calls return at once. A failed build is tried again on the
 // next call.
-func (m *Matching) Ready(ctx context.Context) error {
+func (m *Matching) Ready(ctx context.Context) (err error) {
+	defer wrapErr(&err, "store.Ready")
 	if m.built.Load() {
 		return nil
 	}
@@ -98,7 +100,7 @@ func (m *Matching) Ready(ctx context.Context) error {
 		return nil
 	}
 	m.mu.Lock()
-	err := m.build(ctx)
+	err = m.build(ctx)
 	m.mu.Unlock()
 	if err != nil {
 		return err
@@ -407,7 +409,8 @@ func (m *Matching) scanVillagers(ctx context.Context, cond string, args []any, f
 }
 
 // Changed follows one change made through this process (Store.OnChange).
-func (m *Matching) Changed(ctx context.Context, kind string, id int64) error {
+func (m *Matching) Changed(ctx context.Context, kind string, id int64) (err error) {
+	defer wrapErr(&err, "store.Changed", "id", id)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	switch kind {
@@ -525,7 +528,8 @@ func (m *Matching) refreshVillagers(ctx context.Context, employers []int64) erro
 
 // Poll applies every change committed since the last poll (with an
 // overlap), by any process: postings, seekers, applications and the policy.
-func (m *Matching) Poll(ctx context.Context) error {
+func (m *Matching) Poll(ctx context.Context) (err error) {
+	defer wrapErr(&err, "store.Poll")
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.s.now()

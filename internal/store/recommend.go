@@ -66,7 +66,8 @@ func checkLimit(limit int) error {
 // Recommendations returns up to limit open postings for a seeker, best
 // first, with the reasons of each score. The seeker sees their own; an
 // officer those of the seekers of their region.
-func (s *Store) Recommendations(ctx context.Context, a easyjob.Actor, seekerID int64, limit int) ([]Recommendation, error) {
+func (s *Store) Recommendations(ctx context.Context, a easyjob.Actor, seekerID int64, limit int) (_r0 []Recommendation, err error) {
+	defer wrapErr(&err, "store.Recommendations", "seekerID", seekerID)
 	if err := checkLimit(limit); err != nil {
 		return nil, err
 	}
@@ -167,7 +168,8 @@ func (s *Store) postingsByID(ctx context.Context, ids []int64) (map[int64]easyjo
 // reasons: for the posting's employer and the officers of its district.
 // Seekers are masked unless they applied to one of the employer's postings;
 // those shown unmasked to the employer are audited.
-func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64, limit int) ([]Candidate, error) {
+func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64, limit int) (_r0 []Candidate, err error) {
+	defer wrapErr(&err, "store.Candidates", "postingID", postingID)
 	if err := checkLimit(limit); err != nil {
 		return nil, err
 	}
@@ -325,7 +327,8 @@ func (q SearchQuery) Validate() error {
 // Search finds published postings with places left by keywords (segmented
 // Chinese, all words must occur in the title, the employer's name or the
 // description) and filters, ordered by relevance then freshness.
-func (s *Store) Search(ctx context.Context, a easyjob.Actor, q SearchQuery) (SearchResult, error) {
+func (s *Store) Search(ctx context.Context, a easyjob.Actor, q SearchQuery) (_r0 SearchResult, err error) {
+	defer wrapErr(&err, "store.Search")
 	var empty SearchResult
 	if err := q.Validate(); err != nil {
 		return empty, err
@@ -382,14 +385,16 @@ type PolicyInput struct {
 }
 
 // MatchPolicy returns the scoring policy in force.
-func (s *Store) MatchPolicy(ctx context.Context) (PolicyInput, error) {
+func (s *Store) MatchPolicy(ctx context.Context) (_r0 PolicyInput, err error) {
+	defer wrapErr(&err, "store.MatchPolicy")
 	pol, _, err := s.loadPolicy(ctx)
 	return PolicyInput{PoorWeight: pol.PoorWeight, TwinnedWeight: pol.TwinnedWeight, CongestionAlpha: pol.CongestionAlpha}, err
 }
 
 // SetMatchPolicy sets the priority weights and the congestion factor
 // (admins and city officers). Every process follows within a second.
-func (s *Store) SetMatchPolicy(ctx context.Context, a easyjob.Actor, in PolicyInput) (PolicyInput, error) {
+func (s *Store) SetMatchPolicy(ctx context.Context, a easyjob.Actor, in PolicyInput) (_r0 PolicyInput, err error) {
+	defer wrapErr(&err, "store.SetMatchPolicy")
 	if !a.IsCityWide() {
 		return in, Forbidden()
 	}
@@ -409,7 +414,7 @@ func (s *Store) SetMatchPolicy(ctx context.Context, a easyjob.Actor, in PolicyIn
 	pol.PoorWeight, pol.TwinnedWeight, pol.CongestionAlpha = in.PoorWeight, in.TwinnedWeight, in.CongestionAlpha
 	b, _ := json.Marshal(pol)
 	now := s.now()
-	_, err := s.DB.W.ExecContext(ctx, `INSERT INTO match_policy (id, policy, updated_by, updated_at) VALUES (1, $1, $2, $3)
+	_, err = s.DB.W.ExecContext(ctx, `INSERT INTO match_policy (id, policy, updated_by, updated_at) VALUES (1, $1, $2, $3)
 		ON CONFLICT (id) DO UPDATE SET policy = $1, updated_by = $2, updated_at = $3`, string(b), a.UserID, now)
 	if err != nil {
 		return in, err

@@ -13,7 +13,8 @@ import (
 
 // RegisterSeeker registers a seeker on their behalf at a station, recording
 // how they consented. The seeker can later sign in with their phone.
-func (s *Store) RegisterSeeker(ctx context.Context, a easyjob.Actor, in easyjob.SeekerInput) (easyjob.Seeker, error) {
+func (s *Store) RegisterSeeker(ctx context.Context, a easyjob.Actor, in easyjob.SeekerInput) (_r0 easyjob.Seeker, err error) {
+	defer wrapErr(&err, "store.RegisterSeeker")
 	if !a.IsOfficer() {
 		return easyjob.Seeker{}, Forbidden()
 	}
@@ -34,7 +35,8 @@ func (s *Store) RegisterSeeker(ctx context.Context, a easyjob.Actor, in easyjob.
 
 // CreateProfile lets a seeker who signed in with a code write their own
 // profile; consent is given in the app.
-func (s *Store) CreateProfile(ctx context.Context, a easyjob.Actor, in easyjob.SeekerInput) (easyjob.Seeker, error) {
+func (s *Store) CreateProfile(ctx context.Context, a easyjob.Actor, in easyjob.SeekerInput) (_r0 easyjob.Seeker, err error) {
+	defer wrapErr(&err, "store.CreateProfile")
 	if a.Role != easyjob.RoleSeeker {
 		return easyjob.Seeker{}, Forbidden()
 	}
@@ -144,7 +146,8 @@ func (s *Store) insertSeekerTx(ctx context.Context, tx *Tx, a easyjob.Actor, in 
 // UpdateSeeker changes what a seeker may change about themselves (or an
 // officer for them): trades, pay, dorm and meals, availability, education,
 // group. Name, ID number and phone stay as registered.
-func (s *Store) UpdateSeeker(ctx context.Context, a easyjob.Actor, id int64, in easyjob.SeekerInput) (easyjob.Seeker, error) {
+func (s *Store) UpdateSeeker(ctx context.Context, a easyjob.Actor, id int64, in easyjob.SeekerInput) (_r0 easyjob.Seeker, err error) {
+	defer wrapErr(&err, "store.UpdateSeeker", "id", id)
 	cur, err := s.seekerRow(ctx, id)
 	if err != nil {
 		return easyjob.Seeker{}, err
@@ -170,12 +173,14 @@ func (s *Store) UpdateSeeker(ctx context.Context, a easyjob.Actor, id int64, in 
 }
 
 // SetPoor sets the registered-poor (建档立卡) status; officers only.
-func (s *Store) SetPoor(ctx context.Context, a easyjob.Actor, id int64, poor bool) error {
+func (s *Store) SetPoor(ctx context.Context, a easyjob.Actor, id int64, poor bool) (err error) {
+	defer wrapErr(&err, "store.SetPoor", "id", id)
 	return s.officerUpdate(ctx, a, id, `UPDATE seekers SET poor = $1, updated_at = $2 WHERE id = $3`, poor)
 }
 
 // SetHealth records a health status (green, yellow, red) as reported now.
-func (s *Store) SetHealth(ctx context.Context, a easyjob.Actor, id int64, status string) error {
+func (s *Store) SetHealth(ctx context.Context, a easyjob.Actor, id int64, status string) (err error) {
+	defer wrapErr(&err, "store.SetHealth", "id", id)
 	switch status {
 	case easyjob.HealthGreen, easyjob.HealthYellow, easyjob.HealthRed:
 	default:
@@ -248,7 +253,8 @@ func (s *Store) ScanSeeker(row Scanner) (easyjob.Seeker, error) { return s.scanS
 
 // SeekerRow reads a seeker by id, decrypted, without access checks: for
 // systems that have checked access themselves.
-func (s *Store) SeekerRow(ctx context.Context, id int64) (easyjob.Seeker, error) {
+func (s *Store) SeekerRow(ctx context.Context, id int64) (_r0 easyjob.Seeker, err error) {
+	defer wrapErr(&err, "store.SeekerRow", "id", id)
 	return s.seekerRow(ctx, id)
 }
 
@@ -270,7 +276,8 @@ const (
 //   - an employer: name and phone only if the seeker applied to one of its
 //     postings (audited); never the ID number;
 //   - anyone else: not found.
-func (s *Store) Seeker(ctx context.Context, a easyjob.Actor, id int64, reveal string) (easyjob.Seeker, error) {
+func (s *Store) Seeker(ctx context.Context, a easyjob.Actor, id int64, reveal string) (_r0 easyjob.Seeker, err error) {
+	defer wrapErr(&err, "store.Seeker", "id", id)
 	k, err := s.seekerRow(ctx, id)
 	if err != nil {
 		return k, err
@@ -323,7 +330,8 @@ func (s *Store) appliedTo(ctx context.Context, seekerID, employerID int64) (bool
 
 // SeekerByIDNumber finds a seeker by the blind index of their ID number (a
 // station checks whether someone is already registered).
-func (s *Store) SeekerByIDNumber(ctx context.Context, a easyjob.Actor, number string) (easyjob.Seeker, error) {
+func (s *Store) SeekerByIDNumber(ctx context.Context, a easyjob.Actor, number string) (_r0 easyjob.Seeker, err error) {
+	defer wrapErr(&err, "store.SeekerByIDNumber")
 	if !a.IsOfficer() {
 		return easyjob.Seeker{}, Forbidden()
 	}
@@ -334,7 +342,7 @@ func (s *Store) SeekerByIDNumber(ctx context.Context, a easyjob.Actor, number st
 		return easyjob.Seeker{}, f.Err()
 	}
 	var id int64
-	err := s.DB.R.QueryRowContext(ctx, `SELECT id FROM seekers WHERE id_hash = $1`, s.Sealer.BlindIndex(num)).Scan(&id)
+	err = s.DB.R.QueryRowContext(ctx, `SELECT id FROM seekers WHERE id_hash = $1`, s.Sealer.BlindIndex(num)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return easyjob.Seeker{}, easyjob.NotFound("seeker")
 	}
@@ -353,7 +361,8 @@ type SeekerFilter struct {
 
 // Seekers lists the seekers of an officer's region, masked: opening one
 // (Seeker) is the audited view.
-func (s *Store) Seekers(ctx context.Context, a easyjob.Actor, f SeekerFilter) (easyjob.Page[easyjob.Seeker], error) {
+func (s *Store) Seekers(ctx context.Context, a easyjob.Actor, f SeekerFilter) (_r0 easyjob.Page[easyjob.Seeker], err error) {
+	defer wrapErr(&err, "store.Seekers")
 	var empty easyjob.Page[easyjob.Seeker]
 	if !a.IsOfficer() {
 		return empty, Forbidden()
@@ -389,7 +398,8 @@ func (s *Store) Seekers(ctx context.Context, a easyjob.Actor, f SeekerFilter) (e
 }
 
 // Audit records that a viewed a seeker's personal data, and why.
-func (s *Store) Audit(ctx context.Context, a easyjob.Actor, seekerID int64, action, reason string) error {
+func (s *Store) Audit(ctx context.Context, a easyjob.Actor, seekerID int64, action, reason string) (err error) {
+	defer wrapErr(&err, "store.Audit", "seekerID", seekerID)
 	return s.audit(ctx, a, seekerID, action, reason)
 }
 
@@ -401,7 +411,8 @@ func (s *Store) audit(ctx context.Context, a easyjob.Actor, seekerID int64, acti
 
 // AuditLog lists the views of a seeker's personal data, newest first:
 // admins, the officers of the seeker's region, and the seeker themselves.
-func (s *Store) AuditLog(ctx context.Context, a easyjob.Actor, seekerID int64) ([]easyjob.AuditEntry, error) {
+func (s *Store) AuditLog(ctx context.Context, a easyjob.Actor, seekerID int64) (_r0 []easyjob.AuditEntry, err error) {
+	defer wrapErr(&err, "store.AuditLog", "seekerID", seekerID)
 	k, err := s.seekerRow(ctx, seekerID)
 	if err != nil {
 		return nil, err

@@ -134,7 +134,8 @@ func placeholders(n, k int) string {
 // Send writes a message to the outbox inside tx, worded by the message
 // catalogue's key in the recipients' language (zh-CN: seekers are
 // registered in Chinese), with alternating name, value arguments.
-func (s *Store) Send(ctx context.Context, tx *Tx, phone, subject, key string, kv ...any) error {
+func (s *Store) Send(ctx context.Context, tx *Tx, phone, subject, key string, kv ...any) (err error) {
+	defer wrapErr(&err, "store.Send")
 	return s.send(ctx, tx, phone, subject, s.Catalogue.T(MessageLang, key, kv...))
 }
 
@@ -155,7 +156,8 @@ func (s *Store) send(ctx context.Context, tx *Tx, phone, subject, body string) e
 
 // Outbox lists the newest messages to a phone, newest first (tests and the
 // demo read sign-in codes from here).
-func (s *Store) Outbox(ctx context.Context, phone string, limit int) ([]Message, error) {
+func (s *Store) Outbox(ctx context.Context, phone string, limit int) (_r0 []Message, err error) {
+	defer wrapErr(&err, "store.Outbox")
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, channel, subject, body, created_at FROM outbox
 		WHERE recipient_hash = $1 ORDER BY id DESC LIMIT $2`, s.Sealer.BlindIndex(phone), limit)
 	if err != nil {
@@ -177,7 +179,8 @@ func (s *Store) Outbox(ctx context.Context, phone string, limit int) ([]Message,
 
 // Deliver hands up to limit unsent messages to sender and marks those sent.
 // It returns how many were delivered.
-func (s *Store) Deliver(ctx context.Context, sender Sender, limit int) (int, error) {
+func (s *Store) Deliver(ctx context.Context, sender Sender, limit int) (_r0 int, err error) {
+	defer wrapErr(&err, "store.Deliver")
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, channel, recipient_cipher, subject, body, created_at
 		FROM outbox WHERE sent_at = 0 ORDER BY id LIMIT $1`, limit)
 	if err != nil {
