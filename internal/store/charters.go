@@ -12,14 +12,14 @@ import (
 	"strings"
 	"time"
 
-	"easyjob/internal/charter"
+	"easyjob/internal/charter/planner"
 	"easyjob/internal/easyjob"
 	"easyjob/internal/ident"
 	"easyjob/internal/region"
 )
 
 // Charters: pickup points, county risk, the health gate, plans, manifests,
-// boarding, departure and arrival. The planning itself is charter.MakePlan;
+// boarding, departure and arrival. The planning itself is planner.MakePlan;
 // this file reads its input from the database and writes its output in one
 // transaction. A charter's seats are counted in charters.taken, which only
 // a conditional update raises (taken < allowed).
@@ -81,11 +81,11 @@ func (p PickupPoint) PointText() string {
 	return fmt.Sprintf("%.5f, %.5f", *p.Lat, *p.Lng)
 }
 
-func (p PickupPoint) point() charter.Point {
+func (p PickupPoint) point() planner.Point {
 	if !p.HasPoint() {
-		return charter.Point{}
+		return planner.Point{}
 	}
-	return charter.Point{Lat: *p.Lat, Lng: *p.Lng}
+	return planner.Point{Lat: *p.Lat, Lng: *p.Lng}
 }
 
 // PickupPointInput creates a pickup point. With no coordinates and
@@ -283,7 +283,7 @@ type PlanRequest struct {
 	Seats         int          `json:"seats"`       // seats per bus for riders
 	LoadFactor    float64      `json:"load_factor"` // 0.5 when 0
 	MaxStops      int          `json:"max_stops"`   // drop-off stops per bus; 0 = no limit
-	RoadFactor    float64      `json:"road_factor"` // charter.DefaultRoadFactor when 0
+	RoadFactor    float64      `json:"road_factor"` // planner.DefaultRoadFactor when 0
 	HealthHours   int          `json:"health_hours"`
 }
 
@@ -374,7 +374,7 @@ type candidate struct {
 	employer   int64
 	empName    string
 	district   string
-	point      charter.Point
+	point      planner.Point
 	hasPoint   bool
 	passed     bool
 	failReason string
@@ -382,10 +382,10 @@ type candidate struct {
 
 func (req *PlanRequest) defaults() {
 	if req.LoadFactor == 0 {
-		req.LoadFactor = charter.DefaultLoadFactor
+		req.LoadFactor = planner.DefaultLoadFactor
 	}
 	if req.RoadFactor == 0 {
-		req.RoadFactor = float64(charter.DefaultRoadFactor)
+		req.RoadFactor = float64(planner.DefaultRoadFactor)
 	}
 	if req.DepartTime == "" {
 		req.DepartTime = "08:00"
@@ -419,7 +419,7 @@ func (s *Store) validatePlan(req PlanRequest) (time.Time, error) {
 		f.Add("seats", "plan.seats_positive")
 	case req.Seats > 80:
 		f.Add("seats", "plan.seats_max", "max", 80)
-	case req.LoadFactor > 0 && req.LoadFactor <= 1 && (charter.Bus{Seats: req.Seats, LoadFactor: req.LoadFactor}).Allowed() < 1:
+	case req.LoadFactor > 0 && req.LoadFactor <= 1 && (planner.Bus{Seats: req.Seats, LoadFactor: req.LoadFactor}).Allowed() < 1:
 		f.Add("seats", "plan.no_allowed_seats")
 	}
 	if !(req.LoadFactor > 0 && req.LoadFactor <= 1) || math.IsNaN(req.LoadFactor) {
@@ -467,14 +467,14 @@ func (s *Store) candidates(ctx context.Context, q interface {
 		c.seeker = k
 		switch {
 		case lat.Valid && lng.Valid:
-			c.point, c.hasPoint = charter.Point{Lat: lat.Float64, Lng: lng.Float64}, true
+			c.point, c.hasPoint = planner.Point{Lat: lat.Float64, Lng: lng.Float64}, true
 		default:
 			code := street
 			if code == "" {
 				code = c.district
 			}
 			if p, _, ok := region.Locate(code); ok {
-				c.point, c.hasPoint = charter.Point{Lat: p.Lat, Lng: p.Lng}, true
+				c.point, c.hasPoint = planner.Point{Lat: p.Lat, Lng: p.Lng}, true
 			}
 		}
 		out = append(out, c)
@@ -516,43 +516,43 @@ func gate(k easyjob.Seeker, risk string, departAt time.Time, hours int) string {
 
 // plan computes a plan without writing anything. The returned view has the
 // gate failures even when err says there is nothing to plan.
-func (s *Store) plan(ctx context.Context, a easyjob.Actor, req PlanRequest, keepPlan int64, prev []charter.Charter,
-	notified map[int64]bool) (PlanView, charter.Plan, map[int64]candidate, error) {
+func (s *Store) plan(ctx context.Context, a easyjob.Actor, req PlanRequest, keepPlan int64, prev []planner.Charter,
+	notified map[int64]bool) (PlanView, planner.Plan, map[int64]candidate, error) {
 	req.defaults()
 	v := PlanView{Request: req, Charters: []CharterView{}, GateFailures: []GateFailure{}, Unplanned: []GateFailure{}}
 	if !a.IsOfficer() {
-		return v, charter.Plan{}, nil, Forbidden()
+		return v, planner.Plan{}, nil, Forbidden()
 	}
 	departAt, err := s.validatePlan(req)
 	if err != nil {
-		return v, charter.Plan{}, nil, err
+		return v, planner.Plan{}, nil, err
 	}
 	pk, err := s.pickupPoint(ctx, req.PickupPointID)
 	if err != nil {
 		if easyjob.ErrorCode(err) == easyjob.ENOTFOUND {
 			f := easyjob.Fields{}
 			f.Add("pickup_point_id", "plan.pickup_unknown")
-			return v, charter.Plan{}, nil, f.Err()
+			return v, planner.Plan{}, nil, f.Err()
 		}
-		return v, charter.Plan{}, nil, err
+		return v, planner.Plan{}, nil, err
 	}
 	if !a.Scope.County(pk.County) {
-		return v, charter.Plan{}, nil, Forbidden()
+		return v, planner.Plan{}, nil, Forbidden()
 	}
 	v.Pickup, v.DepartAt = pk, departAt
-	bus := charter.Bus{Seats: req.Seats, LoadFactor: req.LoadFactor}
+	bus := planner.Bus{Seats: req.Seats, LoadFactor: req.LoadFactor}
 	v.Allowed = bus.Allowed()
 	if !pk.HasPoint() {
 		f := easyjob.Fields{}
 		f.Add("pickup_point_id", "plan.pickup_no_point", "name", pk.Name)
-		return v, charter.Plan{}, nil, f.Err()
+		return v, planner.Plan{}, nil, f.Err()
 	}
 	cands, err := s.candidates(ctx, s.DB.R, pk.County, departAt, req.HealthHours, keepPlan)
 	if err != nil {
-		return v, charter.Plan{}, nil, err
+		return v, planner.Plan{}, nil, err
 	}
 	byApp := map[int64]candidate{}
-	var riders []charter.Rider
+	var riders []planner.Rider
 	for _, c := range cands {
 		byApp[c.app] = c
 		if !c.passed {
@@ -560,19 +560,19 @@ func (s *Store) plan(ctx context.Context, a easyjob.Actor, req PlanRequest, keep
 				Name: ident.MaskName(c.seeker.Name), County: c.seeker.HomeCounty, Reason: c.failReason})
 			continue
 		}
-		r := charter.Rider{ID: c.app, Seeker: c.seeker.ID, Group: c.seeker.Group, Pickup: pk.ID, Site: c.employer}
+		r := planner.Rider{ID: c.app, Seeker: c.seeker.ID, Group: c.seeker.Group, Pickup: pk.ID, Site: c.employer}
 		if c.hasPoint {
 			r.At = c.point
 		}
 		riders = append(riders, r)
 	}
 	if len(riders) == 0 && len(prev) == 0 {
-		return v, charter.Plan{}, byApp, easyjob.Errorf(easyjob.EINVALID, "plan.no_riders", "pickup", pk.Name, "failed", len(v.GateFailures))
+		return v, planner.Plan{}, byApp, easyjob.Errorf(easyjob.EINVALID, "plan.no_riders", "pickup", pk.Name, "failed", len(v.GateFailures))
 	}
 	// Only riders still eligible stay on a replanned charter.
-	var keep []charter.Charter
+	var keep []planner.Charter
 	for _, c := range prev {
-		var seats []charter.Seat
+		var seats []planner.Seat
 		for _, st := range c.Seats {
 			if cd, ok := byApp[st.Rider]; ok && cd.passed {
 				seats = append(seats, st)
@@ -581,12 +581,12 @@ func (s *Store) plan(ctx context.Context, a easyjob.Actor, req PlanRequest, keep
 		c.Seats = seats
 		keep = append(keep, c)
 	}
-	cp, err := charter.MakePlan(ctx, charter.PlanInput{
-		Pickups: map[int64]charter.Point{pk.ID: pk.point()}, Riders: riders, Bus: bus, MaxStops: req.MaxStops,
-		Distance: charter.RoadFactor(req.RoadFactor), Previous: keep, Notified: notified,
+	cp, err := planner.MakePlan(ctx, planner.PlanInput{
+		Pickups: map[int64]planner.Point{pk.ID: pk.point()}, Riders: riders, Bus: bus, MaxStops: req.MaxStops,
+		Distance: planner.RoadFactor(req.RoadFactor), Previous: keep, Notified: notified,
 		Seed: planSeed, MaxIterations: planIterations, TimeLimit: 20 * time.Second,
 	})
-	if errors.Is(err, charter.ErrNoRiders) {
+	if errors.Is(err, planner.ErrNoRiders) {
 		return v, cp, byApp, easyjob.Errorf(easyjob.EINVALID, "plan.no_riders", "pickup", pk.Name, "failed", len(v.GateFailures))
 	}
 	if err != nil {
@@ -626,7 +626,7 @@ func (s *Store) plan(ctx context.Context, a easyjob.Actor, req PlanRequest, keep
 	return v, cp, byApp, nil
 }
 
-func firstAt(byApp map[int64]candidate, c charter.Charter, stop int) candidate {
+func firstAt(byApp map[int64]candidate, c planner.Charter, stop int) candidate {
 	for _, seat := range c.Seats {
 		if seat.Stop == stop {
 			return byApp[seat.Rider]
@@ -695,7 +695,7 @@ func (s *Store) ConfirmPlan(ctx context.Context, a easyjob.Actor, req PlanReques
 	return v, nil
 }
 
-func (s *Store) insertCharterTx(ctx context.Context, tx *Tx, planID int64, number int, v PlanView, c charter.Charter) (int64, error) {
+func (s *Store) insertCharterTx(ctx context.Context, tx *Tx, planID int64, number int, v PlanView, c planner.Charter) (int64, error) {
 	var cid int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO charters (plan_id, number, pickup_point_id, depart_at, km, seats, allowed, taken, status)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 'planned') RETURNING id`,
@@ -706,7 +706,7 @@ func (s *Store) insertCharterTx(ctx context.Context, tx *Tx, planID int64, numbe
 	return cid, s.writeStopsTx(ctx, tx, cid, c)
 }
 
-func (s *Store) writeStopsTx(ctx context.Context, tx *Tx, cid int64, c charter.Charter) error {
+func (s *Store) writeStopsTx(ctx context.Context, tx *Tx, cid int64, c planner.Charter) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM charter_stops WHERE charter_id = $1`, cid); err != nil {
 		return err
 	}
@@ -953,7 +953,7 @@ func (s *Store) Plan(ctx context.Context, a easyjob.Actor, id int64) (PlanView, 
 			return PlanView{}, easyjob.NotFound("plan")
 		}
 	}
-	v.Allowed = charter.Bus{Seats: v.Request.Seats, LoadFactor: v.Request.LoadFactor}.Allowed()
+	v.Allowed = planner.Bus{Seats: v.Request.Seats, LoadFactor: v.Request.LoadFactor}.Allowed()
 	v.Charters, err = s.Charters(ctx, a, CharterFilter{PlanID: id})
 	if err != nil {
 		return v, err
@@ -1209,7 +1209,7 @@ func (s *Store) seatRow(ctx context.Context, cid, seatID int64) (ManifestRow, er
 
 // stopForTx returns the stop of charter cid at an employer, adding it last
 // when the charter does not stop there yet.
-func stopForTx(ctx context.Context, tx *Tx, cid, employer int64, district string, p charter.Point) (int, error) {
+func stopForTx(ctx context.Context, tx *Tx, cid, employer int64, district string, p planner.Point) (int, error) {
 	var seq int
 	err := tx.QueryRowContext(ctx, `SELECT seq FROM charter_stops WHERE charter_id = $1 AND employer_id = $2`, cid, employer).Scan(&seq)
 	if err == nil {
@@ -1254,7 +1254,7 @@ func (s *Store) ReassignSeat(ctx context.Context, a easyjob.Actor, seatID, toCha
 	err = s.Tx(ctx, func(tx *Tx) error {
 		var appID, seekerID, employer int64
 		var district string
-		var p charter.Point
+		var p planner.Point
 		err := tx.QueryRowContext(ctx, `SELECT cs.application_id, cs.seeker_id, st.employer_id, st.district, st.lat, st.lng
 			FROM charter_seats cs JOIN charter_stops st ON st.charter_id = cs.charter_id AND st.seq = cs.stop_seq
 			WHERE cs.id = $1 AND cs.status = 'assigned'`, seatID).Scan(&appID, &seekerID, &employer, &district, &p.Lat, &p.Lng)
@@ -1547,7 +1547,7 @@ func (s *Store) Replan(ctx context.Context, a easyjob.Actor, planID int64, confi
 	if err != nil {
 		return old, err
 	}
-	var prev []charter.Charter
+	var prev []planner.Charter
 	notified := map[int64]bool{}
 	numberOf := map[int64]int{}
 	seatOf := map[int64]ManifestRow{} // application → current seat
@@ -1559,9 +1559,9 @@ func (s *Store) Replan(ctx context.Context, a easyjob.Actor, planID int64, confi
 		}
 		numberOf[c.ID] = c.Number
 		maxNumber = max(maxNumber, c.Number)
-		pc := charter.Charter{Ref: c.ID, Pickup: c.Pickup.ID}
+		pc := planner.Charter{Ref: c.ID, Pickup: c.Pickup.ID}
 		for _, st := range c.Stops {
-			pc.Stops = append(pc.Stops, charter.Stop{Site: st.EmployerID, At: charter.Point{Lat: st.Lat, Lng: st.Lng}})
+			pc.Stops = append(pc.Stops, planner.Stop{Site: st.EmployerID, At: planner.Point{Lat: st.Lat, Lng: st.Lng}})
 		}
 		ms, err := s.manifestRows(ctx, c.ID)
 		if err != nil {
@@ -1571,7 +1571,7 @@ func (s *Store) Replan(ctx context.Context, a easyjob.Actor, planID int64, confi
 			if m.Status != SeatAssigned {
 				continue
 			}
-			pc.Seats = append(pc.Seats, charter.Seat{Rider: m.ApplicationID, No: m.SeatNo, Stop: m.StopSeq - 1})
+			pc.Seats = append(pc.Seats, planner.Seat{Rider: m.ApplicationID, No: m.SeatNo, Stop: m.StopSeq - 1})
 			notified[m.ApplicationID] = !m.NotifiedAt.IsZero()
 			seatOf[m.ApplicationID], charterOf[m.ApplicationID] = m, c.ID
 		}

@@ -1,4 +1,4 @@
-package charter
+package planner
 
 import (
 	"bytes"
@@ -49,7 +49,7 @@ func TestSolveCharters(t *testing.T) {
 }
 
 func TestSolveCVRPLIB(t *testing.T) {
-	f, err := os.Open("../../../shared/data/cvrplib/A/A-n32-k5.vrp")
+	f, err := os.Open("../../../../shared/data/cvrplib/A/A-n32-k5.vrp")
 	if os.IsNotExist(err) {
 		t.Skip("no CVRPLIB data")
 	}

@@ -1,11 +1,13 @@
-// Package charter plans point-to-point charters (点对点包车): which buses
-// collect which employer sites' riders, in what order.
+// Package planner plans point-to-point charters (点对点包车): which buses
+// collect which employer sites' riders, in what order, and on which seats.
+// It is pure: no I/O, no tables; the charter system (package charter) reads
+// its input from the database and writes its output.
 //
 // The routing itself is a capacitated vehicle-routing problem solved by the
 // pure package charter/cvrp; this package re-exports its API for the rest
 // of the product and adds the distance model (great-circle kilometres times
 // a road factor) and the CVRPLIB one-call entry point used by the CLI.
-package charter
+package planner
 
 import (
 	"context"
