@@ -1,4 +1,4 @@
-package store_test
+package charter_test
 
 import (
 	"context"
@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"easyjob/internal/charter"
 	"easyjob/internal/easyjob"
+	"easyjob/internal/epidemic"
 	"easyjob/internal/store"
 	"easyjob/internal/store/storetest"
 )
@@ -38,6 +40,21 @@ func hire(t *testing.T, f *storetest.Fixture, p easyjob.Posting, health string) 
 	return k, app
 }
 
+// newService is the charter system on a fixture's store.
+func newService(f *storetest.Fixture) *charter.Service {
+	return &charter.Service{S: f.S, Risk: &epidemic.Service{S: f.S}}
+}
+
+func code(err error) string { return easyjob.ErrorCode(err) }
+
+func fieldsOf(err error) map[string]easyjob.Msg {
+	var e *easyjob.Error
+	if errors.As(err, &e) {
+		return e.Fields
+	}
+	return nil
+}
+
 func countRows(t *testing.T, s *store.Store, table string) int {
 	t.Helper()
 	var n int
@@ -47,9 +64,9 @@ func countRows(t *testing.T, s *store.Store, table string) int {
 	return n
 }
 
-func mustPickup(t *testing.T, f *storetest.Fixture) store.PickupPoint {
+func mustPickup(t *testing.T, f *storetest.Fixture) charter.PickupPoint {
 	t.Helper()
-	pk, err := f.S.AddPickupPoint(context.Background(), f.Station, store.CountySeatPoint("451026"))
+	pk, err := newService(f).AddPickupPoint(context.Background(), f.Station, charter.CountySeatPoint("451026"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,6 +81,7 @@ func TestCharterJourney(t *testing.T) {
 		ctx := context.Background()
 		f := storetest.NewFixture(t, k)
 		s := f.S
+		c := newService(f)
 		p := f.Published(t, 10)
 		stale, _ := hire(t, f, p, easyjob.HealthGreen)
 		f.Clock.Advance(48 * time.Hour)
@@ -76,9 +94,9 @@ func TestCharterJourney(t *testing.T) {
 		unknown, _ := hire(t, f, p, "")
 		pk := mustPickup(t, f)
 		day := easyjob.DateOf(f.Clock.Now()).AddDays(1) // departure at 08:00 tomorrow
-		req := store.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 45}
+		req := charter.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 45}
 
-		v, err := s.PreviewPlan(ctx, f.Station, req)
+		v, err := c.PreviewPlan(ctx, f.Station, req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,21 +117,21 @@ func TestCharterJourney(t *testing.T) {
 		}
 
 		// A high-risk county: nobody rides, everyone is listed, nothing written.
-		if _, err := s.SetCountyRisk(ctx, f.Station, "451026", store.RiskHigh); err != nil {
+		if _, err := c.Risk.SetCountyRisk(ctx, f.Station, "451026", epidemic.High); err != nil {
 			t.Fatal(err)
 		}
-		v, err = s.ConfirmPlan(ctx, f.Station, req)
+		v, err = c.ConfirmPlan(ctx, f.Station, req)
 		if code(err) != easyjob.EINVALID || len(v.GateFailures) != 6 || v.GateFailures[0].Reason != "gate.county_high_risk" {
 			t.Fatalf("high risk: %v %+v", err, v.GateFailures)
 		}
 		if countRows(t, s, "plans")+countRows(t, s, "charters")+countRows(t, s, "charter_seats") != 0 {
 			t.Fatal("a failing plan wrote rows")
 		}
-		if _, err := s.SetCountyRisk(ctx, f.Station, "451026", store.RiskLow); err != nil {
+		if _, err := c.Risk.SetCountyRisk(ctx, f.Station, "451026", epidemic.Low); err != nil {
 			t.Fatal(err)
 		}
 
-		v, err = s.ConfirmPlan(ctx, f.Station, req)
+		v, err = c.ConfirmPlan(ctx, f.Station, req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,8 +139,8 @@ func TestCharterJourney(t *testing.T) {
 			t.Fatalf("confirmed %+v", v)
 		}
 		// The plan keeps its health window for replanning and late additions.
-		if kept, err := s.Plan(ctx, f.Station, v.ID); err != nil || kept.Request.HealthHours != store.DefaultHealthHours {
-			t.Fatalf("health window kept as %d, confirmed with the default %d: %v", kept.Request.HealthHours, store.DefaultHealthHours, err)
+		if kept, err := c.Plan(ctx, f.Station, v.ID); err != nil || kept.Request.HealthHours != charter.DefaultHealthHours {
+			t.Fatalf("health window kept as %d, confirmed with the default %d: %v", kept.Request.HealthHours, charter.DefaultHealthHours, err)
 		}
 		cid := v.Charters[0].ID
 		msgs, _ := s.Outbox(ctx, riders[0].Phone, 1)
@@ -130,71 +148,71 @@ func TestCharterJourney(t *testing.T) {
 			t.Fatalf("notification %+v", msgs)
 		}
 		// Planning again finds nobody new: the riders have seats.
-		if _, err := s.PreviewPlan(ctx, f.Station, req); code(err) != easyjob.EINVALID {
+		if _, err := c.PreviewPlan(ctx, f.Station, req); code(err) != easyjob.EINVALID {
 			t.Fatalf("second plan: %v", err)
 		}
 
 		// The manifest: names, masked ID numbers, phones; districts see it
 		// (the charter delivers to 龙岗), the employer does not.
-		m, err := s.Manifest(ctx, f.Longgang, cid)
+		m, err := c.Manifest(ctx, f.Longgang, cid)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(m.Riders) != 3 || !strings.Contains(m.Riders[0].IDNumber, "*") || m.Riders[0].Phone == "" || m.Stops[0].EmployerID != f.Employer.ID {
 			t.Fatalf("manifest %+v", m)
 		}
-		if _, err := s.Manifest(ctx, f.Boss, cid); code(err) != easyjob.ENOTFOUND {
+		if _, err := c.Manifest(ctx, f.Boss, cid); code(err) != easyjob.ENOTFOUND {
 			t.Fatalf("employer reads manifest: %v", err)
 		}
 
 		// Boarding by the last six ID digits and by the pass token.
 		first, _ := s.Seeker(ctx, f.Station, riders[0].ID, "full")
-		row, err := s.CheckIn(ctx, f.Station, cid, first.IDNumber[12:])
-		if err != nil || row.SeekerID != riders[0].ID || row.Status != store.SeatBoarded {
+		row, err := c.CheckIn(ctx, f.Station, cid, first.IDNumber[12:])
+		if err != nil || row.SeekerID != riders[0].ID || row.Status != charter.SeatBoarded {
 			t.Fatalf("check in: %+v %v", row, err)
 		}
-		if _, err := s.CheckIn(ctx, f.Station, cid, first.IDNumber[12:]); code(err) != easyjob.ECONFLICT {
+		if _, err := c.CheckIn(ctx, f.Station, cid, first.IDNumber[12:]); code(err) != easyjob.ECONFLICT {
 			t.Fatalf("boarding twice: %v", err)
 		}
-		seats, err := s.MySeats(ctx, easyjob.Actor{Role: easyjob.RoleSeeker, SeekerID: riders[1].ID})
+		seats, err := c.MySeats(ctx, easyjob.Actor{Role: easyjob.RoleSeeker, SeekerID: riders[1].ID})
 		if err != nil || len(seats) != 1 {
 			t.Fatalf("my seats %v %v", seats, err)
 		}
-		var pass store.Pass
+		var pass charter.Pass
 		for _, ps := range seats {
 			pass = ps
 		}
-		if _, err := s.CheckIn(ctx, f.Station, cid, "https://example.test/seeker/pass/"+pass.Token); err != nil {
+		if _, err := c.CheckIn(ctx, f.Station, cid, "https://example.test/seeker/pass/"+pass.Token); err != nil {
 			t.Fatal(err)
 		}
 		// The third does not come.
-		m, _ = s.Manifest(ctx, f.Station, cid)
-		var third store.ManifestRow
+		m, _ = c.Manifest(ctx, f.Station, cid)
+		var third charter.ManifestRow
 		for _, r := range m.Riders {
 			if r.SeekerID == riders[2].ID {
 				third = r
 			}
 		}
-		if err := s.MarkNoShow(ctx, f.Station, third.SeatID); err != nil {
+		if err := c.MarkNoShow(ctx, f.Station, third.SeatID); err != nil {
 			t.Fatal(err)
 		}
 
-		res, err := s.Depart(ctx, f.Station, cid)
+		res, err := c.Depart(ctx, f.Station, cid)
 		if err != nil || res.Departed != 2 {
 			t.Fatalf("depart %+v %v", res, err)
 		}
-		arr, err := s.Arrivals(ctx, f.Boss)
+		arr, err := c.Arrivals(ctx, f.Boss)
 		if err != nil || len(arr) != 2 || arr[0].CharterNumber != 1 || arr[0].SeatNo == 0 {
 			t.Fatalf("arrivals %+v %v", arr, err)
 		}
 		for _, x := range arr {
-			app, err := s.ConfirmArrival(ctx, f.Boss, x.ApplicationID)
+			app, err := c.ConfirmArrival(ctx, f.Boss, x.ApplicationID)
 			if err != nil || app.State != easyjob.StateArrived {
 				t.Fatalf("arrival %+v %v", app, err)
 			}
 		}
-		cs, _ := s.Charters(ctx, f.Station, store.CharterFilter{Date: day})
-		if len(cs) != 1 || cs[0].Status != store.CharterArrived {
+		cs, _ := c.Charters(ctx, f.Station, charter.CharterFilter{Date: day})
+		if len(cs) != 1 || cs[0].Status != charter.Arrived {
 			t.Fatalf("charters %+v", cs)
 		}
 		evs, _ := s.Events(ctx, f.Boss, arr[0].ApplicationID)
@@ -209,44 +227,45 @@ func TestPlanBadInput(t *testing.T) {
 		ctx := context.Background()
 		f := storetest.NewFixture(t, k)
 		s := f.S
+		c := newService(f)
 		p := f.Published(t, 5)
 		hire(t, f, p, easyjob.HealthGreen)
 		pk := mustPickup(t, f)
-		bare, err := s.AddPickupPoint(ctx, f.Station, store.PickupPointInput{County: "451026", Name: "村口"})
+		bare, err := c.AddPickupPoint(ctx, f.Station, charter.PickupPointInput{County: "451026", Name: "村口"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		day := easyjob.DateOf(f.Clock.Now()).AddDays(1)
 		tests := []struct {
 			name  string
-			req   store.PlanRequest
+			req   charter.PlanRequest
 			field string
 			key   string
 		}{
-			{"pickup without coordinates", store.PlanRequest{Date: day, PickupPointID: bare.ID, Seats: 45}, "pickup_point_id", "plan.pickup_no_point"},
-			{"no seats", store.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 0}, "seats", "plan.seats_positive"},
-			{"load factor", store.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 45, LoadFactor: 1.5}, "load_factor", "plan.load_factor"},
-			{"unknown pickup", store.PlanRequest{Date: day, PickupPointID: 999, Seats: 45}, "pickup_point_id", "plan.pickup_unknown"},
-			{"past", store.PlanRequest{Date: day.AddDays(-5), PickupPointID: pk.ID, Seats: 45}, "date", "field.date_past"},
+			{"pickup without coordinates", charter.PlanRequest{Date: day, PickupPointID: bare.ID, Seats: 45}, "pickup_point_id", "plan.pickup_no_point"},
+			{"no seats", charter.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 0}, "seats", "plan.seats_positive"},
+			{"load factor", charter.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 45, LoadFactor: 1.5}, "load_factor", "plan.load_factor"},
+			{"unknown pickup", charter.PlanRequest{Date: day, PickupPointID: 999, Seats: 45}, "pickup_point_id", "plan.pickup_unknown"},
+			{"past", charter.PlanRequest{Date: day.AddDays(-5), PickupPointID: pk.ID, Seats: 45}, "date", "field.date_past"},
 		}
 		for _, tc := range tests {
-			_, err := s.ConfirmPlan(ctx, f.Station, tc.req)
+			_, err := c.ConfirmPlan(ctx, f.Station, tc.req)
 			if fs := fieldsOf(err); fs[tc.field].Key != tc.key {
 				t.Errorf("%s: %v", tc.name, err)
 			}
 		}
 		// No riders: another county's officer has a pickup with nobody hired.
-		other, err := s.AddPickupPoint(ctx, f.Admin, store.CountySeatPoint("451024"))
+		other, err := c.AddPickupPoint(ctx, f.Admin, charter.CountySeatPoint("451024"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = s.ConfirmPlan(ctx, f.Admin, store.PlanRequest{Date: day, PickupPointID: other.ID, Seats: 45})
+		_, err = c.ConfirmPlan(ctx, f.Admin, charter.PlanRequest{Date: day, PickupPointID: other.ID, Seats: 45})
 		var de *easyjob.Error
 		if code(err) != easyjob.EINVALID || !asErr(err, &de) || de.Msg.Key != "plan.no_riders" {
 			t.Fatalf("no riders: %v", err)
 		}
 		// Another county's station may not plan from this pickup point.
-		if _, err := s.PreviewPlan(ctx, f.Longgang, store.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 45}); err != nil {
+		if _, err := c.PreviewPlan(ctx, f.Longgang, charter.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 45}); err != nil {
 			t.Fatalf("twinned district plans: %v", err)
 		}
 		if countRows(t, s, "plans")+countRows(t, s, "charters")+countRows(t, s, "charter_seats") != 0 {
@@ -261,6 +280,7 @@ func TestSeatCapacityRace(t *testing.T) {
 		ctx := context.Background()
 		f := storetest.NewFixture(t, k)
 		s := f.S
+		c := newService(f)
 		p := f.Published(t, 40)
 		pk := mustPickup(t, f)
 		day := easyjob.DateOf(f.Clock.Now()).AddDays(1)
@@ -269,7 +289,7 @@ func TestSeatCapacityRace(t *testing.T) {
 		for range 2 {
 			hire(t, f, p, easyjob.HealthGreen)
 			hire(t, f, p, easyjob.HealthGreen)
-			v, err := s.ConfirmPlan(ctx, f.Station, store.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 6})
+			v, err := c.ConfirmPlan(ctx, f.Station, charter.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 6})
 			if err != nil || len(v.Charters) != 1 || v.Charters[0].Allowed != 3 {
 				t.Fatalf("plan %+v %v", v, err)
 			}
@@ -281,7 +301,7 @@ func TestSeatCapacityRace(t *testing.T) {
 			_, a := hire(t, f, p, easyjob.HealthGreen)
 			apps = append(apps, a.ID)
 		}
-		src, _ := s.Manifest(ctx, f.Station, source)
+		src, _ := c.Manifest(ctx, f.Station, source)
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		ok := 0
@@ -289,7 +309,7 @@ func TestSeatCapacityRace(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, err := s.AddToCharter(ctx, f.Station, target, id)
+				_, err := c.AddToCharter(ctx, f.Station, target, id)
 				if err == nil {
 					mu.Lock()
 					ok++
@@ -303,7 +323,7 @@ func TestSeatCapacityRace(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, err := s.ReassignSeat(ctx, f.Station, r.SeatID, target)
+				_, err := c.ReassignSeat(ctx, f.Station, r.SeatID, target)
 				if err == nil {
 					mu.Lock()
 					ok++
@@ -337,6 +357,7 @@ func TestReplan(t *testing.T) {
 		ctx := context.Background()
 		f := storetest.NewFixture(t, k)
 		s := f.S
+		c := newService(f)
 		p := f.Published(t, 20)
 		var apps []easyjob.Application
 		var mes []easyjob.Actor
@@ -347,34 +368,34 @@ func TestReplan(t *testing.T) {
 		}
 		pk := mustPickup(t, f)
 		day := easyjob.DateOf(f.Clock.Now()).AddDays(1)
-		v, err := s.ConfirmPlan(ctx, f.Station, store.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 10})
+		v, err := c.ConfirmPlan(ctx, f.Station, charter.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 10})
 		if err != nil || len(v.Charters) != 1 {
 			t.Fatalf("plan %+v %v", v, err)
 		}
-		before, _ := s.MySeats(ctx, mes[1])
+		before, _ := c.MySeats(ctx, mes[1])
 		// One withdraws, one is hired late.
 		if _, err := s.Transition(ctx, mes[0], apps[0].ID, store.Move{To: easyjob.StateWithdrawn}); err != nil {
 			t.Fatal(err)
 		}
 		_, late := hire(t, f, p, easyjob.HealthGreen)
-		pv, err := s.Replan(ctx, f.Station, v.ID, false)
+		pv, err := c.Replan(ctx, f.Station, v.ID, false)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(pv.Moves) != 0 || len(pv.Charters) != 1 || pv.Riders != 4 {
 			t.Fatalf("replan preview %+v", pv)
 		}
-		if _, err := s.Replan(ctx, f.Station, v.ID, true); err != nil {
+		if _, err := c.Replan(ctx, f.Station, v.ID, true); err != nil {
 			t.Fatal(err)
 		}
-		after, _ := s.MySeats(ctx, mes[1])
+		after, _ := c.MySeats(ctx, mes[1])
 		if before[apps[1].ID].SeatNo != after[apps[1].ID].SeatNo || before[apps[1].ID].CharterID != after[apps[1].ID].CharterID {
 			t.Fatalf("a notified rider moved: %+v → %+v", before, after)
 		}
-		m, _ := s.Manifest(ctx, f.Station, v.Charters[0].ID)
+		m, _ := c.Manifest(ctx, f.Station, v.Charters[0].ID)
 		seen := map[int64]bool{}
 		for _, r := range m.Riders {
-			if r.Status == store.SeatAssigned {
+			if r.Status == charter.SeatAssigned {
 				seen[r.ApplicationID] = true
 			}
 		}
