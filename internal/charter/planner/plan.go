@@ -98,7 +98,7 @@ type Stop struct {
 	At   Point `json:"at"`
 }
 
-// Seat is one rider's place on a planner.
+// Seat is one rider's place on a charter.
 type Seat struct {
 	Rider int64 `json:"rider"`
 	No    int   `json:"seat"`
@@ -116,7 +116,7 @@ type Unassigned struct {
 	Reason string `json:"reason"`
 }
 
-// Move tells that a rider of the previous plan changed planner. From and
+// Move tells that a rider of the previous plan changed charter. From and
 // To are Refs (To is 0 with ToIndex set when the charter is new).
 type Move struct {
 	Rider   int64 `json:"rider"`
