@@ -6,17 +6,21 @@ package api
 import (
 	"net/http"
 
+	"easyjob/internal/charter"
 	"easyjob/internal/easyjob"
+	"easyjob/internal/epidemic"
 	"easyjob/internal/httpx"
 	"easyjob/internal/store"
 )
 
 // Handler serves the API.
 type Handler struct {
-	S       *store.Store
-	Errors  httpx.Errors
-	Version string
-	routes  []Route
+	S        *store.Store
+	Charter  *charter.Service
+	Epidemic *epidemic.Service
+	Errors   httpx.Errors
+	Version  string
+	routes   []Route
 }
 
 // Route is one operation: how it is served and how it is documented.

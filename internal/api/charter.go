@@ -5,9 +5,10 @@ import (
 	"net/http"
 	"strings"
 
+	"easyjob/internal/charter"
 	"easyjob/internal/easyjob"
+	"easyjob/internal/epidemic"
 	"easyjob/internal/httpx"
-	"easyjob/internal/store"
 )
 
 // Request and response bodies of charters.
@@ -20,7 +21,7 @@ type (
 		Lng float64 `json:"lng"`
 	}
 	PlanPreview struct {
-		store.PlanView
+		charter.PlanView
 		// Problem says why nothing can be planned (e.g. nobody passed the
 		// health gate); the gate failures are still listed.
 		Problem *httpx.ErrorDetail `json:"problem,omitempty"`
@@ -29,13 +30,13 @@ type (
 		Confirm bool `json:"confirm"` // false: preview only
 	}
 	Charters struct {
-		Items []store.CharterView `json:"items"`
+		Items []charter.CharterView `json:"items"`
 	}
 	PickupPoints struct {
-		Items []store.PickupPoint `json:"items"`
+		Items []charter.PickupPoint `json:"items"`
 	}
 	Arrivals struct {
-		Items []store.Arrival `json:"items"`
+		Items []charter.Arrival `json:"items"`
 	}
 	CheckInRequest struct {
 		Code string `json:"code"` // the scanned pass (URL or token) or the last six ID characters
@@ -51,29 +52,29 @@ type (
 func (h *Handler) charterRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/pickup-points", ID: "listPickupPoints", Tag: "charters", Summary: "Pickup points of the officer's counties", Out: PickupPoints{}, h: h.listPickupPoints},
-		{Method: "POST", Path: "/pickup-points", ID: "addPickupPoint", Tag: "charters", Summary: "Add a pickup point to a county; county_seat with no coordinates uses the county's seat of government", In: store.PickupPointInput{}, Out: store.PickupPoint{}, Created: true, h: h.addPickupPoint},
-		{Method: "GET", Path: "/counties/{county}/risk", ID: "getCountyRisk", Tag: "charters", Summary: "A county's current risk level (low when never set)", Out: store.CountyRisk{}, h: h.getCountyRisk},
-		{Method: "PUT", Path: "/counties/{county}/risk", ID: "setCountyRisk", Tag: "charters", Summary: "Set a county's risk level now; nobody from a high-risk county rides (officers)", In: RiskRequest{}, Out: store.CountyRisk{}, h: h.setCountyRisk},
+		{Method: "POST", Path: "/pickup-points", ID: "addPickupPoint", Tag: "charters", Summary: "Add a pickup point to a county; county_seat with no coordinates uses the county's seat of government", In: charter.PickupPointInput{}, Out: charter.PickupPoint{}, Created: true, h: h.addPickupPoint},
+		{Method: "GET", Path: "/counties/{county}/risk", ID: "getCountyRisk", Tag: "charters", Summary: "A county's current risk level (low when never set)", Out: epidemic.CountyRisk{}, h: h.getCountyRisk},
+		{Method: "PUT", Path: "/counties/{county}/risk", ID: "setCountyRisk", Tag: "charters", Summary: "Set a county's risk level now; nobody from a high-risk county rides (officers)", In: RiskRequest{}, Out: epidemic.CountyRisk{}, h: h.setCountyRisk},
 		{Method: "PUT", Path: "/employers/{id}/point", ID: "setEmployerPoint", Tag: "charters", Summary: "Set the coordinates of an employer's site (else its street's, else its district's point is used)", In: PointRequest{}, Out: Status{}, h: h.setEmployerPoint},
-		{Method: "POST", Path: "/plans/preview", ID: "previewPlan", Tag: "charters", Summary: "Plan a day's charters from a pickup point without writing: buses, seats, and who fails the health gate and why", In: store.PlanRequest{}, Out: PlanPreview{}, h: h.previewPlan},
-		{Method: "POST", Path: "/plans", ID: "confirmPlan", Tag: "charters", Summary: "Plan and write a day's charters in one transaction and notify every rider; nothing is written when planning fails", In: store.PlanRequest{}, Out: store.PlanView{}, Created: true, h: h.confirmPlan},
-		{Method: "GET", Path: "/plans/{id}", ID: "getPlan", Tag: "charters", Summary: "A confirmed plan with its charters", Out: store.PlanView{}, h: h.getPlan},
-		{Method: "POST", Path: "/plans/{id}/replan", ID: "replan", Tag: "charters", Summary: "Replan after cancellations and late hires: notified riders keep their seats when capacity allows; moves are listed", In: ReplanRequest{}, Out: store.PlanView{}, h: h.replan},
+		{Method: "POST", Path: "/plans/preview", ID: "previewPlan", Tag: "charters", Summary: "Plan a day's charters from a pickup point without writing: buses, seats, and who fails the health gate and why", In: charter.PlanRequest{}, Out: PlanPreview{}, h: h.previewPlan},
+		{Method: "POST", Path: "/plans", ID: "confirmPlan", Tag: "charters", Summary: "Plan and write a day's charters in one transaction and notify every rider; nothing is written when planning fails", In: charter.PlanRequest{}, Out: charter.PlanView{}, Created: true, h: h.confirmPlan},
+		{Method: "GET", Path: "/plans/{id}", ID: "getPlan", Tag: "charters", Summary: "A confirmed plan with its charters", Out: charter.PlanView{}, h: h.getPlan},
+		{Method: "POST", Path: "/plans/{id}/replan", ID: "replan", Tag: "charters", Summary: "Replan after cancellations and late hires: notified riders keep their seats when capacity allows; moves are listed", In: ReplanRequest{}, Out: charter.PlanView{}, h: h.replan},
 		{Method: "GET", Path: "/charters", ID: "listCharters", Tag: "charters", Summary: "Charters the officer may see: leaving their counties or delivering into their district", Query: []string{"date", "plan_id"}, Out: Charters{}, h: h.listCharters},
-		{Method: "GET", Path: "/charters/{id}", ID: "getManifest", Tag: "charters", Summary: "A charter's manifest: seats, names, masked ID numbers, phones, drop-offs (audited)", Out: store.CharterView{}, h: h.getManifest},
-		{Method: "POST", Path: "/charters/{id}/checkin", ID: "checkIn", Tag: "charters", Summary: "Board a rider by the scanned boarding pass or the last six ID characters", In: CheckInRequest{}, Out: store.ManifestRow{}, h: h.checkIn},
-		{Method: "POST", Path: "/charters/{id}/riders", ID: "addRider", Tag: "charters", Summary: "Seat an accepted hire who passes the health gate on a charter with room", In: AddRiderRequest{}, Out: store.ManifestRow{}, Created: true, h: h.addRider},
-		{Method: "POST", Path: "/charters/{id}/depart", ID: "depart", Tag: "charters", Summary: "Close boarding: boarded riders' applications move to departed, the others are no-shows", Out: store.DepartResult{}, h: h.depart},
+		{Method: "GET", Path: "/charters/{id}", ID: "getManifest", Tag: "charters", Summary: "A charter's manifest: seats, names, masked ID numbers, phones, drop-offs (audited)", Out: charter.CharterView{}, h: h.getManifest},
+		{Method: "POST", Path: "/charters/{id}/checkin", ID: "checkIn", Tag: "charters", Summary: "Board a rider by the scanned boarding pass or the last six ID characters", In: CheckInRequest{}, Out: charter.ManifestRow{}, h: h.checkIn},
+		{Method: "POST", Path: "/charters/{id}/riders", ID: "addRider", Tag: "charters", Summary: "Seat an accepted hire who passes the health gate on a charter with room", In: AddRiderRequest{}, Out: charter.ManifestRow{}, Created: true, h: h.addRider},
+		{Method: "POST", Path: "/charters/{id}/depart", ID: "depart", Tag: "charters", Summary: "Close boarding: boarded riders' applications move to departed, the others are no-shows", Out: charter.DepartResult{}, h: h.depart},
 		{Method: "POST", Path: "/seats/{id}/no-show", ID: "noShow", Tag: "charters", Summary: "Record that a rider did not come; the place is freed", Out: Status{}, h: h.noShow},
-		{Method: "POST", Path: "/seats/{id}/reassign", ID: "reassignSeat", Tag: "charters", Summary: "Move a rider to another charter of the same pickup point with room", In: ReassignRequest{}, Out: store.ManifestRow{}, h: h.reassignSeat},
+		{Method: "POST", Path: "/seats/{id}/reassign", ID: "reassignSeat", Tag: "charters", Summary: "Move a rider to another charter of the same pickup point with room", In: ReassignRequest{}, Out: charter.ManifestRow{}, h: h.reassignSeat},
 		{Method: "GET", Path: "/arrivals", ID: "listArrivals", Tag: "charters", Summary: "Riders on their way: an employer's own, or those going to an officer's district", Out: Arrivals{}, h: h.listArrivals},
 		{Method: "POST", Path: "/applications/{id}/arrive", ID: "confirmArrival", Tag: "charters", Summary: "Confirm a departed rider's arrival (the employer or the receiving officer)", Out: easyjob.Application{}, h: h.confirmArrival},
-		{Method: "GET", Path: "/passes/{token}", ID: "getPass", Tag: "charters", Summary: "A boarding pass: the rider's own, or for officers of the pickup county", Out: store.Pass{}, h: h.getPass},
+		{Method: "GET", Path: "/passes/{token}", ID: "getPass", Tag: "charters", Summary: "A boarding pass: the rider's own, or for officers of the pickup county", Out: charter.Pass{}, h: h.getPass},
 	}
 }
 
 func (h *Handler) listPickupPoints(w http.ResponseWriter, r *http.Request) error {
-	ps, err := h.S.PickupPoints(r.Context(), httpx.Actor(r.Context()))
+	ps, err := h.Charter.PickupPoints(r.Context(), httpx.Actor(r.Context()))
 	if err != nil {
 		return err
 	}
@@ -82,11 +83,11 @@ func (h *Handler) listPickupPoints(w http.ResponseWriter, r *http.Request) error
 }
 
 func (h *Handler) addPickupPoint(w http.ResponseWriter, r *http.Request) error {
-	var in store.PickupPointInput
+	var in charter.PickupPointInput
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	p, err := h.S.AddPickupPoint(r.Context(), httpx.Actor(r.Context()), in)
+	p, err := h.Charter.AddPickupPoint(r.Context(), httpx.Actor(r.Context()), in)
 	return reply(w, http.StatusCreated, p, err)
 }
 
@@ -94,7 +95,7 @@ func (h *Handler) getCountyRisk(w http.ResponseWriter, r *http.Request) error {
 	if a := httpx.Actor(r.Context()); a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin {
 		return easyjob.Errorf(easyjob.EFORBIDDEN, "error.forbidden")
 	}
-	rk, err := h.S.RiskOf(r.Context(), r.PathValue("county"))
+	rk, err := h.Epidemic.RiskOf(r.Context(), r.PathValue("county"))
 	return reply(w, http.StatusOK, rk, err)
 }
 
@@ -103,7 +104,7 @@ func (h *Handler) setCountyRisk(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	rk, err := h.S.SetCountyRisk(r.Context(), httpx.Actor(r.Context()), r.PathValue("county"), in.Level)
+	rk, err := h.Epidemic.SetCountyRisk(r.Context(), httpx.Actor(r.Context()), r.PathValue("county"), epidemic.Level(in.Level))
 	return reply(w, http.StatusOK, rk, err)
 }
 
@@ -116,7 +117,7 @@ func (h *Handler) setEmployerPoint(w http.ResponseWriter, r *http.Request) error
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := h.S.SetEmployerPoint(r.Context(), httpx.Actor(r.Context()), id, in.Lat, in.Lng); err != nil {
+	if err := h.Charter.SetEmployerPoint(r.Context(), httpx.Actor(r.Context()), id, in.Lat, in.Lng); err != nil {
 		return err
 	}
 	httpx.JSON(w, http.StatusOK, Status{Status: "ok"})
@@ -124,9 +125,9 @@ func (h *Handler) setEmployerPoint(w http.ResponseWriter, r *http.Request) error
 }
 
 // localisePlan renders the gate failures' reasons in the reader's language.
-func (h *Handler) localisePlan(r *http.Request, v *store.PlanView) {
+func (h *Handler) localisePlan(r *http.Request, v *charter.PlanView) {
 	lang := httpx.Lang(r.Context())
-	for _, fs := range [][]store.GateFailure{v.GateFailures, v.Unplanned} {
+	for _, fs := range [][]charter.GateFailure{v.GateFailures, v.Unplanned} {
 		for i := range fs {
 			fs[i].Message = h.Errors.Cat.T(lang, fs[i].Reason)
 		}
@@ -134,11 +135,11 @@ func (h *Handler) localisePlan(r *http.Request, v *store.PlanView) {
 }
 
 func (h *Handler) previewPlan(w http.ResponseWriter, r *http.Request) error {
-	var in store.PlanRequest
+	var in charter.PlanRequest
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	v, err := h.S.PreviewPlan(r.Context(), httpx.Actor(r.Context()), in)
+	v, err := h.Charter.PreviewPlan(r.Context(), httpx.Actor(r.Context()), in)
 	var de *easyjob.Error
 	if err != nil && (!asError(err, &de) || de.Msg.Key != "plan.no_riders") {
 		return err
@@ -154,11 +155,11 @@ func (h *Handler) previewPlan(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) confirmPlan(w http.ResponseWriter, r *http.Request) error {
-	var in store.PlanRequest
+	var in charter.PlanRequest
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	v, err := h.S.ConfirmPlan(r.Context(), httpx.Actor(r.Context()), in)
+	v, err := h.Charter.ConfirmPlan(r.Context(), httpx.Actor(r.Context()), in)
 	if err != nil {
 		return err
 	}
@@ -172,7 +173,7 @@ func (h *Handler) getPlan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return easyjob.NotFound("plan")
 	}
-	v, err := h.S.Plan(r.Context(), httpx.Actor(r.Context()), id)
+	v, err := h.Charter.Plan(r.Context(), httpx.Actor(r.Context()), id)
 	return reply(w, http.StatusOK, v, err)
 }
 
@@ -185,7 +186,7 @@ func (h *Handler) replan(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	v, err := h.S.Replan(r.Context(), httpx.Actor(r.Context()), id, in.Confirm)
+	v, err := h.Charter.Replan(r.Context(), httpx.Actor(r.Context()), id, in.Confirm)
 	if err != nil {
 		return err
 	}
@@ -195,7 +196,7 @@ func (h *Handler) replan(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) listCharters(w http.ResponseWriter, r *http.Request) error {
-	var f store.CharterFilter
+	var f charter.CharterFilter
 	q := r.URL.Query()
 	if s := q.Get("date"); s != "" {
 		d, err := easyjob.ParseDate(s)
@@ -213,7 +214,7 @@ func (h *Handler) listCharters(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.PlanID = int64(n)
 	}
-	cs, err := h.S.Charters(r.Context(), httpx.Actor(r.Context()), f)
+	cs, err := h.Charter.Charters(r.Context(), httpx.Actor(r.Context()), f)
 	if err != nil {
 		return err
 	}
@@ -226,7 +227,7 @@ func (h *Handler) getManifest(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return easyjob.NotFound("charter")
 	}
-	m, err := h.S.Manifest(r.Context(), httpx.Actor(r.Context()), id)
+	m, err := h.Charter.Manifest(r.Context(), httpx.Actor(r.Context()), id)
 	return reply(w, http.StatusOK, m, err)
 }
 
@@ -239,7 +240,7 @@ func (h *Handler) checkIn(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	row, err := h.S.CheckIn(r.Context(), httpx.Actor(r.Context()), id, in.Code)
+	row, err := h.Charter.CheckIn(r.Context(), httpx.Actor(r.Context()), id, in.Code)
 	return reply(w, http.StatusOK, row, err)
 }
 
@@ -252,7 +253,7 @@ func (h *Handler) addRider(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	row, err := h.S.AddToCharter(r.Context(), httpx.Actor(r.Context()), id, in.ApplicationID)
+	row, err := h.Charter.AddToCharter(r.Context(), httpx.Actor(r.Context()), id, in.ApplicationID)
 	return reply(w, http.StatusCreated, row, err)
 }
 
@@ -261,7 +262,7 @@ func (h *Handler) depart(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return easyjob.NotFound("charter")
 	}
-	res, err := h.S.Depart(r.Context(), httpx.Actor(r.Context()), id)
+	res, err := h.Charter.Depart(r.Context(), httpx.Actor(r.Context()), id)
 	if err != nil {
 		return err
 	}
@@ -278,7 +279,7 @@ func (h *Handler) noShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return easyjob.NotFound("seat")
 	}
-	if err := h.S.MarkNoShow(r.Context(), httpx.Actor(r.Context()), id); err != nil {
+	if err := h.Charter.MarkNoShow(r.Context(), httpx.Actor(r.Context()), id); err != nil {
 		return err
 	}
 	httpx.JSON(w, http.StatusOK, Status{Status: "ok"})
@@ -294,12 +295,12 @@ func (h *Handler) reassignSeat(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	row, err := h.S.ReassignSeat(r.Context(), httpx.Actor(r.Context()), id, in.CharterID)
+	row, err := h.Charter.ReassignSeat(r.Context(), httpx.Actor(r.Context()), id, in.CharterID)
 	return reply(w, http.StatusOK, row, err)
 }
 
 func (h *Handler) listArrivals(w http.ResponseWriter, r *http.Request) error {
-	xs, err := h.S.Arrivals(r.Context(), httpx.Actor(r.Context()))
+	xs, err := h.Charter.Arrivals(r.Context(), httpx.Actor(r.Context()))
 	if err != nil {
 		return err
 	}
@@ -312,12 +313,12 @@ func (h *Handler) confirmArrival(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return easyjob.NotFound("application")
 	}
-	app, err := h.S.ConfirmArrival(r.Context(), httpx.Actor(r.Context()), id)
+	app, err := h.Charter.ConfirmArrival(r.Context(), httpx.Actor(r.Context()), id)
 	return reply(w, http.StatusOK, app, err)
 }
 
 func (h *Handler) getPass(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.S.PassByToken(r.Context(), httpx.Actor(r.Context()), strings.TrimSpace(r.PathValue("token")))
+	p, err := h.Charter.PassByToken(r.Context(), httpx.Actor(r.Context()), strings.TrimSpace(r.PathValue("token")))
 	return reply(w, http.StatusOK, p, err)
 }
 

@@ -6,7 +6,7 @@ import (
 	"os"
 	"time"
 
-	"easyjob/internal/charter"
+	"easyjob/internal/charter/planner"
 )
 
 // runCharter: easyjob charter solve FILE.vrp [--time-limit 2s] [--seed 1]
@@ -43,7 +43,7 @@ func runCharter(env Env, args []string) error {
 		return fmt.Errorf("%s: %v", file, unwrapPathErr(err))
 	}
 	defer f.Close()
-	if err := charter.SolveCVRPLIB(env.Ctx, f, env.Stdout, charter.Options{TimeLimit: *limit, Seed: *seed}); err != nil {
+	if err := planner.SolveCVRPLIB(env.Ctx, f, env.Stdout, planner.Options{TimeLimit: *limit, Seed: *seed}); err != nil {
 		return fmt.Errorf("%s: %v", file, err)
 	}
 	return nil

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"easyjob/internal/api"
+	"easyjob/internal/charter"
 	"easyjob/internal/config"
+	"easyjob/internal/epidemic"
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
 	"easyjob/internal/ident"
@@ -54,13 +56,16 @@ func runServe(env Env, args []string) error {
 
 // App is a running easyjob: its database, services and HTTP handler.
 type App struct {
-	Cfg     config.Config
-	Log     *slog.Logger
-	DB      *store.DB
-	Store   *store.Store
-	Cat     *i18n.Catalogue
-	Handler http.Handler
-	reg     *prometheus.Registry
+	Cfg   config.Config
+	Log   *slog.Logger
+	DB    *store.DB
+	Store *store.Store
+	// The systems on the store's kernel.
+	Charter  *charter.Service
+	Epidemic *epidemic.Service
+	Cat      *i18n.Catalogue
+	Handler  http.Handler
+	reg      *prometheus.Registry
 }
 
 // Open opens and migrates the database and builds the services and the HTTP
@@ -82,6 +87,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	st := store.New(db, sealer, log)
 	st.MinWage = cfg.MinWage
 	a := &App{Cfg: cfg, Log: log, DB: db, Store: st, Cat: i18n.MustLoad(), reg: prometheus.NewRegistry()}
+	a.Epidemic = &epidemic.Service{S: st}
+	a.Charter = &charter.Service{S: st, Risk: a.Epidemic}
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -107,9 +114,9 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	errs := httpx.Errors{Cat: a.Cat, Log: a.Log}
-	ah := &api.Handler{S: a.Store, Errors: errs, Version: Version}
+	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Errors: errs, Version: Version}
 	ah.Routes(mux)
-	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Version: Version}
+	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Version: Version}
 	wh.Routes(mux)
 	a.Handler = httpx.Middleware(a.Log, metrics,
 		http.NewCrossOriginProtection().Handler(httpx.Authenticate(a.Store.Session, mux)))

@@ -1,112 +1,86 @@
-// Package charter plans point-to-point charters (点对点包车): which buses
-// collect which employer sites' riders, in what order.
+// Package charter is the charter system (点对点包车): pickup points, plans
+// of a day's buses, seats, boarding, departure, arrival and boarding passes.
+// An officer plans from one pickup point, prints the manifests, boards the
+// riders and departs; the employer confirms each arrival. See
+// docs/CHARTERS.md.
 //
-// The routing itself is a capacitated vehicle-routing problem solved by the
-// pure package charter/cvrp; this package re-exports its API for the rest
-// of the product and adds the distance model (great-circle kilometres times
-// a road factor) and the CVRPLIB one-call entry point used by the CLI.
+// Its tables are pickup_points, employer_points, plans, charters,
+// charter_stops and charter_seats; it writes no others. It reads
+// applications, postings, employers and seekers, moves applications only
+// through store.Transition, reads county risk through the epidemic system,
+// and leaves the planning itself to the pure package charter/planner.
+//
+// A charter's seats are counted in charters.taken, which only a conditional
+// update raises (taken < allowed) in the transaction that inserts or moves
+// the seat; CHECK (taken <= allowed) backs it.
 package charter
 
 import (
-	"context"
-	"fmt"
-	"io"
-	"math"
-
-	"easyjob/internal/charter/cvrp"
+	"easyjob/internal/epidemic"
+	"easyjob/internal/store"
 )
 
-// Problem is one routing problem: node 0 is the depot (the origin station),
-// nodes 1..n the employer sites with their riders as demand. See cvrp.Problem.
-type Problem = cvrp.Problem
-
-// Solution is a set of routes over Problem nodes. See cvrp.Solution.
-type Solution = cvrp.Solution
-
-// Options bounds a solver run (time limit, iteration limit, seed).
-type Options = cvrp.Options
-
-// Instance is a parsed CVRPLIB instance.
-type Instance = cvrp.Instance
-
-// Solve runs the CVRP solver; see cvrp.Solve. For charters set
-// p.MinimiseVehicles so that the fewest buses come first.
-func Solve(ctx context.Context, p Problem, opt Options) (Solution, error) {
-	return cvrp.Solve(ctx, p, opt)
+// Service is the charter system on the store's kernel.
+type Service struct {
+	S    *store.Store
+	Risk *epidemic.Service // the health gate reads county risk from it
 }
 
-// ParseVRP reads a CVRPLIB .vrp instance; see cvrp.ParseVRP.
-func ParseVRP(r io.Reader) (*Instance, error) { return cvrp.ParseVRP(r) }
+// SeatStatus is where a rider's seat stands.
+type SeatStatus string
 
-// ParseSolution reads a CVRPLIB .sol file; see cvrp.ParseSolution.
-func ParseSolution(r io.Reader) (Solution, error) { return cvrp.ParseSolution(r) }
+// Seat statuses, as stored in charter_seats.status.
+const (
+	SeatAssigned  SeatStatus = "assigned"
+	SeatBoarded   SeatStatus = "boarded"
+	SeatNoShow    SeatStatus = "no_show"
+	SeatCancelled SeatStatus = "cancelled"
+)
 
-// WriteSolution writes s in CVRPLIB .sol format with the given cost.
-func WriteSolution(w io.Writer, s Solution, cost int) error {
-	return cvrp.WriteSolution(w, s, cost)
-}
+// Active tells whether the seat holds a place on its charter (counted in
+// charters.taken): assigned or boarded.
+func (s SeatStatus) Active() bool { return s == SeatAssigned || s == SeatBoarded }
 
-// SolveCVRPLIB reads a .vrp instance from r, solves it with the CVRPLIB
-// objective (total distance, vehicles unlimited) and writes the .sol to w.
-func SolveCVRPLIB(ctx context.Context, r io.Reader, w io.Writer, opt Options) error {
-	in, err := cvrp.ParseVRP(r)
-	if err != nil {
-		return err
-	}
-	p := in.Problem()
-	s, err := cvrp.Solve(ctx, p, opt)
-	if err != nil {
-		return err
-	}
-	if err := s.Check(p); err != nil {
-		return fmt.Errorf("charter: solver returned an infeasible solution: %w", err)
-	}
-	return cvrp.WriteSolution(w, s, int(math.Round(s.Cost)))
-}
+// Assigned tells whether the rider has a seat and has not boarded yet: the
+// seat can be boarded, moved, or given up as a no-show.
+func (s SeatStatus) Assigned() bool { return s == SeatAssigned }
 
-// Point is a WGS-84 position in degrees.
-type Point struct{ Lat, Lng float64 }
+// Boarded tells whether the rider has boarded.
+func (s SeatStatus) Boarded() bool { return s == SeatBoarded }
 
-// Distance estimates the travel distance in kilometres between two points.
-// The solver itself only sees the matrix that Matrix builds from it.
-type Distance interface {
-	Km(from, to Point) float64
-}
+// Cancelled tells whether the seat was given up (a replan or a move).
+func (s SeatStatus) Cancelled() bool { return s == SeatCancelled }
 
-// RoadFactor is a Distance: the great-circle distance times the factor
-// (road distance is typically 1.2–1.4 times the straight line).
-type RoadFactor float64
+// Status is where a charter stands.
+type Status string
 
-// DefaultRoadFactor is the road factor used when none is configured.
-const DefaultRoadFactor RoadFactor = 1.3
+// Charter statuses, as stored in charters.status.
+const (
+	Planned   Status = "planned"
+	Boarding  Status = "boarding"
+	Departed  Status = "departed"
+	Arrived   Status = "arrived"
+	Cancelled Status = "cancelled"
+)
 
-// Km implements Distance.
-func (f RoadFactor) Km(from, to Point) float64 { return float64(f) * GreatCircleKm(from, to) }
+// Boardable tells whether riders may still board, be added or be moved:
+// planned or boarding.
+func (s Status) Boardable() bool { return s == Planned || s == Boarding }
 
-// earthRadiusKm is the mean Earth radius.
-const earthRadiusKm = 6371.0088
+// Replannable tells whether the charter may be replanned: nobody has
+// boarded it yet.
+func (s Status) Replannable() bool { return s == Planned }
 
-// GreatCircleKm returns the haversine distance between a and b in km.
-func GreatCircleKm(a, b Point) float64 {
-	const rad = math.Pi / 180
-	dLat := (b.Lat - a.Lat) * rad
-	dLng := (b.Lng - a.Lng) * rad
-	h := math.Sin(dLat/2)*math.Sin(dLat/2) +
-		math.Cos(a.Lat*rad)*math.Cos(b.Lat*rad)*math.Sin(dLng/2)*math.Sin(dLng/2)
-	return 2 * earthRadiusKm * math.Asin(math.Min(1, math.Sqrt(h)))
-}
+// Cancelled tells whether the charter was dropped by a replan.
+func (s Status) Cancelled() bool { return s == Cancelled }
 
-// Matrix returns the distance matrix between points with d; points[0]
-// should be the depot so that the matrix is ready for Problem.Dist.
-func Matrix(d Distance, points []Point) [][]float64 {
-	m := make([][]float64, len(points))
-	for i := range points {
-		m[i] = make([]float64, len(points))
-		for j := range points {
-			if i != j {
-				m[i][j] = d.Km(points[i], points[j])
-			}
-		}
-	}
-	return m
-}
+// DefaultHealthHours is how recent a green health status must be, before
+// departure, for a seeker to ride.
+const DefaultHealthHours = 48
+
+// planSeed and planIterations make a plan depend only on its input, so the
+// preview an officer saw is the plan confirmed.
+const (
+	planSeed       = 2020
+	planIterations = 3000
+)

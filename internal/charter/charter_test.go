@@ -1,74 +1,411 @@
-package charter
+package charter_test
 
 import (
-	"bytes"
 	"context"
-	"math"
-	"os"
+	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"easyjob/internal/charter"
+	"easyjob/internal/easyjob"
+	"easyjob/internal/epidemic"
+	"easyjob/internal/store"
+	"easyjob/internal/store/storetest"
 )
 
-func TestGreatCircleKm(t *testing.T) {
-	// Shenzhen (Futian) to Baise: about 600 km as the crow flies.
-	sz := Point{Lat: 22.5431, Lng: 114.0579}
-	bs := Point{Lat: 23.9025, Lng: 106.6180}
-	if d := GreatCircleKm(sz, bs); d < 740 || d > 790 {
-		t.Fatalf("Shenzhen–Baise = %.0f km, want about 770", d)
+// hire makes a seeker of 那坡县 with an accepted offer on p; health is
+// reported green now unless health is "".
+func hire(t *testing.T, f *storetest.Fixture, p easyjob.Posting, health string) (easyjob.Seeker, easyjob.Application) {
+	t.Helper()
+	ctx := context.Background()
+	k, me := f.Seeker(t)
+	app, err := f.S.Apply(ctx, me, k.ID, p.ID)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if d := GreatCircleKm(sz, sz); d != 0 {
-		t.Fatalf("distance to itself = %v", d)
+	start := easyjob.DateOf(f.Clock.Now()).AddDays(7)
+	if _, err := f.S.Transition(ctx, f.Boss, app.ID, store.Move{To: easyjob.StateOffered, StartDate: start, Pay: 5200}); err != nil {
+		t.Fatal(err)
 	}
-	m := Matrix(DefaultRoadFactor, []Point{sz, bs})
-	if math.Abs(m[0][1]-1.3*GreatCircleKm(sz, bs)) > 1e-9 || m[0][1] != m[1][0] || m[0][0] != 0 {
-		t.Fatalf("Matrix = %v", m)
+	if app, err = f.S.Transition(ctx, me, app.ID, store.Move{To: easyjob.StateAccepted}); err != nil {
+		t.Fatal(err)
 	}
+	if health != "" {
+		if err := f.S.SetHealth(ctx, f.Station, k.ID, health); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return k, app
 }
 
-func TestSolveCharters(t *testing.T) {
-	// A station and four employer sites in Shenzhen; 45-seat buses.
-	pts := []Point{
-		{22.54, 114.06}, {22.55, 113.90}, {22.56, 113.88}, {22.72, 114.25}, {22.70, 114.27},
-	}
-	p := Problem{Dist: Matrix(DefaultRoadFactor, pts), Demand: []int{0, 30, 10, 20, 25}, Capacity: 45, MinimiseVehicles: true}
-	s, err := Solve(context.Background(), p, Options{MaxIterations: 2000, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Check(p); err != nil {
-		t.Fatal(err)
-	}
-	if s.Vehicles() != 2 {
-		t.Fatalf("85 riders in 45-seat buses took %d buses: %v", s.Vehicles(), s.Routes)
-	}
-	p.Demand[1] = 46
-	if _, err := Solve(context.Background(), p, Options{MaxIterations: 10}); err == nil || !strings.Contains(err.Error(), "split it upstream") {
-		t.Fatalf("a site above the bus capacity gave %v", err)
-	}
+// newService is the charter system on a fixture's store.
+func newService(f *storetest.Fixture) *charter.Service {
+	return &charter.Service{S: f.S, Risk: &epidemic.Service{S: f.S}}
 }
 
-func TestSolveCVRPLIB(t *testing.T) {
-	f, err := os.Open("../../../shared/data/cvrplib/A/A-n32-k5.vrp")
-	if os.IsNotExist(err) {
-		t.Skip("no CVRPLIB data")
+func code(err error) string { return easyjob.ErrorCode(err) }
+
+func fieldsOf(err error) map[string]easyjob.Msg {
+	var e *easyjob.Error
+	if errors.As(err, &e) {
+		return e.Fields
 	}
+	return nil
+}
+
+func countRows(t *testing.T, s *store.Store, table string) int {
+	t.Helper()
+	var n int
+	if err := s.DB.R.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func mustPickup(t *testing.T, f *storetest.Fixture) charter.PickupPoint {
+	t.Helper()
+	pk, err := newService(f).AddPickupPoint(context.Background(), f.Station, charter.CountySeatPoint("451026"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	var out bytes.Buffer
-	if err := SolveCVRPLIB(context.Background(), f, &out, Options{TimeLimit: 200 * time.Millisecond, Seed: 1}); err != nil {
-		t.Fatal(err)
+	if !pk.HasPoint() || pk.County != "451026" {
+		t.Fatalf("pickup %+v", pk)
 	}
-	s, err := ParseSolution(&out)
-	if err != nil {
-		t.Fatalf("%v in\n%s", err, out.String())
-	}
-	if s.Cost < 784 || s.Cost > 800 {
-		t.Fatalf("A-n32-k5 solved at %v, optimum 784", s.Cost)
-	}
-	if err := SolveCVRPLIB(context.Background(), strings.NewReader("NAME : x\n"), &out, Options{}); err == nil {
-		t.Fatal("a broken instance gave no error")
-	}
+	return pk
+}
+
+func TestCharterJourney(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, k)
+		s := f.S
+		c := newService(f)
+		p := f.Published(t, 10)
+		stale, _ := hire(t, f, p, easyjob.HealthGreen)
+		f.Clock.Advance(48 * time.Hour)
+		var riders []easyjob.Seeker
+		for range 3 {
+			r, _ := hire(t, f, p, easyjob.HealthGreen)
+			riders = append(riders, r)
+		}
+		yellow, _ := hire(t, f, p, easyjob.HealthYellow)
+		unknown, _ := hire(t, f, p, "")
+		pk := mustPickup(t, f)
+		day := easyjob.DateOf(f.Clock.Now()).AddDays(1) // departure at 08:00 tomorrow
+		req := charter.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 45}
+
+		v, err := c.PreviewPlan(ctx, f.Station, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[int64]string{stale.ID: "gate.health_stale", yellow.ID: "gate.health_not_green", unknown.ID: "gate.health_missing"}
+		if len(v.GateFailures) != 3 {
+			t.Fatalf("gate failures %+v", v.GateFailures)
+		}
+		for _, g := range v.GateFailures {
+			if want[g.SeekerID] != g.Reason {
+				t.Fatalf("seeker %d failed with %q, want %q", g.SeekerID, g.Reason, want[g.SeekerID])
+			}
+		}
+		if len(v.Charters) != 1 || v.Riders != 3 || v.Allowed != 22 || v.Charters[0].Km < 500 {
+			t.Fatalf("preview: %d charters, %d riders, allowed %d, %+v", len(v.Charters), v.Riders, v.Allowed, v.Charters)
+		}
+		if countRows(t, s, "plans") != 0 {
+			t.Fatal("a preview wrote a plan")
+		}
+
+		// A high-risk county: nobody rides, everyone is listed, nothing written.
+		if _, err := c.Risk.SetCountyRisk(ctx, f.Station, "451026", epidemic.High); err != nil {
+			t.Fatal(err)
+		}
+		v, err = c.ConfirmPlan(ctx, f.Station, req)
+		if code(err) != easyjob.EINVALID || len(v.GateFailures) != 6 || v.GateFailures[0].Reason != "gate.county_high_risk" {
+			t.Fatalf("high risk: %v %+v", err, v.GateFailures)
+		}
+		if countRows(t, s, "plans")+countRows(t, s, "charters")+countRows(t, s, "charter_seats") != 0 {
+			t.Fatal("a failing plan wrote rows")
+		}
+		if _, err := c.Risk.SetCountyRisk(ctx, f.Station, "451026", epidemic.Low); err != nil {
+			t.Fatal(err)
+		}
+
+		v, err = c.ConfirmPlan(ctx, f.Station, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.ID == 0 || len(v.Charters) != 1 || v.Charters[0].ID == 0 {
+			t.Fatalf("confirmed %+v", v)
+		}
+		// The plan keeps its health window for replanning and late additions.
+		if kept, err := c.Plan(ctx, f.Station, v.ID); err != nil || kept.Request.HealthHours != charter.DefaultHealthHours {
+			t.Fatalf("health window kept as %d, confirmed with the default %d: %v", kept.Request.HealthHours, charter.DefaultHealthHours, err)
+		}
+		cid := v.Charters[0].ID
+		msgs, _ := s.Outbox(ctx, riders[0].Phone, 1)
+		if len(msgs) != 1 || !strings.Contains(msgs[0].Body, "座位") || !strings.Contains(msgs[0].Body, pk.Name) {
+			t.Fatalf("notification %+v", msgs)
+		}
+		// Planning again finds nobody new: the riders have seats.
+		if _, err := c.PreviewPlan(ctx, f.Station, req); code(err) != easyjob.EINVALID {
+			t.Fatalf("second plan: %v", err)
+		}
+
+		// The manifest: names, masked ID numbers, phones; districts see it
+		// (the charter delivers to 龙岗), the employer does not.
+		m, err := c.Manifest(ctx, f.Longgang, cid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.Riders) != 3 || !strings.Contains(m.Riders[0].IDNumber, "*") || m.Riders[0].Phone == "" || m.Stops[0].EmployerID != f.Employer.ID {
+			t.Fatalf("manifest %+v", m)
+		}
+		if _, err := c.Manifest(ctx, f.Boss, cid); code(err) != easyjob.ENOTFOUND {
+			t.Fatalf("employer reads manifest: %v", err)
+		}
+
+		// Boarding by the last six ID digits and by the pass token.
+		first, _ := s.Seeker(ctx, f.Station, riders[0].ID, "full")
+		row, err := c.CheckIn(ctx, f.Station, cid, first.IDNumber[12:])
+		if err != nil || row.SeekerID != riders[0].ID || row.Status != charter.SeatBoarded {
+			t.Fatalf("check in: %+v %v", row, err)
+		}
+		if _, err := c.CheckIn(ctx, f.Station, cid, first.IDNumber[12:]); code(err) != easyjob.ECONFLICT {
+			t.Fatalf("boarding twice: %v", err)
+		}
+		seats, err := c.MySeats(ctx, easyjob.Actor{Role: easyjob.RoleSeeker, SeekerID: riders[1].ID})
+		if err != nil || len(seats) != 1 {
+			t.Fatalf("my seats %v %v", seats, err)
+		}
+		var pass charter.Pass
+		for _, ps := range seats {
+			pass = ps
+		}
+		if _, err := c.CheckIn(ctx, f.Station, cid, "https://example.test/seeker/pass/"+pass.Token); err != nil {
+			t.Fatal(err)
+		}
+		// The third does not come.
+		m, _ = c.Manifest(ctx, f.Station, cid)
+		var third charter.ManifestRow
+		for _, r := range m.Riders {
+			if r.SeekerID == riders[2].ID {
+				third = r
+			}
+		}
+		if err := c.MarkNoShow(ctx, f.Station, third.SeatID); err != nil {
+			t.Fatal(err)
+		}
+
+		res, err := c.Depart(ctx, f.Station, cid)
+		if err != nil || res.Departed != 2 {
+			t.Fatalf("depart %+v %v", res, err)
+		}
+		arr, err := c.Arrivals(ctx, f.Boss)
+		if err != nil || len(arr) != 2 || arr[0].CharterNumber != 1 || arr[0].SeatNo == 0 {
+			t.Fatalf("arrivals %+v %v", arr, err)
+		}
+		for _, x := range arr {
+			app, err := c.ConfirmArrival(ctx, f.Boss, x.ApplicationID)
+			if err != nil || app.State != easyjob.StateArrived {
+				t.Fatalf("arrival %+v %v", app, err)
+			}
+		}
+		cs, _ := c.Charters(ctx, f.Station, charter.CharterFilter{Date: day})
+		if len(cs) != 1 || cs[0].Status != charter.Arrived {
+			t.Fatalf("charters %+v", cs)
+		}
+		evs, _ := s.Events(ctx, f.Boss, arr[0].ApplicationID)
+		if last := evs[len(evs)-1]; last.To != easyjob.StateArrived || evs[len(evs)-2].To != easyjob.StateDeparted {
+			t.Fatalf("events %+v", evs)
+		}
+	})
+}
+
+func TestPlanBadInput(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, k)
+		s := f.S
+		c := newService(f)
+		p := f.Published(t, 5)
+		hire(t, f, p, easyjob.HealthGreen)
+		pk := mustPickup(t, f)
+		bare, err := c.AddPickupPoint(ctx, f.Station, charter.PickupPointInput{County: "451026", Name: "村口"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := easyjob.DateOf(f.Clock.Now()).AddDays(1)
+		tests := []struct {
+			name  string
+			req   charter.PlanRequest
+			field string
+			key   string
+		}{
+			{"pickup without coordinates", charter.PlanRequest{Date: day, PickupPointID: bare.ID, Seats: 45}, "pickup_point_id", "plan.pickup_no_point"},
+			{"no seats", charter.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 0}, "seats", "plan.seats_positive"},
+			{"load factor", charter.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 45, LoadFactor: 1.5}, "load_factor", "plan.load_factor"},
+			{"unknown pickup", charter.PlanRequest{Date: day, PickupPointID: 999, Seats: 45}, "pickup_point_id", "plan.pickup_unknown"},
+			{"past", charter.PlanRequest{Date: day.AddDays(-5), PickupPointID: pk.ID, Seats: 45}, "date", "field.date_past"},
+		}
+		for _, tc := range tests {
+			_, err := c.ConfirmPlan(ctx, f.Station, tc.req)
+			if fs := fieldsOf(err); fs[tc.field].Key != tc.key {
+				t.Errorf("%s: %v", tc.name, err)
+			}
+		}
+		// No riders: another county's officer has a pickup with nobody hired.
+		other, err := c.AddPickupPoint(ctx, f.Admin, charter.CountySeatPoint("451024"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.ConfirmPlan(ctx, f.Admin, charter.PlanRequest{Date: day, PickupPointID: other.ID, Seats: 45})
+		var de *easyjob.Error
+		if code(err) != easyjob.EINVALID || !asErr(err, &de) || de.Msg.Key != "plan.no_riders" {
+			t.Fatalf("no riders: %v", err)
+		}
+		// Another county's station may not plan from this pickup point.
+		if _, err := c.PreviewPlan(ctx, f.Longgang, charter.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 45}); err != nil {
+			t.Fatalf("twinned district plans: %v", err)
+		}
+		if countRows(t, s, "plans")+countRows(t, s, "charters")+countRows(t, s, "charter_seats") != 0 {
+			t.Fatal("failing plans wrote rows")
+		}
+	})
+}
+
+// Seat capacity holds under concurrent additions and reassignments.
+func TestSeatCapacityRace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, k)
+		s := f.S
+		c := newService(f)
+		p := f.Published(t, 40)
+		pk := mustPickup(t, f)
+		day := easyjob.DateOf(f.Clock.Now()).AddDays(1)
+		// Two plans of two riders each on 6-seat buses at 0.5: allowed 3.
+		var cids []int64
+		for range 2 {
+			hire(t, f, p, easyjob.HealthGreen)
+			hire(t, f, p, easyjob.HealthGreen)
+			v, err := c.ConfirmPlan(ctx, f.Station, charter.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 6})
+			if err != nil || len(v.Charters) != 1 || v.Charters[0].Allowed != 3 {
+				t.Fatalf("plan %+v %v", v, err)
+			}
+			cids = append(cids, v.Charters[0].ID)
+		}
+		target, source := cids[0], cids[1]
+		var apps []int64
+		for range 12 {
+			_, a := hire(t, f, p, easyjob.HealthGreen)
+			apps = append(apps, a.ID)
+		}
+		src, _ := c.Manifest(ctx, f.Station, source)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		ok := 0
+		for _, id := range apps {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := c.AddToCharter(ctx, f.Station, target, id)
+				if err == nil {
+					mu.Lock()
+					ok++
+					mu.Unlock()
+				} else if code(err) != easyjob.ECONFLICT {
+					t.Error(err)
+				}
+			}()
+		}
+		for _, r := range src.Riders {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := c.ReassignSeat(ctx, f.Station, r.SeatID, target)
+				if err == nil {
+					mu.Lock()
+					ok++
+					mu.Unlock()
+				} else if code(err) != easyjob.ECONFLICT {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if ok != 1 {
+			t.Fatalf("%d seats taken on a charter with one place left", ok)
+		}
+		for _, cid := range cids {
+			var taken, allowed, active, numbers int
+			s.DB.R.QueryRow(`SELECT taken, allowed FROM charters WHERE id = $1`, cid).Scan(&taken, &allowed)
+			s.DB.R.QueryRow(`SELECT COUNT(*), COUNT(DISTINCT seat_no) FROM charter_seats WHERE charter_id = $1 AND status IN ('assigned', 'boarded')`, cid).Scan(&active, &numbers)
+			if taken != active || active > allowed || numbers != active {
+				t.Fatalf("charter %d: taken %d, active %d, seat numbers %d, allowed %d", cid, taken, active, numbers, allowed)
+			}
+		}
+	})
+}
+
+func asErr(err error, target **easyjob.Error) bool { return errors.As(err, target) }
+
+// Replanning after a cancellation keeps notified riders on their seats,
+// seats a late hire, and says who moved.
+func TestReplan(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, k)
+		s := f.S
+		c := newService(f)
+		p := f.Published(t, 20)
+		var apps []easyjob.Application
+		var mes []easyjob.Actor
+		for range 4 {
+			kk, app := hire(t, f, p, easyjob.HealthGreen)
+			apps = append(apps, app)
+			mes = append(mes, easyjob.Actor{Role: easyjob.RoleSeeker, SeekerID: kk.ID, UserID: -kk.ID})
+		}
+		pk := mustPickup(t, f)
+		day := easyjob.DateOf(f.Clock.Now()).AddDays(1)
+		v, err := c.ConfirmPlan(ctx, f.Station, charter.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 10})
+		if err != nil || len(v.Charters) != 1 {
+			t.Fatalf("plan %+v %v", v, err)
+		}
+		before, _ := c.MySeats(ctx, mes[1])
+		// One withdraws, one is hired late.
+		if _, err := s.Transition(ctx, mes[0], apps[0].ID, store.Move{To: easyjob.StateWithdrawn}); err != nil {
+			t.Fatal(err)
+		}
+		_, late := hire(t, f, p, easyjob.HealthGreen)
+		pv, err := c.Replan(ctx, f.Station, v.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pv.Moves) != 0 || len(pv.Charters) != 1 || pv.Riders != 4 {
+			t.Fatalf("replan preview %+v", pv)
+		}
+		if _, err := c.Replan(ctx, f.Station, v.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := c.MySeats(ctx, mes[1])
+		if before[apps[1].ID].SeatNo != after[apps[1].ID].SeatNo || before[apps[1].ID].CharterID != after[apps[1].ID].CharterID {
+			t.Fatalf("a notified rider moved: %+v → %+v", before, after)
+		}
+		m, _ := c.Manifest(ctx, f.Station, v.Charters[0].ID)
+		seen := map[int64]bool{}
+		for _, r := range m.Riders {
+			if r.Status == charter.SeatAssigned {
+				seen[r.ApplicationID] = true
+			}
+		}
+		if seen[apps[0].ID] || !seen[late.ID] || len(seen) != 4 {
+			t.Fatalf("after replan %v", seen)
+		}
+		var taken int
+		s.DB.R.QueryRow(`SELECT taken FROM charters WHERE id = $1`, v.Charters[0].ID).Scan(&taken)
+		if taken != 4 {
+			t.Fatalf("taken %d", taken)
+		}
+	})
 }

@@ -7,9 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"easyjob/internal/charter"
 	"easyjob/internal/easyjob"
+	"easyjob/internal/epidemic"
 	"easyjob/internal/httpx"
-	"easyjob/internal/store"
 )
 
 // charterRoutes registers the charter pages: pickup points and county
@@ -53,11 +54,11 @@ type charterListData struct {
 
 // charterCard is a charter in a list, with its times formatted.
 type charterCard struct {
-	store.CharterView
+	charter.CharterView
 	Depart string
 }
 
-func cards(cs []store.CharterView) []charterCard {
+func cards(cs []charter.CharterView) []charterCard {
 	out := make([]charterCard, 0, len(cs))
 	for _, c := range cs {
 		out = append(out, charterCard{CharterView: c, Depart: shanghaiTime(c.DepartAt)})
@@ -70,14 +71,14 @@ func (h *Handler) charterList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := charterListData{Date: r.URL.Query().Get("date")}
-	var f store.CharterFilter
+	var f charter.CharterFilter
 	if d.Date != "" {
 		day, err := easyjob.ParseDate(d.Date)
 		if err == nil {
 			f.Date = day
 		}
 	}
-	cs, err := h.S.Charters(r.Context(), httpx.Actor(r.Context()), f)
+	cs, err := h.Charter.Charters(r.Context(), httpx.Actor(r.Context()), f)
 	if err != nil {
 		h.errorPage(w, r, err)
 		return
@@ -87,9 +88,9 @@ func (h *Handler) charterList(w http.ResponseWriter, r *http.Request) {
 }
 
 type pickupData struct {
-	Points  []store.PickupPoint
-	Default store.PickupPointInput
-	Risk    []store.CountyRisk
+	Points  []charter.PickupPoint
+	Default charter.PickupPointInput
+	Risk    []epidemic.CountyRisk
 }
 
 func (h *Handler) pickupList(w http.ResponseWriter, r *http.Request) {
@@ -102,20 +103,20 @@ func (h *Handler) pickupList(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) renderPickups(w http.ResponseWriter, r *http.Request, status int, p Page) {
 	a := httpx.Actor(r.Context())
-	pts, err := h.S.PickupPoints(r.Context(), a)
+	pts, err := h.Charter.PickupPoints(r.Context(), a)
 	if err != nil {
 		h.errorPage(w, r, err)
 		return
 	}
 	d := pickupData{Points: pts}
 	if len(a.Region) == 6 {
-		d.Default = store.CountySeatPoint(a.Region)
+		d.Default = charter.CountySeatPoint(a.Region)
 	}
 	seen := map[string]bool{}
 	for _, pt := range pts {
 		if !seen[pt.County] {
 			seen[pt.County] = true
-			rk, err := h.S.RiskOf(r.Context(), pt.County)
+			rk, err := h.Epidemic.RiskOf(r.Context(), pt.County)
 			if err != nil {
 				h.errorPage(w, r, err)
 				return
@@ -152,13 +153,13 @@ func (h *Handler) pickupAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.ParseForm()
-	in := store.PickupPointInput{County: r.PostFormValue("county"), Name: r.PostFormValue("name"), Address: r.PostFormValue("address"),
+	in := charter.PickupPointInput{County: r.PostFormValue("county"), Name: r.PostFormValue("name"), Address: r.PostFormValue("address"),
 		Lat: optFloat(r.PostFormValue("lat")), Lng: optFloat(r.PostFormValue("lng"))}
 	if (in.Lat != nil && math.IsNaN(*in.Lat)) || (in.Lng != nil && math.IsNaN(*in.Lng)) {
 		bad := 999.0
 		in.Lat, in.Lng = &bad, &bad
 	}
-	pt, err := h.S.AddPickupPoint(r.Context(), httpx.Actor(r.Context()), in)
+	pt, err := h.Charter.AddPickupPoint(r.Context(), httpx.Actor(r.Context()), in)
 	if err != nil {
 		p := h.page(r, "charter_pickups.title", nil)
 		p.Form = formValues(r, "county", "name", "address", "lat", "lng")
@@ -175,11 +176,11 @@ func (h *Handler) countyRiskSet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.ParseForm()
-	rk, err := h.S.SetCountyRisk(r.Context(), httpx.Actor(r.Context()), r.PostFormValue("county"), r.PostFormValue("level"))
+	rk, err := h.Epidemic.SetCountyRisk(r.Context(), httpx.Actor(r.Context()), r.PostFormValue("county"), epidemic.Level(r.PostFormValue("level")))
 	if err != nil {
 		setFlash(w, h.errText(r, err), true)
 	} else {
-		setFlash(w, h.Cat.T(langOf(r), "flash.risk_set", "county", countyNameOf(rk.County), "level", h.Cat.T(langOf(r), "risk."+rk.Level)), false)
+		setFlash(w, h.Cat.T(langOf(r), "flash.risk_set", "county", countyNameOf(rk.County), "level", h.Cat.T(langOf(r), "risk."+string(rk.Level))), false)
 	}
 	http.Redirect(w, r, "/officer/pickups", http.StatusSeeOther)
 }
@@ -197,7 +198,7 @@ func (h *Handler) errText(r *http.Request, err error) string {
 }
 
 type planFormData struct {
-	Points []store.PickupPoint
+	Points []charter.PickupPoint
 }
 
 var planFields = []string{"date", "pickup_point_id", "depart_time", "seats", "load_factor", "max_stops", "road_factor", "health_hours"}
@@ -207,13 +208,13 @@ func (h *Handler) planForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := h.page(r, "charter_plan_form.title", nil)
-	p.Form = map[string]string{"date": easyjob.DateOf(time.Now()).AddDays(1).String(), "depart_time": "08:00", "seats": "45",
+	p.Form = map[string]string{"date": h.S.Today().AddDays(1).String(), "depart_time": "08:00", "seats": "45",
 		"load_factor": "0.5", "max_stops": "3", "road_factor": "1.3", "health_hours": "48", "pickup_point_id": r.URL.Query().Get("pickup")}
 	h.renderPlanForm(w, r, http.StatusOK, p)
 }
 
 func (h *Handler) renderPlanForm(w http.ResponseWriter, r *http.Request, status int, p Page) {
-	pts, err := h.S.PickupPoints(r.Context(), httpx.Actor(r.Context()))
+	pts, err := h.Charter.PickupPoints(r.Context(), httpx.Actor(r.Context()))
 	if err != nil {
 		h.errorPage(w, r, err)
 		return
@@ -224,7 +225,7 @@ func (h *Handler) renderPlanForm(w http.ResponseWriter, r *http.Request, status 
 
 // planRequest reads the plan form; a number that does not parse becomes a
 // value the store refuses with the field's message.
-func planRequest(r *http.Request) store.PlanRequest {
+func planRequest(r *http.Request) charter.PlanRequest {
 	num := func(name string) int {
 		s := strings.TrimSpace(r.PostFormValue(name))
 		if s == "" {
@@ -247,7 +248,7 @@ func planRequest(r *http.Request) store.PlanRequest {
 		}
 		return v
 	}
-	req := store.PlanRequest{DepartTime: strings.TrimSpace(r.PostFormValue("depart_time")), Seats: num("seats"),
+	req := charter.PlanRequest{DepartTime: strings.TrimSpace(r.PostFormValue("depart_time")), Seats: num("seats"),
 		LoadFactor: flt("load_factor"), MaxStops: num("max_stops"), RoadFactor: flt("road_factor"), HealthHours: num("health_hours")}
 	req.PickupPointID, _ = strconv.ParseInt(r.PostFormValue("pickup_point_id"), 10, 64)
 	req.Date, _ = easyjob.ParseDate(strings.TrimSpace(r.PostFormValue("date")))
@@ -256,7 +257,7 @@ func planRequest(r *http.Request) store.PlanRequest {
 
 // planPage is a previewed, confirmed or replanned plan.
 type planPage struct {
-	store.PlanView
+	charter.PlanView
 	Depart   string
 	Cards    []charterCard
 	Confirm  bool   // a preview: show the confirm button
@@ -264,11 +265,11 @@ type planPage struct {
 	Replan   bool
 	Problem  string
 	ReqForm  map[string]string
-	Moves    []store.PlanMove
-	Failures []store.GateFailure
+	Moves    []charter.PlanMove
+	Failures []charter.GateFailure
 }
 
-func (h *Handler) planPageOf(r *http.Request, v store.PlanView) planPage {
+func (h *Handler) planPageOf(r *http.Request, v charter.PlanView) planPage {
 	pp := planPage{PlanView: v, Depart: shanghaiTime(v.DepartAt), Cards: cards(v.Charters), Moves: v.Moves}
 	pp.Failures = append(append(pp.Failures, v.GateFailures...), v.Unplanned...)
 	for i := range pp.Failures {
@@ -282,13 +283,13 @@ func (h *Handler) planPreview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.ParseForm()
-	v, err := h.S.PreviewPlan(r.Context(), httpx.Actor(r.Context()), planRequest(r))
+	v, err := h.Charter.PreviewPlan(r.Context(), httpx.Actor(r.Context()), planRequest(r))
 	h.showPlan(w, r, v, err, formValues(r, planFields...))
 }
 
 // showPlan renders a preview, or the form again when the request itself is
 // wrong.
-func (h *Handler) showPlan(w http.ResponseWriter, r *http.Request, v store.PlanView, err error, form map[string]string) {
+func (h *Handler) showPlan(w http.ResponseWriter, r *http.Request, v charter.PlanView, err error, form map[string]string) {
 	p := h.page(r, "charter_plan.preview", nil)
 	if err != nil {
 		status := h.formErrors(r, err, &p)
@@ -315,7 +316,7 @@ func (h *Handler) planConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.ParseForm()
-	v, err := h.S.ConfirmPlan(r.Context(), httpx.Actor(r.Context()), planRequest(r))
+	v, err := h.Charter.ConfirmPlan(r.Context(), httpx.Actor(r.Context()), planRequest(r))
 	if err != nil {
 		h.showPlan(w, r, v, err, formValues(r, planFields...))
 		return
@@ -333,7 +334,7 @@ func (h *Handler) planShow(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, easyjob.NotFound("plan"))
 		return
 	}
-	v, err := h.S.Plan(r.Context(), httpx.Actor(r.Context()), id)
+	v, err := h.Charter.Plan(r.Context(), httpx.Actor(r.Context()), id)
 	if err != nil {
 		h.errorPage(w, r, err)
 		return
@@ -360,7 +361,7 @@ func (h *Handler) replan(w http.ResponseWriter, r *http.Request, confirm bool) {
 		h.errorPage(w, r, easyjob.NotFound("plan"))
 		return
 	}
-	v, err := h.S.Replan(r.Context(), httpx.Actor(r.Context()), id, confirm)
+	v, err := h.Charter.Replan(r.Context(), httpx.Actor(r.Context()), id, confirm)
 	if err != nil {
 		setFlash(w, h.errText(r, err), true)
 		http.Redirect(w, r, "/officer/plans/"+strconv.FormatInt(id, 10), http.StatusSeeOther)

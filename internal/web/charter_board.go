@@ -6,11 +6,11 @@ import (
 	"net/http"
 	"strconv"
 
+	"easyjob/internal/charter"
 	"easyjob/internal/easyjob"
 	"easyjob/internal/export"
 	"easyjob/internal/httpx"
 	"easyjob/internal/region"
-	"easyjob/internal/store"
 
 	qrcode "github.com/skip2/go-qrcode"
 )
@@ -24,7 +24,7 @@ type manifestData struct {
 	Others   []charterCard // other charters of the plan (to reassign a seat)
 	Boarded  int
 	Assigned int
-	Last     *store.ManifestRow // the rider just checked in
+	Last     *charter.ManifestRow // the rider just checked in
 	Code     string
 }
 
@@ -35,24 +35,24 @@ func (h *Handler) manifest(w http.ResponseWriter, r *http.Request) (manifestData
 		return manifestData{}, false
 	}
 	a := httpx.Actor(r.Context())
-	m, err := h.S.Manifest(r.Context(), a, id)
+	m, err := h.Charter.Manifest(r.Context(), a, id)
 	if err != nil {
 		h.errorPage(w, r, err)
 		return manifestData{}, false
 	}
 	d := manifestData{charterCard: charterCard{CharterView: m, Depart: shanghaiTime(m.DepartAt)}}
 	for _, x := range m.Riders {
-		switch x.Status {
-		case store.SeatBoarded:
+		switch {
+		case x.Status.Boarded():
 			d.Boarded++
-		case store.SeatAssigned:
+		case x.Status.Assigned():
 			d.Assigned++
 		}
 	}
-	others, err := h.S.Charters(r.Context(), a, store.CharterFilter{PlanID: m.PlanID})
+	others, err := h.Charter.Charters(r.Context(), a, charter.CharterFilter{PlanID: m.PlanID})
 	if err == nil {
 		for _, o := range others {
-			if o.ID != m.ID && o.Taken < o.Allowed && (o.Status == store.CharterPlanned || o.Status == store.CharterBoarding) {
+			if o.ID != m.ID && o.HasRoom() {
 				d.Others = append(d.Others, charterCard{CharterView: o})
 			}
 		}
@@ -90,7 +90,7 @@ func (h *Handler) manifestXLSX(w http.ResponseWriter, r *http.Request) {
 	var rows [][]string
 	for _, x := range d.Riders {
 		rows = append(rows, []string{strconv.Itoa(x.SeatNo), x.Name, x.IDNumber, x.Phone, d.Pickup.Name, d.Depart,
-			strconv.Itoa(x.StopSeq), x.EmployerName, t("seat." + x.Status)})
+			strconv.Itoa(x.StopSeq), x.EmployerName, t("seat." + string(x.Status))})
 	}
 	w.Header().Set("Content-Type", export.XLSX.ContentType())
 	w.Header().Set("Content-Disposition", `attachment; filename="manifest-`+strconv.FormatInt(d.ID, 10)+`.xlsx"`)
@@ -109,7 +109,7 @@ func (h *Handler) boardCheckIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.ParseForm()
-	row, err := h.S.CheckIn(r.Context(), httpx.Actor(r.Context()), id, r.PostFormValue("code"))
+	row, err := h.Charter.CheckIn(r.Context(), httpx.Actor(r.Context()), id, r.PostFormValue("code"))
 	if err != nil {
 		setFlash(w, h.errText(r, err), true)
 	} else {
@@ -127,7 +127,7 @@ func (h *Handler) charterDepart(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, easyjob.NotFound("charter"))
 		return
 	}
-	res, err := h.S.Depart(r.Context(), httpx.Actor(r.Context()), id)
+	res, err := h.Charter.Depart(r.Context(), httpx.Actor(r.Context()), id)
 	if err != nil {
 		setFlash(w, h.errText(r, err), true)
 		http.Redirect(w, r, "/officer/charters/"+strconv.FormatInt(id, 10)+"/board", http.StatusSeeOther)
@@ -164,14 +164,14 @@ func (h *Handler) seatAction(w http.ResponseWriter, r *http.Request, do func(sea
 
 func (h *Handler) seatNoShow(w http.ResponseWriter, r *http.Request) {
 	h.seatAction(w, r, func(seatID int64) (string, error) {
-		return h.Cat.T(langOf(r), "flash.no_show"), h.S.MarkNoShow(r.Context(), httpx.Actor(r.Context()), seatID)
+		return h.Cat.T(langOf(r), "flash.no_show"), h.Charter.MarkNoShow(r.Context(), httpx.Actor(r.Context()), seatID)
 	})
 }
 
 func (h *Handler) seatReassign(w http.ResponseWriter, r *http.Request) {
 	h.seatAction(w, r, func(seatID int64) (string, error) {
 		to, _ := strconv.ParseInt(r.PostFormValue("to"), 10, 64)
-		row, err := h.S.ReassignSeat(r.Context(), httpx.Actor(r.Context()), seatID, to)
+		row, err := h.Charter.ReassignSeat(r.Context(), httpx.Actor(r.Context()), seatID, to)
 		return h.Cat.T(langOf(r), "flash.reassigned", "name", row.Name, "seat", row.SeatNo), err
 	})
 }
@@ -181,7 +181,7 @@ type arrivalsData struct {
 }
 
 type arrivalRow struct {
-	store.Arrival
+	charter.Arrival
 	Departed string
 }
 
@@ -189,7 +189,7 @@ func (h *Handler) arrivalsPage(w http.ResponseWriter, r *http.Request) {
 	if !h.require(w, r, easyjob.RoleEmployer, easyjob.RoleOfficer) {
 		return
 	}
-	xs, err := h.S.Arrivals(r.Context(), httpx.Actor(r.Context()))
+	xs, err := h.Charter.Arrivals(r.Context(), httpx.Actor(r.Context()))
 	if err != nil {
 		h.errorPage(w, r, err)
 		return
@@ -210,7 +210,7 @@ func (h *Handler) arrivalConfirm(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, easyjob.NotFound("application"))
 		return
 	}
-	app, err := h.S.ConfirmArrival(r.Context(), httpx.Actor(r.Context()), id)
+	app, err := h.Charter.ConfirmArrival(r.Context(), httpx.Actor(r.Context()), id)
 	if err != nil {
 		setFlash(w, h.errText(r, err), true)
 	} else {
@@ -224,7 +224,7 @@ func (h *Handler) arrivalConfirm(w http.ResponseWriter, r *http.Request) {
 }
 
 type passData struct {
-	store.Pass
+	charter.Pass
 	Depart string
 	QR     template.URL
 	URL    string
@@ -244,7 +244,7 @@ func (h *Handler) passPage(w http.ResponseWriter, r *http.Request) {
 	if !h.require(w, r, easyjob.RoleSeeker, easyjob.RoleOfficer) {
 		return
 	}
-	ps, err := h.S.PassByToken(r.Context(), httpx.Actor(r.Context()), r.PathValue("token"))
+	ps, err := h.Charter.PassByToken(r.Context(), httpx.Actor(r.Context()), r.PathValue("token"))
 	if err != nil {
 		h.errorPage(w, r, err)
 		return
@@ -260,7 +260,7 @@ func (h *Handler) passPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // seatLine is what a seeker's application shows about their seat.
-func (h *Handler) seatLine(r *http.Request, p store.Pass) string {
+func (h *Handler) seatLine(r *http.Request, p charter.Pass) string {
 	t := p.DepartAt.In(easyjob.Shanghai)
 	return h.Cat.T(langOf(r), "seat.line", "seat", p.SeatNo, "bus", p.CharterNumber, "month", int(t.Month()), "day", t.Day(),
 		"time", t.Format("15:04"), "place", p.Pickup)

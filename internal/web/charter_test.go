@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"easyjob/internal/app"
+	"easyjob/internal/charter"
 	"easyjob/internal/config"
 	"easyjob/internal/easyjob"
 	"easyjob/internal/export"
@@ -124,7 +125,7 @@ func TestCharterPages(t *testing.T) {
 	}
 	b.req("POST", "/officer/pickups", url.Values{"county": {"451026"}, "name": {"那坡县人民政府"}, "lat": {"23.42"}, "lng": {"105.83"}})
 	b.req("POST", "/officer/pickups", url.Values{"county": {"451026"}, "name": {"百省乡路口"}})
-	pts, _ := s.PickupPoints(ctx, city)
+	pts, _ := a.Charter.PickupPoints(ctx, city)
 	if len(pts) != 2 {
 		t.Fatalf("pickup points %+v", pts)
 	}
@@ -158,7 +159,7 @@ func TestCharterPages(t *testing.T) {
 	if st != 422 || !strings.Contains(html.UnescapeString(body), "没有可以乘车的劳动者") {
 		t.Fatalf("no riders: %d", st)
 	}
-	cs, err := s.Charters(ctx, city, store.CharterFilter{})
+	cs, err := a.Charter.Charters(ctx, city, charter.CharterFilter{})
 	if err != nil || len(cs) != 1 {
 		t.Fatalf("charters %+v %v", cs, err)
 	}
@@ -176,7 +177,7 @@ func TestCharterPages(t *testing.T) {
 		t.Fatalf("xlsx rows %v %v", rows, err)
 	}
 	// The pass page, opened by the officer who scanned it, has the QR code.
-	seats, _ := s.MySeats(ctx, easyjob.Actor{Role: easyjob.RoleSeeker, SeekerID: k.ID})
+	seats, _ := a.Charter.MySeats(ctx, easyjob.Actor{Role: easyjob.RoleSeeker, SeekerID: k.ID})
 	token := seats[app.ID].Token
 	st, body, _ = b.req("GET", "/seeker/pass/"+token, nil)
 	if st != 200 || !regexp.MustCompile(`src="data:image/png;base64,[A-Za-z0-9+/=&#;]{100,}"`).MatchString(body) {
@@ -185,8 +186,8 @@ func TestCharterPages(t *testing.T) {
 	if st, _, _ := b.req("POST", "/officer/charters/"+cid+"/checkin", url.Values{"code": {srv.URL + "/seeker/pass/" + token}}); st != 200 {
 		t.Fatalf("check in %d", st)
 	}
-	m, _ := s.Manifest(ctx, city, cs[0].ID)
-	if m.Riders[0].Status != store.SeatBoarded {
+	m, _ := a.Charter.Manifest(ctx, city, cs[0].ID)
+	if m.Riders[0].Status != charter.SeatBoarded {
 		t.Fatalf("after scan %+v", m.Riders[0])
 	}
 }

@@ -170,7 +170,7 @@ func (h *Handler) myApplications(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, err)
 		return
 	}
-	seats, _ := h.S.MySeats(r.Context(), a)
+	seats, _ := h.Charter.MySeats(r.Context(), a)
 	var views []AppView
 	for i := len(pg.Items) - 1; i >= 0; i-- { // newest first
 		x := pg.Items[i]

@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/url"
 
+	"easyjob/internal/charter"
 	"easyjob/internal/easyjob"
+	"easyjob/internal/epidemic"
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
 	"easyjob/internal/region"
@@ -18,11 +20,13 @@ import (
 
 // Handler serves the HTML pages.
 type Handler struct {
-	R       *Renderer
-	Cat     *i18n.Catalogue
-	Log     *slog.Logger
-	S       *store.Store
-	Version string
+	R        *Renderer
+	Cat      *i18n.Catalogue
+	Log      *slog.Logger
+	S        *store.Store
+	Charter  *charter.Service
+	Epidemic *epidemic.Service
+	Version  string
 }
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {

@@ -1,4 +1,4 @@
-package charter
+package planner
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package charter_test
+package planner_test
 
 import (
 	"context"
@@ -7,37 +7,37 @@ import (
 	"reflect"
 	"testing"
 
-	"easyjob/internal/charter"
+	"easyjob/internal/charter/planner"
 
 	"pgregory.net/rapid"
 )
 
 var (
-	napo    = charter.Point{Lat: 23.42, Lng: 105.83} // a pickup point in 那坡县
-	sites   = []charter.Point{{Lat: 22.65, Lng: 114.02}, {Lat: 22.69, Lng: 114.35}, {Lat: 22.55, Lng: 113.88}, {Lat: 22.72, Lng: 114.25}}
-	pickups = map[int64]charter.Point{1: napo, 2: {}}
+	napo    = planner.Point{Lat: 23.42, Lng: 105.83} // a pickup point in 那坡县
+	sites   = []planner.Point{{Lat: 22.65, Lng: 114.02}, {Lat: 22.69, Lng: 114.35}, {Lat: 22.55, Lng: 113.88}, {Lat: 22.72, Lng: 114.25}}
+	pickups = map[int64]planner.Point{1: napo, 2: {}}
 )
 
 // riders makes n riders from pickup 1 to site s (1-based), ids from id.
-func riders(id int64, n int, s int64, group string) []charter.Rider {
-	var out []charter.Rider
+func riders(id int64, n int, s int64, group string) []planner.Rider {
+	var out []planner.Rider
 	for i := range n {
-		out = append(out, charter.Rider{ID: id + int64(i), Seeker: id + int64(i), Group: group, Pickup: 1, Site: s, At: sites[s-1]})
+		out = append(out, planner.Rider{ID: id + int64(i), Seeker: id + int64(i), Group: group, Pickup: 1, Site: s, At: sites[s-1]})
 	}
 	return out
 }
 
-func concat(rs ...[]charter.Rider) []charter.Rider {
-	var out []charter.Rider
+func concat(rs ...[]planner.Rider) []planner.Rider {
+	var out []planner.Rider
 	for _, r := range rs {
 		out = append(out, r...)
 	}
 	return out
 }
 
-func mustPlan(tb testing.TB, in charter.PlanInput) charter.Plan {
+func mustPlan(tb testing.TB, in planner.PlanInput) planner.Plan {
 	tb.Helper()
-	p, err := charter.MakePlan(context.Background(), in)
+	p, err := planner.MakePlan(context.Background(), in)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -52,10 +52,10 @@ type fataler interface {
 }
 
 // checkPlan verifies the invariants every plan keeps.
-func checkPlan(tb fataler, in charter.PlanInput, p charter.Plan) {
+func checkPlan(tb fataler, in planner.PlanInput, p planner.Plan) {
 	tb.Helper()
 	allowed := in.Bus.Allowed()
-	byID := map[int64]charter.Rider{}
+	byID := map[int64]planner.Rider{}
 	for _, r := range in.Riders {
 		byID[r.ID] = r
 	}
@@ -134,40 +134,40 @@ func checkPlan(tb fataler, in charter.PlanInput, p charter.Plan) {
 }
 
 func TestPlanTable(t *testing.T) {
-	bus := charter.Bus{Seats: 45, LoadFactor: 0.5} // 22 riders
+	bus := planner.Bus{Seats: 45, LoadFactor: 0.5} // 22 riders
 	tests := []struct {
 		name       string
-		in         charter.PlanInput
+		in         planner.PlanInput
 		buses      int
 		unassigned int
 		err        error
 	}{
-		{"one site, one bus", charter.PlanInput{Riders: riders(1, 20, 1, "")}, 1, 0, nil},
-		{"exactly full", charter.PlanInput{Riders: riders(1, 22, 1, "")}, 1, 0, nil},
-		{"one over", charter.PlanInput{Riders: riders(1, 23, 1, "")}, 2, 0, nil},
-		{"big site split", charter.PlanInput{Riders: riders(1, 100, 1, "")}, 5, 0, nil},
-		{"four sites pooled", charter.PlanInput{Riders: concat(riders(1, 10, 1, ""), riders(100, 10, 2, ""), riders(200, 10, 3, ""), riders(300, 10, 4, ""))}, 2, 0, nil},
-		{"stop limit", charter.PlanInput{MaxStops: 1, Riders: concat(riders(1, 5, 1, ""), riders(100, 5, 2, ""), riders(200, 5, 3, ""))}, 3, 0, nil},
-		{"groups whole", charter.PlanInput{Riders: concat(riders(1, 12, 1, "a"), riders(100, 12, 1, "b"))}, 2, 0, nil},
-		{"group larger than a bus", charter.PlanInput{Riders: riders(1, 30, 1, "big")}, 2, 0, nil},
-		{"group to two sites", charter.PlanInput{MaxStops: 2, Riders: concat(riders(1, 5, 1, "v"), riders(100, 5, 3, "v"), riders(200, 10, 2, ""), riders(300, 10, 4, ""))}, 2, 0, nil},
-		{"group to more sites than stops", charter.PlanInput{MaxStops: 1, Riders: concat(riders(1, 3, 1, "v"), riders(100, 3, 2, "v"))}, 2, 0, nil},
-		{"pickup without a point", charter.PlanInput{Riders: append(riders(1, 3, 1, ""), charter.Rider{ID: 50, Pickup: 2, Site: 1, At: sites[0]})}, 1, 1, nil},
-		{"unknown pickup", charter.PlanInput{Riders: append(riders(1, 3, 1, ""), charter.Rider{ID: 50, Pickup: 9, Site: 1, At: sites[0]})}, 1, 1, nil},
-		{"site without a point", charter.PlanInput{Riders: append(riders(1, 3, 1, ""), charter.Rider{ID: 50, Pickup: 1, Site: 7})}, 1, 1, nil},
-		{"no riders", charter.PlanInput{}, 0, 0, charter.ErrNoRiders},
-		{"no seats", charter.PlanInput{Bus: charter.Bus{Seats: 0, LoadFactor: 0.5}, Riders: riders(1, 3, 1, "")}, 0, 0, charter.ErrNoSeats},
-		{"factor rounds to zero", charter.PlanInput{Bus: charter.Bus{Seats: 1, LoadFactor: 0.5}, Riders: riders(1, 3, 1, "")}, 0, 0, charter.ErrNoSeats},
+		{"one site, one bus", planner.PlanInput{Riders: riders(1, 20, 1, "")}, 1, 0, nil},
+		{"exactly full", planner.PlanInput{Riders: riders(1, 22, 1, "")}, 1, 0, nil},
+		{"one over", planner.PlanInput{Riders: riders(1, 23, 1, "")}, 2, 0, nil},
+		{"big site split", planner.PlanInput{Riders: riders(1, 100, 1, "")}, 5, 0, nil},
+		{"four sites pooled", planner.PlanInput{Riders: concat(riders(1, 10, 1, ""), riders(100, 10, 2, ""), riders(200, 10, 3, ""), riders(300, 10, 4, ""))}, 2, 0, nil},
+		{"stop limit", planner.PlanInput{MaxStops: 1, Riders: concat(riders(1, 5, 1, ""), riders(100, 5, 2, ""), riders(200, 5, 3, ""))}, 3, 0, nil},
+		{"groups whole", planner.PlanInput{Riders: concat(riders(1, 12, 1, "a"), riders(100, 12, 1, "b"))}, 2, 0, nil},
+		{"group larger than a bus", planner.PlanInput{Riders: riders(1, 30, 1, "big")}, 2, 0, nil},
+		{"group to two sites", planner.PlanInput{MaxStops: 2, Riders: concat(riders(1, 5, 1, "v"), riders(100, 5, 3, "v"), riders(200, 10, 2, ""), riders(300, 10, 4, ""))}, 2, 0, nil},
+		{"group to more sites than stops", planner.PlanInput{MaxStops: 1, Riders: concat(riders(1, 3, 1, "v"), riders(100, 3, 2, "v"))}, 2, 0, nil},
+		{"pickup without a point", planner.PlanInput{Riders: append(riders(1, 3, 1, ""), planner.Rider{ID: 50, Pickup: 2, Site: 1, At: sites[0]})}, 1, 1, nil},
+		{"unknown pickup", planner.PlanInput{Riders: append(riders(1, 3, 1, ""), planner.Rider{ID: 50, Pickup: 9, Site: 1, At: sites[0]})}, 1, 1, nil},
+		{"site without a point", planner.PlanInput{Riders: append(riders(1, 3, 1, ""), planner.Rider{ID: 50, Pickup: 1, Site: 7})}, 1, 1, nil},
+		{"no riders", planner.PlanInput{}, 0, 0, planner.ErrNoRiders},
+		{"no seats", planner.PlanInput{Bus: planner.Bus{Seats: 0, LoadFactor: 0.5}, Riders: riders(1, 3, 1, "")}, 0, 0, planner.ErrNoSeats},
+		{"factor rounds to zero", planner.PlanInput{Bus: planner.Bus{Seats: 1, LoadFactor: 0.5}, Riders: riders(1, 3, 1, "")}, 0, 0, planner.ErrNoSeats},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			in := tc.in
 			in.Pickups = pickups
-			if in.Bus == (charter.Bus{}) {
+			if in.Bus == (planner.Bus{}) {
 				in.Bus = bus
 			}
 			in.Seed = 1
-			p, err := charter.MakePlan(context.Background(), in)
+			p, err := planner.MakePlan(context.Background(), in)
 			if !errors.Is(err, tc.err) {
 				t.Fatalf("err %v, want %v", err, tc.err)
 			}
@@ -183,20 +183,20 @@ func TestPlanTable(t *testing.T) {
 }
 
 func TestSeatNumbersSpread(t *testing.T) {
-	got := charter.Bus{Seats: 10, LoadFactor: 0.5}.SeatNumbers()
+	got := planner.Bus{Seats: 10, LoadFactor: 0.5}.SeatNumbers()
 	if want := []int{1, 3, 5, 7, 9}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("seats %v, want %v", got, want)
 	}
-	if n := (charter.Bus{Seats: 45, LoadFactor: 0.5}).Allowed(); n != 22 {
+	if n := (planner.Bus{Seats: 45, LoadFactor: 0.5}).Allowed(); n != 22 {
 		t.Fatalf("allowed %d", n)
 	}
-	if n := (charter.Bus{Seats: 45, LoadFactor: 1}).Allowed(); n != 45 {
+	if n := (planner.Bus{Seats: 45, LoadFactor: 1}).Allowed(); n != 45 {
 		t.Fatalf("allowed %d", n)
 	}
 }
 
 func TestPlanDeterministic(t *testing.T) {
-	in := charter.PlanInput{Pickups: pickups, Bus: charter.Bus{Seats: 45, LoadFactor: 0.5}, Seed: 7, MaxStops: 2,
+	in := planner.PlanInput{Pickups: pickups, Bus: planner.Bus{Seats: 45, LoadFactor: 0.5}, Seed: 7, MaxStops: 2,
 		Riders: concat(riders(1, 17, 1, "g"), riders(100, 9, 2, ""), riders(200, 30, 3, ""), riders(300, 4, 4, "h"))}
 	a, b := mustPlan(t, in), mustPlan(t, in)
 	if !reflect.DeepEqual(a, b) {
@@ -205,9 +205,9 @@ func TestPlanDeterministic(t *testing.T) {
 }
 
 func TestReplanKeepsNotified(t *testing.T) {
-	bus := charter.Bus{Seats: 45, LoadFactor: 0.5}
+	bus := planner.Bus{Seats: 45, LoadFactor: 0.5}
 	first := concat(riders(1, 15, 1, ""), riders(100, 15, 2, ""))
-	in := charter.PlanInput{Pickups: pickups, Bus: bus, Seed: 1, Riders: first}
+	in := planner.PlanInput{Pickups: pickups, Bus: bus, Seed: 1, Riders: first}
 	p1 := mustPlan(t, in)
 	if len(p1.Charters) != 2 {
 		t.Fatalf("%d charters", len(p1.Charters))
@@ -219,7 +219,7 @@ func TestReplanKeepsNotified(t *testing.T) {
 			notified[s.Rider] = true
 		}
 	}
-	seatOf := func(p charter.Plan) map[int64][2]int64 {
+	seatOf := func(p planner.Plan) map[int64][2]int64 {
 		m := map[int64][2]int64{}
 		for _, c := range p.Charters {
 			for _, s := range c.Seats {
@@ -232,14 +232,14 @@ func TestReplanKeepsNotified(t *testing.T) {
 
 	// Five cancel, four join site 1, three join site 4: everyone notified
 	// stays on their seat; newcomers fill the room.
-	var second []charter.Rider
+	var second []planner.Rider
 	for _, r := range first {
 		if r.ID > 5 {
 			second = append(second, r)
 		}
 	}
 	second = concat(second, riders(500, 4, 1, ""), riders(600, 3, 4, ""))
-	in2 := charter.PlanInput{Pickups: pickups, Bus: bus, Seed: 1, Riders: second, Previous: p1.Charters, Notified: notified}
+	in2 := planner.PlanInput{Pickups: pickups, Bus: bus, Seed: 1, Riders: second, Previous: p1.Charters, Notified: notified}
 	p2 := mustPlan(t, in2)
 	after := seatOf(p2)
 	for id, was := range before {
@@ -260,7 +260,7 @@ func TestReplanKeepsNotified(t *testing.T) {
 	// A lower load factor forces a change: moves are reported, and the
 	// riders who were not notified move first.
 	delete(notified, 100)
-	in3 := charter.PlanInput{Pickups: pickups, Bus: charter.Bus{Seats: 45, LoadFactor: 0.3}, Seed: 1, Riders: first,
+	in3 := planner.PlanInput{Pickups: pickups, Bus: planner.Bus{Seats: 45, LoadFactor: 0.3}, Seed: 1, Riders: first,
 		Previous: p1.Charters, Notified: notified}
 	p3 := mustPlan(t, in3)
 	if len(p3.Moves) == 0 {
@@ -280,22 +280,22 @@ func TestReplanKeepsNotified(t *testing.T) {
 
 func TestPlanProperties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		bus := charter.Bus{Seats: rapid.IntRange(1, 50).Draw(t, "seats"), LoadFactor: rapid.SampledFrom([]float64{0.5, 0.75, 1}).Draw(t, "factor")}
+		bus := planner.Bus{Seats: rapid.IntRange(1, 50).Draw(t, "seats"), LoadFactor: rapid.SampledFrom([]float64{0.5, 0.75, 1}).Draw(t, "factor")}
 		if bus.Allowed() < 1 {
 			bus.LoadFactor = 1
 		}
 		nSites := rapid.IntRange(1, 4).Draw(t, "sites")
 		n := rapid.IntRange(1, 60).Draw(t, "riders")
-		var rs []charter.Rider
+		var rs []planner.Rider
 		for i := range n {
 			s := int64(rapid.IntRange(1, nSites).Draw(t, fmt.Sprint("site", i)))
 			g := rapid.SampledFrom([]string{"", "", "a", "b", "c"}).Draw(t, fmt.Sprint("group", i))
 			pk := int64(rapid.SampledFrom([]int{1, 1, 1, 3}).Draw(t, fmt.Sprint("pickup", i)))
-			rs = append(rs, charter.Rider{ID: int64(i + 1), Group: g, Pickup: pk, Site: s, At: sites[s-1]})
+			rs = append(rs, planner.Rider{ID: int64(i + 1), Group: g, Pickup: pk, Site: s, At: sites[s-1]})
 		}
-		in := charter.PlanInput{Pickups: map[int64]charter.Point{1: napo, 3: {Lat: 25.1, Lng: 107.2}}, Bus: bus,
+		in := planner.PlanInput{Pickups: map[int64]planner.Point{1: napo, 3: {Lat: 25.1, Lng: 107.2}}, Bus: bus,
 			MaxStops: rapid.IntRange(0, 3).Draw(t, "maxStops"), Riders: rs, Seed: 1, MaxIterations: 200}
-		p, err := charter.MakePlan(context.Background(), in)
+		p, err := planner.MakePlan(context.Background(), in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -305,7 +305,7 @@ func TestPlanProperties(t *testing.T) {
 		for i := range p.Charters {
 			p.Charters[i].Ref = int64(i + 1)
 		}
-		var keep []charter.Rider
+		var keep []planner.Rider
 		notified := map[int64]bool{}
 		for i, r := range rs {
 			if !rapid.Bool().Draw(t, fmt.Sprint("cancel", i)) || i%3 != 0 {
@@ -313,14 +313,14 @@ func TestPlanProperties(t *testing.T) {
 			}
 			notified[r.ID] = i%2 == 0
 		}
-		keep = append(keep, charter.Rider{ID: 1000, Pickup: 1, Site: 1, At: sites[0], Group: "a"})
+		keep = append(keep, planner.Rider{ID: 1000, Pickup: 1, Site: 1, At: sites[0], Group: "a"})
 		in2 := in
 		in2.Riders, in2.Previous, in2.Notified = keep, p.Charters, notified
 		in2.Bus.LoadFactor = rapid.SampledFrom([]float64{0.5, 0.75, 1}).Draw(t, "factor2")
 		if in2.Bus.Allowed() < 1 {
 			in2.Bus.LoadFactor = 1
 		}
-		p2, err := charter.MakePlan(context.Background(), in2)
+		p2, err := planner.MakePlan(context.Background(), in2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -334,7 +334,7 @@ func BenchmarkPlanDay(b *testing.B) {
 	// every fifth rider in a group of four.
 	for _, size := range []struct{ riders, sites, iters int }{{400, 60, 3000}, {1000, 200, 3000}, {1000, 200, 30000}} {
 		b.Run(fmt.Sprintf("riders=%d/sites=%d/iters=%d", size.riders, size.sites, size.iters), func(b *testing.B) {
-			var rs []charter.Rider
+			var rs []planner.Rider
 			for i := range size.riders {
 				s := (i * 7) % size.sites
 				g := ""
@@ -342,13 +342,13 @@ func BenchmarkPlanDay(b *testing.B) {
 					g = fmt.Sprint("g", i/20)
 					s = (i / 20 * 11) % size.sites
 				}
-				at := charter.Point{Lat: 22.45 + float64(s%15)*0.025, Lng: 113.75 + float64(s/15)*0.04}
-				rs = append(rs, charter.Rider{ID: int64(i + 1), Pickup: 1, Site: int64(s + 1), At: at, Group: g})
+				at := planner.Point{Lat: 22.45 + float64(s%15)*0.025, Lng: 113.75 + float64(s/15)*0.04}
+				rs = append(rs, planner.Rider{ID: int64(i + 1), Pickup: 1, Site: int64(s + 1), At: at, Group: g})
 			}
-			in := charter.PlanInput{Pickups: pickups, Bus: charter.Bus{Seats: 45, LoadFactor: 0.5}, MaxStops: 4, Riders: rs,
+			in := planner.PlanInput{Pickups: pickups, Bus: planner.Bus{Seats: 45, LoadFactor: 0.5}, MaxStops: 4, Riders: rs,
 				Seed: 1, MaxIterations: size.iters}
 			for b.Loop() {
-				p, err := charter.MakePlan(context.Background(), in)
+				p, err := planner.MakePlan(context.Background(), in)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -1,0 +1,176 @@
+package charter
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"easyjob/internal/charter/planner"
+	"easyjob/internal/easyjob"
+	"easyjob/internal/region"
+	"easyjob/internal/store"
+)
+
+// Pickup points (pickup_points) and employer sites' coordinates
+// (employer_points).
+
+// PickupPoint is where riders of a county board.
+type PickupPoint struct {
+	ID         int64    `json:"id"`
+	County     string   `json:"county"`
+	CountyName string   `json:"county_name"`
+	Name       string   `json:"name"`
+	Address    string   `json:"address"`
+	Lat        *float64 `json:"lat"`
+	Lng        *float64 `json:"lng"`
+}
+
+// HasPoint tells whether the pickup point has coordinates.
+func (p PickupPoint) HasPoint() bool { return p.Lat != nil && p.Lng != nil }
+
+// PointText is the coordinates as "lat, lng", or "" without them.
+func (p PickupPoint) PointText() string {
+	if !p.HasPoint() {
+		return ""
+	}
+	return fmt.Sprintf("%.5f, %.5f", *p.Lat, *p.Lng)
+}
+
+func (p PickupPoint) point() planner.Point {
+	if !p.HasPoint() {
+		return planner.Point{}
+	}
+	return planner.Point{Lat: *p.Lat, Lng: *p.Lng}
+}
+
+// PickupPointInput creates a pickup point. With no coordinates and
+// CountySeat set, the county's seat of government is used.
+type PickupPointInput struct {
+	County     string   `json:"county"`
+	Name       string   `json:"name"`
+	Address    string   `json:"address"`
+	Lat        *float64 `json:"lat"`
+	Lng        *float64 `json:"lng"`
+	CountySeat bool     `json:"county_seat"`
+}
+
+// CountySeatPoint is the default pickup point of a county: its seat of
+// government, with a name.
+func CountySeatPoint(county string) PickupPointInput {
+	in := PickupPointInput{County: county, Name: region.Name(county) + "人民政府", CountySeat: true}
+	if p, _, ok := region.Locate(county); ok {
+		in.Lat, in.Lng = &p.Lat, &p.Lng
+	}
+	return in
+}
+
+// outsideChina tells whether a point lies outside China's bounding box.
+func outsideChina(lat, lng float64) bool { return lat < 3 || lat > 54 || lng < 73 || lng > 136 }
+
+// AddPickupPoint records a pickup point in a county of the officer's region.
+func (s *Service) AddPickupPoint(ctx context.Context, a easyjob.Actor, in PickupPointInput) (_ PickupPoint, err error) {
+	defer func() { err = store.Wrap(err, "charter.AddPickupPoint", "county", in.County) }()
+	if !a.IsOfficer() {
+		return PickupPoint{}, store.Forbidden()
+	}
+	in.Name, in.Address, in.County = strings.TrimSpace(in.Name), strings.TrimSpace(in.Address), strings.TrimSpace(in.County)
+	if in.County == "" && len(a.Region) == 6 {
+		in.County = a.Region
+	}
+	f := easyjob.Fields{}
+	d, ok := region.Lookup(in.County)
+	switch {
+	case in.County == "":
+		f.Add("county", "field.required")
+	case !ok || d.Level != region.County:
+		f.Add("county", "pickup.county_unknown")
+	case !a.Scope.County(d.Code):
+		f.Add("county", "seeker.out_of_region")
+	}
+	if ok {
+		in.County = d.Code
+	}
+	if in.Name == "" {
+		f.Add("name", "field.required")
+	} else if len([]rune(in.Name)) > 100 {
+		f.Add("name", "field.too_long", "max", 100)
+	}
+	if (in.Lat == nil) != (in.Lng == nil) {
+		f.Add("lat", "pickup.point_half")
+	}
+	if in.Lat == nil && in.Lng == nil && in.CountySeat && ok {
+		if p, _, found := region.Locate(in.County); found {
+			in.Lat, in.Lng = &p.Lat, &p.Lng
+		}
+	}
+	if in.Lat != nil && in.Lng != nil && outsideChina(*in.Lat, *in.Lng) {
+		f.Add("lat", "pickup.point_outside")
+	}
+	if err := f.Err(); err != nil {
+		return PickupPoint{}, err
+	}
+	var id int64
+	err = s.S.Tx(ctx, func(tx *store.Tx) error {
+		return tx.QueryRowContext(ctx, `INSERT INTO pickup_points (county, name, address, lat, lng, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, in.County, in.Name, in.Address, in.Lat, in.Lng, a.UserID, tx.At).Scan(&id)
+	})
+	if err != nil {
+		return PickupPoint{}, err
+	}
+	return s.pickupPoint(ctx, id)
+}
+
+const pickupCols = `id, county, name, address, lat, lng`
+
+func scanPickup(row store.Scanner) (PickupPoint, error) {
+	var p PickupPoint
+	var lat, lng sql.NullFloat64
+	err := row.Scan(&p.ID, &p.County, &p.Name, &p.Address, &lat, &lng)
+	if lat.Valid && lng.Valid {
+		p.Lat, p.Lng = &lat.Float64, &lng.Float64
+	}
+	p.CountyName = region.FullName(p.County)
+	return p, err
+}
+
+func (s *Service) pickupPoint(ctx context.Context, id int64) (PickupPoint, error) {
+	p, err := scanPickup(s.S.DB.R.QueryRowContext(ctx, `SELECT `+pickupCols+` FROM pickup_points WHERE id = $1`, id))
+	return p, store.NotFound(err, "pickup_point")
+}
+
+// PickupPoints lists the pickup points of the officer's counties.
+func (s *Service) PickupPoints(ctx context.Context, a easyjob.Actor) ([]PickupPoint, error) {
+	if !a.IsOfficer() {
+		return nil, store.Forbidden()
+	}
+	var w store.Where
+	w.Scope(a.Scope, "county", "")
+	rows, err := s.S.DB.R.QueryContext(ctx, `SELECT `+pickupCols+` FROM pickup_points`+w.SQL()+` ORDER BY county, id`, w.Args()...)
+	ps, err := store.Collect(rows, err, scanPickup)
+	return ps, store.Wrap(err, "charter.PickupPoints", "user", a.UserID)
+}
+
+// SetEmployerPoint records the coordinates of an employer's site (entered
+// with its address): the employer itself or an officer of its district.
+func (s *Service) SetEmployerPoint(ctx context.Context, a easyjob.Actor, employerID int64, lat, lng float64) (err error) {
+	defer func() { err = store.Wrap(err, "charter.SetEmployerPoint", "employer", employerID) }()
+	e, err := s.S.Employer(ctx, employerID)
+	if err != nil {
+		return err
+	}
+	if !(a.Role == easyjob.RoleEmployer && a.EmployerID == employerID) && !(a.IsOfficer() && a.Scope.District(e.District)) {
+		return store.Forbidden()
+	}
+	if outsideChina(lat, lng) {
+		f := easyjob.Fields{}
+		f.Add("lat", "pickup.point_outside")
+		return f.Err()
+	}
+	return s.S.Tx(ctx, func(tx *store.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO employer_points (employer_id, lat, lng, set_by, at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (employer_id) DO UPDATE SET lat = excluded.lat, lng = excluded.lng, set_by = excluded.set_by, at = excluded.at`,
+			employerID, lat, lng, a.UserID, tx.At)
+		return err
+	})
+}
