@@ -78,6 +78,12 @@ const (
 	PostingClosed    PostingStatus = "closed"
 )
 
+// AwaitsReview tells whether an officer must decide on the posting.
+func (s PostingStatus) AwaitsReview() bool { return s == PostingPending }
+
+// Live tells whether seekers can see and apply to the posting.
+func (s PostingStatus) Live() bool { return s == PostingPublished }
+
 // Shift patterns.
 const (
 	ShiftDay      = "day"
@@ -218,6 +224,9 @@ func (s ApplicationState) TakesHeadcount() bool {
 	}
 	return false
 }
+
+// Offered tells whether an offer waits for the seeker's answer.
+func (s ApplicationState) Offered() bool { return s == StateOffered }
 
 // Pending tells whether the application still waits on the employer.
 func (s ApplicationState) Pending() bool { return s == StateApplied || s == StateShortlisted }
