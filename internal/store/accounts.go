@@ -34,7 +34,6 @@ type NewUser struct {
 	EmployerID int64        `json:"employer_id"`
 }
 
-
 func (s *Store) validateNewUser(in *NewUser) error {
 	f := easyjob.Fields{}
 	in.Username = strings.TrimSpace(in.Username)
