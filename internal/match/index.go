@@ -138,6 +138,7 @@ type state struct {
 
 	postings map[int64]ploc
 	pb       [][]pentry // by pbIndex(code, group)
+	ps       []bsum     // bounds of each pb bucket
 
 	seekers map[int64]int32 // id → slot
 	srecs   []srec
@@ -191,6 +192,7 @@ func (st *state) clone() *state {
 		employerIDs:  append([]int64(nil), st.employerIDs...),
 		postings:     cloneMap(st.postings),
 		pb:           make([][]pentry, len(st.pb)),
+		ps:           append([]bsum(nil), st.ps...),
 		seekers:      cloneMap(st.seekers),
 		srecs:        append([]srec(nil), st.srecs...),
 		free:         append([]int32(nil), st.free...),
@@ -410,15 +412,46 @@ func (st *state) putPosting(e pentry, code codeID) {
 	for len(st.pb) <= i {
 		st.pb = append(st.pb, nil)
 	}
+	for len(st.ps) < len(st.pb) {
+		st.ps = append(st.ps, emptySum)
+	}
 	if loc, ok := st.postings[e.id]; ok {
 		if loc.code == code && loc.grp == g {
 			st.pb[i][loc.pos] = e
+			st.resum(i)
 			return
 		}
 		st.delPostingEntry(loc)
 	}
 	st.postings[e.id] = ploc{code: code, grp: g, pos: int32(len(st.pb[i]))}
 	st.pb[i] = append(st.pb[i], e)
+	st.ps[i].add(&e)
+}
+
+// bsum bounds what the postings of one bucket can offer: the latest start,
+// closing date and highest pay, the loosest age limits. A query none of
+// whose hard rules a bucket's bounds can meet skips the bucket.
+type bsum struct {
+	start, closing, pay int32
+	ageMin, ageMax      uint8
+}
+
+// emptySum bounds an empty bucket: nothing fits it.
+var emptySum = bsum{start: math.MinInt32, closing: math.MinInt32, pay: math.MinInt32, ageMin: math.MaxUint8}
+
+func (b *bsum) add(e *pentry) {
+	b.start, b.closing, b.pay = max(b.start, e.start), max(b.closing, e.closing), max(b.pay, e.pay)
+	b.ageMin, b.ageMax = min(b.ageMin, e.ageMin), max(b.ageMax, e.ageMax)
+}
+
+// resum recomputes the bounds of bucket i after a change other than an
+// append (buckets hold a few hundred postings at most in practice).
+func (st *state) resum(i int) {
+	s := emptySum
+	for j := range st.pb[i] {
+		s.add(&st.pb[i][j])
+	}
+	st.ps[i] = s
 }
 
 func (st *state) delPostingEntry(loc ploc) {
@@ -431,6 +464,7 @@ func (st *state) delPostingEntry(loc ploc) {
 	}
 	b[last] = pentry{}
 	st.pb[i] = b[:last]
+	st.resum(i)
 }
 
 func (st *state) removePosting(id int64) bool {
@@ -656,6 +690,7 @@ func (st *state) setPolicy(p Policy) {
 		}
 		clear(b)
 		st.pb[i] = b[:0]
+		st.ps[i] = emptySum
 	}
 	clear(st.postings)
 	for k := range all {
@@ -729,6 +764,7 @@ func (ix *Index) SetPolicy(p Policy) error {
 	for i, b := range ix.st.pb {
 		st.pb[i] = append([]pentry(nil), b...)
 	}
+	st.ps = append([]bsum(nil), ix.st.ps...)
 	st.setPolicy(p)
 	ix.mu.Lock()
 	ix.st = &st

@@ -62,6 +62,49 @@
 // expectation, a wanted dorm or meals missing, "many applicants" when
 // pending ≥ remaining).
 //
+// # Fallbacks ("you could also do")
+//
+// RecommendPage fills a page that the seeker's trades leave short. After
+// Recommend's matches, unchanged and in their order, come fallbacks
+// (Kind KindAlso), ranked strictly below every match. A fallback is an open
+// posting outside the middle groups of the seeker's trades on at least one
+// of these grounds:
+//
+//   - related: its occupation is in a group of the classification related
+//     to one of the seeker's trades (occupation.RelatedGroups: electronics
+//     and electrical assembly, garments and textiles, couriers and delivery
+//     riders, …);
+//   - entry: it is work that needs no experience and is learnt on the job
+//     (occupation.EntryLevel: 普工, packing, loading, sorting, cleaning, …);
+//   - county: its employer has taken on at least AlsoVillagersMin people
+//     from the seeker's home county (the fellow-villager count of H).
+//
+// The hard filters of a match hold (open with places left, not closed,
+// starts on or after AvailableFrom, age within the limits) and one more:
+// a fallback pays at least the seeker's expected pay, if one is stated, so
+// that nobody is pointed away from their trade to earn less than they ask.
+// Fallbacks are ranked by the seeker's score with T replaced by
+//
+//	Tf = 0.2·[related] + 0.2·[entry]
+//
+// (the county ground counts through H), ties by ascending posting ID.
+// Their Reasons start with the grounds (ReasonAlsoRelated, ReasonAlsoEntry,
+// ReasonAlsoCounty, in that order), then the factors as for a match, with no
+// trade reason and no separate villagers reason when county is a ground.
+//
+// A page that stays empty says why (Empty): the open postings the seeker
+// could have been shown (matches or fallbacks but for the hard filters)
+// are counted by the rules that keep each out, and the rule that alone
+// keeps out the most is the cause (age, age unknown, available date, pay
+// floor, already applied), with what would change it as arguments; no
+// such posting at all is "no open posting" or "nothing in reach of the
+// seeker's trades", and postings each kept out by several rules give
+// "combined".
+//
+// CountShort counts, per home county, the active seekers whose page would
+// hold fewer than N items, counting each seeker's fitting postings only
+// until N are found.
+//
 // # Index layout
 //
 // Occupation codes, counties, districts and employers are interned to small
@@ -186,6 +229,7 @@ type Recommendation struct {
 	PostingID int64
 	Score     float64
 	Reasons   []Reason
+	Kind      Kind // KindMatch, or KindAlso for a fallback (RecommendPage only)
 }
 
 // Candidate is one seeker proposed to an employer for a posting.

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"easyjob/internal/occupation"
 )
 
 // Benchmarks run at two sizes: 10,000 postings with 100,000 seekers and
@@ -31,9 +33,14 @@ var (
 	benchFixtures = map[string]*benchFixture{}
 )
 
-func fixture(b *testing.B, nP, nS int) *benchFixture {
+func fixture(b *testing.B, nP, nS int) *benchFixture { return fixtureOf(b, nP, nS, false) }
+
+// fixtureOf makes Synthetic data, or with blue SyntheticCodes over
+// occupation.CommonBlueCollar(): 51 trades in 16 middle groups, where more
+// seekers' trades leave their page short.
+func fixtureOf(b *testing.B, nP, nS int, blue bool) *benchFixture {
 	b.Helper()
-	key := fmt.Sprint(nP, "x", nS)
+	key := fmt.Sprint(nP, "x", nS, blue)
 	benchMu.Lock()
 	defer benchMu.Unlock()
 	if f, ok := benchFixtures[key]; ok {
@@ -43,6 +50,9 @@ func fixture(b *testing.B, nP, nS int) *benchFixture {
 	clear(benchFixtures)
 	runtime.GC()
 	d := Synthetic(1, nP, nS)
+	if blue {
+		d = SyntheticCodes(1, nP, nS, occupation.CommonBlueCollar())
+	}
 	ix := NewIndex()
 	start := time.Now()
 	if err := ix.Bulk(d.Load); err != nil {
@@ -66,6 +76,23 @@ func forSizes(b *testing.B, run func(b *testing.B, f *benchFixture)) {
 			}
 			run(b, fixture(b, sz.postings, sz.seekers))
 		})
+	}
+}
+
+// forSizesBoth runs at both sizes on Synthetic data ("data=synthetic") and
+// on the blue-collar trades ("data=blue"); the first is the data of the
+// other benchmarks.
+func forSizesBoth(b *testing.B, run func(b *testing.B, f *benchFixture)) {
+	for _, blue := range []bool{false, true} {
+		for _, sz := range benchSizes {
+			name := map[bool]string{false: "synthetic", true: "blue"}[blue]
+			b.Run(fmt.Sprintf("data=%s/postings=%d/seekers=%d", name, sz.postings, sz.seekers), func(b *testing.B) {
+				if testing.Short() && sz.seekers > 100_000 {
+					b.Skip("large size skipped with -short")
+				}
+				run(b, fixtureOf(b, sz.postings, sz.seekers, blue))
+			})
+		}
 	}
 }
 
@@ -301,6 +328,135 @@ func BenchmarkRecommendLatencyNoCongestion(b *testing.B) {
 				b.Fatal(err)
 			}
 		}()
+		r := rand.New(rand.NewPCG(3, 3))
+		timed(b, func(int) {
+			s := f.d.Seekers[r.IntN(len(f.d.Seekers))]
+			if _, err := f.ix.Recommend(s, f.d.Now, 20); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+}
+
+// BenchmarkRecommendPageLatency is BenchmarkRecommendLatency through
+// RecommendPage (the same seekers in the same order): matches, then
+// fallbacks on short pages, and the diagnosis of empty ones. It also
+// reports the share of the seekers drawn whose matches fill less than the
+// page, and whose page stays empty.
+func BenchmarkRecommendPageLatency(b *testing.B) {
+	forSizesBoth(b, func(b *testing.B, f *benchFixture) {
+		r := rand.New(rand.NewPCG(3, 3))
+		var short, empty int
+		timed(b, func(int) {
+			s := f.d.Seekers[r.IntN(len(f.d.Seekers))]
+			pg, err := f.ix.RecommendPage(s, f.d.Now, 20, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if pg.Direct < 20 {
+				short++
+			}
+			if len(pg.Items) == 0 {
+				empty++
+			}
+		})
+		b.ReportMetric(100*float64(short)/float64(b.N), "%short")
+		b.ReportMetric(100*float64(empty)/float64(b.N), "%empty")
+	})
+}
+
+// shortSeekers draws up to n seekers (from the first 200,000) whose matches
+// fill less than a page of 20.
+func shortSeekers(b *testing.B, f *benchFixture, n int) []Seeker {
+	b.Helper()
+	var out []Seeker
+	for _, s := range f.d.Seekers[:min(len(f.d.Seekers), 200_000)] {
+		recs, err := f.ix.Recommend(s, f.d.Now, 20)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(recs) < 20 {
+			out = append(out, s)
+			if len(out) == n {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// BenchmarkRecommendPageLatencyShort times only pages where the fallback
+// scan runs: "short", seekers of the data whose matches fill less than the
+// page; "none", 2,000 seekers of the data given a trade nobody hires here
+// (露天采矿工, whose middle group has no posting and no related group: the
+// issue's seekers with an empty list); "empty", those seekers available
+// after every posting has started, whose page stays empty and is diagnosed.
+func BenchmarkRecommendPageLatencyShort(b *testing.B) {
+	forSizesBoth(b, func(b *testing.B, f *benchFixture) {
+		for _, variant := range []string{"short", "none", "empty"} {
+			b.Run(variant, func(b *testing.B) {
+				var ss []Seeker
+				if variant == "short" {
+					ss = shortSeekers(b, f, 2000)
+				} else {
+					for i := range 2000 {
+						s := f.d.Seekers[i*(len(f.d.Seekers)/2000)]
+						s.Trades = []string{"6-16-01-01"}
+						if variant == "empty" {
+							s.AvailableFrom = f.d.Now + 60
+						}
+						ss = append(ss, s)
+					}
+				}
+				if len(ss) == 0 {
+					b.Skip("no such seeker")
+				}
+				var empty, also int
+				timed(b, func(i int) {
+					pg, err := f.ix.RecommendPage(ss[i%len(ss)], f.d.Now, 20, nil)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if len(pg.Items) == 0 {
+						empty++
+					}
+					also += len(pg.Items) - pg.Direct
+				})
+				b.ReportMetric(float64(len(ss)), "seekers")
+				b.ReportMetric(100*float64(empty)/float64(b.N), "%empty")
+				b.ReportMetric(float64(also)/float64(b.N), "also/op")
+			})
+		}
+	})
+}
+
+// BenchmarkCountShort counts, per county, the seekers with fewer than 5
+// recommendations over all the seekers of the index (run with -benchtime 1x
+// or a few).
+func BenchmarkCountShort(b *testing.B) {
+	forSizesBoth(b, func(b *testing.B, f *benchFixture) {
+		var res []CountyShort
+		c0 := processCPU()
+		for i := 0; i < b.N; i++ {
+			res = f.ix.CountShort(f.d.Now, 5, nil)
+		}
+		b.StopTimer()
+		var seekers, short int
+		for _, c := range res {
+			seekers += c.Seekers
+			short += c.Short
+		}
+		b.ReportMetric((processCPU()-c0).Seconds()/float64(b.N), "cpu-s/op")
+		b.ReportMetric(float64(seekers), "seekers")
+		b.ReportMetric(100*float64(short)/float64(max(seekers, 1)), "%short")
+		b.ReportMetric(float64(len(res)), "counties")
+	})
+}
+
+// BenchmarkRecommendLatencyBoth is BenchmarkRecommendLatency on both data
+// sets, to compare with BenchmarkRecommendPageLatency seeker for seeker.
+func BenchmarkRecommendLatencyBoth(b *testing.B) {
+	forSizesBoth(b, func(b *testing.B, f *benchFixture) {
 		r := rand.New(rand.NewPCG(3, 3))
 		timed(b, func(int) {
 			s := f.d.Seekers[r.IntN(len(f.d.Seekers))]

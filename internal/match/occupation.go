@@ -1,6 +1,10 @@
 package match
 
-import "fmt"
+import (
+	"fmt"
+
+	"easyjob/internal/occupation"
+)
 
 // Trade closeness levels.
 const (
@@ -25,6 +29,8 @@ type codeTable struct {
 	minorIDs map[string]uint16
 	midIDs   map[string]uint16
 	byMiddle [][]codeID // codes of each middle group, in interning order
+	entry    []bool     // entry-level work (occupation.EntryLevel), by code
+	rel      [][]string // related groups outside the middle group (occupation.RelatedGroups), by code
 }
 
 func newCodeTable() codeTable {
@@ -40,6 +46,8 @@ func (t *codeTable) clone() codeTable {
 		minorIDs: make(map[string]uint16, len(t.minorIDs)),
 		midIDs:   make(map[string]uint16, len(t.midIDs)),
 		byMiddle: make([][]codeID, len(t.byMiddle)),
+		entry:    append([]bool(nil), t.entry...),
+		rel:      append([][]string(nil), t.rel...), // the inner slices are never changed
 	}
 	for k, v := range t.ids {
 		c.ids[k] = v
@@ -106,6 +114,8 @@ func (t *codeTable) intern(code string) (codeID, error) {
 	t.minor = append(t.minor, mnr)
 	t.middle = append(t.middle, mid)
 	t.byMiddle[mid] = append(t.byMiddle[mid], id)
+	t.entry = append(t.entry, occupation.EntryLevel(code))
+	t.rel = append(t.rel, occupation.RelatedGroups(code))
 	return id, nil
 }
 

@@ -36,9 +36,11 @@ type scratch struct {
 	list   []codeClose
 	mark   []uint8
 	groups []seekerGroupRef
-	except []int64   // sorted IDs to leave out of the results
-	hterm  []float64 // Wh·H by county
-	evil   []int32   // villagers by employer
+	except []int64 // sorted IDs to leave out of the results
+	alist  []alsoCode
+	trel   [][]string // related groups of each trade of a fallback query
+	hterm  []float64  // Wh·H by county
+	evil   []int32    // villagers by employer
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -48,7 +50,8 @@ func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 func putScratch(s *scratch) {
 	clear(s.hp[:cap(s.hp)])
 	clear(s.hs[:cap(s.hs)])
-	s.hp, s.hs, s.except = s.hp[:0], s.hs[:0], s.except[:0]
+	clear(s.trel[:cap(s.trel)])
+	s.hp, s.hs, s.except, s.trel = s.hp[:0], s.hs[:0], s.except[:0], s.trel[:0]
 	// do not keep what a huge limit or except list grew
 	const keepMax = 1 << 12
 	if cap(s.hp) > keepMax {

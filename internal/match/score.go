@@ -203,9 +203,16 @@ func policyReasons(pol *Policy, flags uint8) []reasonC {
 
 // explain lists the reasons of a recommendation.
 func (q *seekerQ) explain(pol *Policy, e *pentry, closeness uint8, code string, vil int32) []Reason {
-	w := &q.w
 	rs := make([]reasonC, 0, 8)
-	rs = append(rs, tradeReason(w.Trade, closeness, code))
+	rs = append(rs, tradeReason(q.w.Trade, closeness, code))
+	return sortReasons(q.factorReasons(rs, pol, e, vil))
+}
+
+// factorReasons appends the reasons of every factor but the trade: pay,
+// dorm and meals, villagers (when vil > 0), verified, start, freshness,
+// the policy priorities and congestion.
+func (q *seekerQ) factorReasons(rs []reasonC, pol *Policy, e *pentry, vil int32) []reasonC {
+	w := &q.w
 	pf := q.payFactor(e.pay)
 	switch {
 	case q.pay <= 0:
@@ -234,7 +241,7 @@ func (q *seekerQ) explain(pol *Policy, e *pentry, closeness uint8, code string, 
 	if pol.CongestionAlpha > 0 && e.pending >= e.remaining && e.remaining > 0 {
 		rs = append(rs, reasonC{Reason{ReasonCrowded, map[string]any{"pending": int(e.pending), "remaining": int(e.remaining)}}, 0, 2})
 	}
-	return sortReasons(rs)
+	return rs
 }
 
 // postingQ is a posting prepared for scoring seekers (Candidates).

@@ -80,13 +80,20 @@ func (z zipf) draw(r *rand.Rand) int {
 // villager counts for nPostings/2 employer–county pairs. The same seed gives
 // the same data.
 func Synthetic(seed int64, nPostings, nSeekers int) *SyntheticData {
+	return SyntheticCodes(seed, nPostings, nSeekers, syntheticCodes)
+}
+
+// SyntheticCodes is Synthetic over the given occupation codes instead of its
+// 40 (say, occupation.CommonBlueCollar(), which spans more middle groups).
+// Synthetic(seed, p, s) is SyntheticCodes with Synthetic's codes.
+func SyntheticCodes(seed int64, nPostings, nSeekers int, codes []string) *SyntheticData {
 	r := rand.New(rand.NewPCG(uint64(seed), 0x65617379))
 	now := SyntheticNow
-	nCodes := len(syntheticCodes)
+	nCodes := len(codes)
 	codeZ := newZipf(nCodes, 1)
 	// popularity rank → code, shuffled deterministically
 	order := r.Perm(nCodes)
-	pick := func() string { return syntheticCodes[order[codeZ.draw(r)]] }
+	pick := func() string { return codes[order[codeZ.draw(r)]] }
 	distZ := newZipf(len(syntheticDistricts), 0.8)
 	twinZ := newZipf(len(syntheticTwinned), 0.7)
 	others := make([]string, 180)
