@@ -35,8 +35,8 @@ func textField(f Fields, name, v string, required bool, maxLen int) string {
 	switch {
 	case required && v == "":
 		f.Add(name, "field.required")
-	case !utf8.ValidString(v):
-		f.Add(name, "field.invalid_text")
+	case TextProblem(v) != "":
+		f.Add(name, TextProblem(v))
 	case utf8.RuneCountInString(v) > maxLen:
 		f.Add(name, "field.too_long", "max", maxLen)
 	}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"easyjob/internal/export"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // zipBomb returns a workbook of about a MiB whose first sheet unpacks to
@@ -131,6 +133,32 @@ func TestSheetShape(t *testing.T) {
 		if _, err := export.Read(bytes.NewReader(mustWrite(t, f, []string{"姓名", "身份证号"}, [][]string{{long[:len(long)-3], "y"}})), cols); err != nil {
 			t.Errorf("%s at the limit: %v", f, err)
 		}
+	}
+}
+
+// A cell with a control character is refused, naming the cell: excelize
+// turns _x001B_ in a sheet into an escape character, _x0000_ into a NUL.
+func TestControlCharacterCell(t *testing.T) {
+	sheet := func(v string) []byte {
+		x := excelize.NewFile()
+		defer x.Close()
+		x.SetSheetRow("Sheet1", "A1", &[]any{"姓名", "身份证号"})
+		x.SetSheetRow("Sheet1", "A2", &[]any{"张三", v})
+		var buf bytes.Buffer
+		if _, err := x.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	for _, v := range []string{"_x001B_[2J", "a_x0000_b", "_x007F_", "_x009B_31m"} {
+		_, err := export.Read(bytes.NewReader(sheet(v)), cols)
+		var fe *export.Error
+		if export.ErrorCode(err) != export.ErrBadCharacter || !asError(err, &fe) || fe.Cell != "B2" {
+			t.Errorf("%q: %v", v, err)
+		}
+	}
+	if _, err := export.Read(bytes.NewReader(sheet("换行\r\n\t文本")), cols); err != nil {
+		t.Errorf("tabs and line ends: %v", err)
 	}
 }
 

@@ -63,6 +63,7 @@ const (
 	ErrUnpackedSize   = "unpacked_too_large" // the workbook unpacks to more than MaxUnpacked
 	ErrTooManyColumns = "too_many_columns"   // a row has more than MaxColumns cells
 	ErrCellTooLong    = "cell_too_long"      // a cell holds more than MaxCell characters
+	ErrBadCharacter   = "bad_character"      // a cell holds a control character (a NUL, an escape) or invalid UTF-8
 )
 
 // Error is what reading a file answers when the file as a whole is wrong.
@@ -72,7 +73,7 @@ type Error struct {
 	Code    string
 	Max     int      // the limit, for too_large, unpacked_too_large, too_many_rows, too_many_columns, cell_too_long
 	Columns []string // column names, for missing_columns and duplicate_column
-	Cell    string   // the cell as a spreadsheet names it ("D17"), for cell_too_long
+	Cell    string   // the cell as a spreadsheet names it ("D17"), for cell_too_long and bad_character
 	Err     error    // an underlying cause
 }
 
@@ -97,6 +98,8 @@ func (e *Error) Error() string {
 		s = fmt.Sprintf("a row has more than %d columns", e.Max)
 	case ErrCellTooLong:
 		s = fmt.Sprintf("cell %s holds more than %d characters", e.Cell, e.Max)
+	case ErrBadCharacter:
+		s = fmt.Sprintf("cell %s holds a control character or invalid text", e.Cell)
 	default:
 		s = e.Code
 	}
@@ -296,17 +299,39 @@ func checkZip(b []byte) error {
 	return nil
 }
 
-// checkCells refuses a cell over MaxCell characters, naming it.
+// checkCells refuses a cell over MaxCell characters, or with characters no
+// field may hold (excelize unescapes _x0000_ to a NUL), naming it.
 func checkCells(rows [][]string) error {
 	for i, r := range rows {
 		for j, v := range r {
-			if len(v) > MaxCell && utf8.RuneCountInString(v) > MaxCell {
+			code := ""
+			switch {
+			case len(v) > MaxCell && utf8.RuneCountInString(v) > MaxCell:
+				code = ErrCellTooLong
+			case !cleanText(v):
+				code = ErrBadCharacter
+			}
+			if code != "" {
 				cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
-				return &Error{Code: ErrCellTooLong, Max: MaxCell, Cell: cell}
+				return &Error{Code: code, Max: MaxCell, Cell: cell}
 			}
 		}
 	}
 	return nil
+}
+
+// cleanText refuses invalid UTF-8 and control characters other than tab
+// and line ends: the C0 set, DEL and the C1 set (as easyjob.TextProblem).
+func cleanText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || (r >= 0x7f && r <= 0x9f) {
+			return false
+		}
+	}
+	return true
 }
 
 func readXLSX(b []byte) ([][]string, error) {

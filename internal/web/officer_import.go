@@ -214,6 +214,10 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer r.MultipartForm.RemoveAll()
+	if err := multipartError(r); err != nil {
+		h.importFormError(w, r, "", err)
+		return
+	}
 	kind := r.FormValue("kind")
 	if store.ImportColumns(kind) == nil {
 		h.importFormError(w, r, "", fieldError("kind", "import.kind"))
