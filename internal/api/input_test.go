@@ -225,3 +225,59 @@ func TestDatabaseDownIs503(t *testing.T) {
 		check("a page with a session", page, false)
 	})
 }
+
+// numberFields lists the JSON paths of the numbers in t (top level and
+// embedded structs).
+func numberFields(t reflect.Type) []string {
+	var out []string
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if sf.Anonymous && name == "" && sf.Type.Kind() == reflect.Struct {
+			out = append(out, numberFields(sf.Type)...)
+			continue
+		}
+		switch sf.Type.Kind() {
+		case reflect.Int, reflect.Int64, reflect.Float64:
+		case reflect.Pointer:
+			if sf.Type.Elem().Kind() != reflect.Float64 {
+				continue
+			}
+		default:
+			continue
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// No number of any body is a 500 or taken as it is when it is far out of
+// range: 3,000,000,000 (past PostgreSQL's INTEGER), its negative, and
+// 1e300. An offer of 3,000,000,000 CNY a month names the pay.
+func TestNumbersOutOfRange(t *testing.T) {
+	routes := (&api.Handler{}).Table()
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		e := boot(t, k)
+		for _, rt := range routes {
+			if rt.In == nil || (rt.Method != "POST" && rt.Method != "PUT") {
+				continue
+			}
+			path := pathParam.ReplaceAllString(rt.Path, "1")
+			c := e.admin
+			if rt.Public {
+				c = e.anon
+			}
+			for _, field := range numberFields(reflect.TypeOf(rt.In)) {
+				for _, v := range []string{"3000000000", "-3000000000", "1e300"} {
+					status, out := c.do(rt.Method, path, `{"`+field+`":`+v+`}`)
+					if status >= 500 || status < 300 {
+						t.Errorf("%s %s with %s = %s: %d %v", rt.Method, rt.Path, field, v, status, out)
+					}
+				}
+			}
+		}
+	})
+}
