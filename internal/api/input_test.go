@@ -200,7 +200,9 @@ func TestDatabaseDownIs503(t *testing.T) {
 				t.Errorf("%s took %v", what, time.Since(start))
 			}
 			if wantJSON {
-				var body struct{ Error struct{ Code, Message string } }
+				var body struct {
+					Error struct{ Code, Message string }
+				}
 				json.NewDecoder(resp.Body).Decode(&body)
 				if body.Error.Code != "unavailable" || body.Error.Message == "" {
 					t.Errorf("%s: %+v", what, body)

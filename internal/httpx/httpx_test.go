@@ -101,7 +101,10 @@ func TestInputs(t *testing.T) {
 	called := false
 	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { called = true })
 	pages := 0
-	e := httpx.Errors{Cat: cat, Page: func(w http.ResponseWriter, r *http.Request, err error) { pages++; w.WriteHeader(httpx.Status(easyjob.ErrorCode(err))) }}
+	e := httpx.Errors{Cat: cat, Page: func(w http.ResponseWriter, r *http.Request, err error) {
+		pages++
+		w.WriteHeader(httpx.Status(easyjob.ErrorCode(err)))
+	}}
 	h := e.Inputs(next)
 	for _, c := range []struct {
 		method, target, body string
