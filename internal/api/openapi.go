@@ -60,7 +60,7 @@ func OpenAPI(routes []Route, version string) map[string]any {
 	}
 	schemas["Error"] = map[string]any{"type": "object", "required": []string{"error"}, "properties": map[string]any{
 		"error": map[string]any{"type": "object", "required": []string{"code", "message"}, "properties": map[string]any{
-			"code":    map[string]any{"type": "string", "enum": []string{easyjob.EBADREQUEST, easyjob.EUNAUTHORIZED, easyjob.EFORBIDDEN, easyjob.ENOTFOUND, easyjob.ECONFLICT, easyjob.EINVALID, easyjob.ERATELIMIT, easyjob.EINTERNAL}},
+			"code":    map[string]any{"type": "string", "enum": []string{easyjob.EBADREQUEST, easyjob.EUNAUTHORIZED, easyjob.EFORBIDDEN, easyjob.ENOTFOUND, easyjob.ECONFLICT, easyjob.EINVALID, easyjob.ERATELIMIT, easyjob.EINTERNAL, easyjob.EUNAVAILABLE}},
 			"message": map[string]any{"type": "string"},
 			"fields":  map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}},
 		}}}}

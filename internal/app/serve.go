@@ -118,8 +118,12 @@ func (a *App) build(ctx context.Context) error {
 	ah.Routes(mux)
 	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Version: Version}
 	wh.Routes(mux)
+	// Before the handlers: input no field may hold is refused (422), and a
+	// session lookup that fails because the database does not answer is a
+	// 503, not an anonymous visitor; pages answer with a page, the API with JSON.
+	edge := httpx.Errors{Cat: a.Cat, Log: a.Log, Page: wh.ErrorPage}
 	a.Handler = httpx.Middleware(a.Log, metrics,
-		http.NewCrossOriginProtection().Handler(httpx.Authenticate(a.Store.Session, mux)))
+		http.NewCrossOriginProtection().Handler(edge.Inputs(edge.Authenticate(a.Store.Session, mux))))
 	return nil
 }
 

@@ -180,6 +180,8 @@ func (s *Store) validateOffer(ctx context.Context, app easyjob.Application, m *M
 	}
 	if m.Pay == 0 {
 		f.Add("pay", "field.required")
+	} else if m.Pay > easyjob.MaxPay {
+		f.Add("pay", "field.pay")
 	} else if m.Pay < s.MinWage {
 		f.Add("pay", "check.min_wage", "pay", m.Pay, "min", s.MinWage)
 	} else if m.Pay < p.PayMin {

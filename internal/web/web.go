@@ -100,10 +100,8 @@ func (h *Handler) require(w http.ResponseWriter, r *http.Request, roles ...easyj
 
 // errorPage shows a whole-page error in the user's language.
 func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, err error) {
-	var de *easyjob.Error
-	if !errors.As(err, &de) {
-		de = easyjob.Internal(err)
-	}
+	de := httpx.Classify(err) // a database that does not answer is a 503
+	httpx.SetRetryAfter(w, httpx.Status(de.Code))
 	if de.Code == easyjob.EINTERNAL {
 		h.Log.ErrorContext(r.Context(), "page error", "request_id", httpx.RequestID(r.Context()), "path", r.URL.Path, "err", err)
 	}
