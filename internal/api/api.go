@@ -16,6 +16,7 @@ type Handler struct {
 	S       *store.Store
 	Errors  httpx.Errors
 	Version string
+	Limits  *httpx.Limits // sign-in rate limits; nil: none
 	routes  []Route
 }
 

@@ -1,15 +1,18 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"time"
 
 	"easyjob/internal/api"
+	"easyjob/internal/auth"
 	"easyjob/internal/config"
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
@@ -81,6 +84,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	}
 	st := store.New(db, sealer, log)
 	st.MinWage = cfg.MinWage
+	st.Hashing = auth.NewGate(cmp.Or(cfg.HashSlots, runtime.GOMAXPROCS(0)), store.HashWait)
 	a := &App{Cfg: cfg, Log: log, DB: db, Store: st, Cat: i18n.MustLoad(), reg: prometheus.NewRegistry()}
 	if err := a.build(ctx); err != nil {
 		db.Close()
@@ -107,13 +111,32 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	errs := httpx.Errors{Cat: a.Cat, Log: a.Log}
-	ah := &api.Handler{S: a.Store, Errors: errs, Version: Version}
+	limits, err := a.limits()
+	if err != nil {
+		return err
+	}
+	ah := &api.Handler{S: a.Store, Errors: errs, Version: Version, Limits: limits}
 	ah.Routes(mux)
-	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Version: Version}
+	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Version: Version, Limits: limits}
 	wh.Routes(mux)
 	a.Handler = httpx.Middleware(a.Log, metrics,
 		http.NewCrossOriginProtection().Handler(httpx.Authenticate(a.Store.Session, mux)))
 	return nil
+}
+
+// limits are the sign-in rate limits of the configuration, one set shared
+// by the API and the pages.
+func (a *App) limits() (*httpx.Limits, error) {
+	proxies, err := a.Cfg.Proxies()
+	if err != nil {
+		return nil, err
+	}
+	c := a.Cfg
+	return &httpx.Limits{
+		Proxies: proxies,
+		SignIn:  httpx.NewLimiter(httpx.Rate{N: c.SignInPerMinute, Per: time.Minute}, httpx.Rate{N: c.SignInPerSecond, Per: time.Second}),
+		Codes:   httpx.NewLimiter(httpx.Rate{N: c.CodesPerHour, Per: time.Hour}, httpx.Rate{N: c.CodesPerMinute, Per: time.Minute}),
+	}, nil
 }
 
 // ready answers 200 when the database answers and its schema is current.
@@ -186,11 +209,13 @@ func loadSealer(cfg config.Config) (*ident.Sealer, error) {
 }
 
 // deliver hands queued messages (sign-in codes, notices) to the sender
-// every second until ctx ends.
+// every second, and prunes spent sign-in attempts and codes every minute,
+// until ctx ends.
 func (a *App) deliver(ctx context.Context) {
 	sender := store.LogSender{Log: a.Log, Dev: a.Cfg.Dev}
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
+	var pruned time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -198,6 +223,12 @@ func (a *App) deliver(ctx context.Context) {
 		case <-t.C:
 			if _, err := a.Store.Deliver(ctx, sender, 100); err != nil && ctx.Err() == nil {
 				a.Log.Warn("delivering messages", "err", err)
+			}
+			if time.Since(pruned) > time.Minute {
+				pruned = time.Now()
+				if err := a.Store.PruneSignIn(ctx); err != nil && ctx.Err() == nil {
+					a.Log.Warn("pruning sign-in attempts and codes", "err", err)
+				}
 			}
 		}
 	}

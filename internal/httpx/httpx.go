@@ -113,6 +113,7 @@ func (e Errors) Detail(ctx context.Context, err error) (int, ErrorDetail) {
 // JSONError writes err as JSON.
 func (e Errors) JSONError(w http.ResponseWriter, r *http.Request, err error) {
 	status, d := e.Detail(r.Context(), err)
+	SetRetryAfter(w, err)
 	JSON(w, status, ErrorBody{Error: d})
 }
 

@@ -23,6 +23,7 @@ type Handler struct {
 	Log     *slog.Logger
 	S       *store.Store
 	Version string
+	Limits  *httpx.Limits // sign-in rate limits; nil: none
 }
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
