@@ -173,9 +173,9 @@ func (s *Store) LoginFrom(ctx context.Context, client, username, password, kind 
 	case errors.Is(err, auth.ErrBusy):
 		s.releaseAttempt(ctx, subject)
 		return "", easyjob.User{}, busy()
-	case ctx.Err() != nil:
-		s.releaseAttempt(ctx, subject)
-		return "", easyjob.User{}, ctx.Err()
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		s.releaseAttempt(ctx, subject) // gone while waiting: nothing was checked
+		return "", easyjob.User{}, err
 	case err != nil || !known || disabled:
 		return "", easyjob.User{}, easyjob.Errorf(easyjob.EUNAUTHORIZED, "auth.bad_password")
 	}
