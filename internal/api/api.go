@@ -20,6 +20,7 @@ type Handler struct {
 	Epidemic *epidemic.Service
 	Errors   httpx.Errors
 	Version  string
+	Limits   *httpx.Limits // sign-in rate limits; nil: none
 	routes   []Route
 }
 

@@ -116,12 +116,15 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := h.Limits.AllowSignIn(r); err != nil {
+		return err
+	}
 	var tok string
 	var u easyjob.User
 	if in.Phone != "" || in.Code != "" {
 		tok, u, err = h.S.LoginWithCode(r.Context(), in.Phone, in.Code, "api")
 	} else {
-		tok, u, err = h.S.Login(r.Context(), in.Username, in.Password, "api")
+		tok, u, err = h.S.LoginFrom(r.Context(), h.Limits.Client(r), in.Username, in.Password, "api")
 	}
 	if err != nil {
 		return err
@@ -133,6 +136,9 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) requestCode(w http.ResponseWriter, r *http.Request) error {
 	in, err := decode[CodeRequest](w, r)
 	if err != nil {
+		return err
+	}
+	if err := h.Limits.AllowCode(r); err != nil {
 		return err
 	}
 	if err := h.S.RequestCode(r.Context(), in.Phone); err != nil {

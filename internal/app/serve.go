@@ -1,16 +1,19 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"time"
 
 	"easyjob/internal/api"
 	"easyjob/internal/charter"
+	"easyjob/internal/auth"
 	"easyjob/internal/config"
 	"easyjob/internal/epidemic"
 	"easyjob/internal/httpx"
@@ -86,6 +89,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	}
 	st := store.New(db, sealer, log)
 	st.MinWage = cfg.MinWage
+	st.Hashing = auth.NewGate(cmp.Or(cfg.HashSlots, runtime.GOMAXPROCS(0)), store.HashWait)
 	a := &App{Cfg: cfg, Log: log, DB: db, Store: st, Cat: i18n.MustLoad(), reg: prometheus.NewRegistry()}
 	a.Epidemic = &epidemic.Service{S: st}
 	a.Charter = &charter.Service{S: st, Risk: a.Epidemic}
@@ -114,9 +118,13 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	errs := httpx.Errors{Cat: a.Cat, Log: a.Log}
-	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Errors: errs, Version: Version}
+	limits, err := a.limits()
+	if err != nil {
+		return err
+	}
+	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Errors: errs, Version: Version, Limits: limits}
 	ah.Routes(mux)
-	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Version: Version}
+	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Version: Version, Limits: limits}
 	wh.Routes(mux)
 	// Before the handlers: input no field may hold is refused (422), and a
 	// session lookup that fails because the database does not answer is a
@@ -125,6 +133,21 @@ func (a *App) build(ctx context.Context) error {
 	a.Handler = httpx.Middleware(a.Log, metrics,
 		http.NewCrossOriginProtection().Handler(edge.Inputs(edge.Authenticate(a.Store.Session, mux))))
 	return nil
+}
+
+// limits are the sign-in rate limits of the configuration, one set shared
+// by the API and the pages.
+func (a *App) limits() (*httpx.Limits, error) {
+	proxies, err := a.Cfg.Proxies()
+	if err != nil {
+		return nil, err
+	}
+	c := a.Cfg
+	return &httpx.Limits{
+		Proxies: proxies,
+		SignIn:  httpx.NewLimiter(httpx.Rate{N: c.SignInPerMinute, Per: time.Minute}, httpx.Rate{N: c.SignInPerSecond, Per: time.Second}),
+		Codes:   httpx.NewLimiter(httpx.Rate{N: c.CodesPerHour, Per: time.Hour}, httpx.Rate{N: c.CodesPerMinute, Per: time.Minute}),
+	}, nil
 }
 
 // ready answers 200 when the database answers and its schema is current.
@@ -197,11 +220,13 @@ func loadSealer(cfg config.Config) (*ident.Sealer, error) {
 }
 
 // deliver hands queued messages (sign-in codes, notices) to the sender
-// every second until ctx ends.
+// every second, and prunes spent sign-in attempts and codes every minute,
+// until ctx ends.
 func (a *App) deliver(ctx context.Context) {
 	sender := store.LogSender{Log: a.Log, Dev: a.Cfg.Dev}
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
+	var pruned time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -209,6 +234,12 @@ func (a *App) deliver(ctx context.Context) {
 		case <-t.C:
 			if _, err := a.Store.Deliver(ctx, sender, 100); err != nil && ctx.Err() == nil {
 				a.Log.Warn("delivering messages", "err", err)
+			}
+			if time.Since(pruned) > time.Minute {
+				pruned = time.Now()
+				if err := a.Store.PruneSignIn(ctx); err != nil && ctx.Err() == nil {
+					a.Log.Warn("pruning sign-in attempts and codes", "err", err)
+				}
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -28,6 +29,14 @@ type Config struct {
 	Dev          bool          // EASYJOB_DEV: codes also go to the log; cookies without Secure
 	LogLevel     string        // EASYJOB_LOG_LEVEL: debug, info, warn, error
 	ShutdownWait time.Duration // EASYJOB_SHUTDOWN_WAIT
+
+	// Signing in (docs/SECURITY.md).
+	TrustedProxies  string // EASYJOB_TRUSTED_PROXIES: addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For is believed
+	HashSlots       int    // EASYJOB_HASH_SLOTS: password hashes (64 MiB each) run at once; 0: one per CPU (GOMAXPROCS)
+	SignInPerMinute int    // EASYJOB_SIGNIN_PER_MINUTE: sign-in attempts per client address a minute (and at once)
+	SignInPerSecond int    // EASYJOB_SIGNIN_PER_SECOND: sign-in attempts of all clients a second (and at once)
+	CodesPerHour    int    // EASYJOB_CODES_PER_HOUR: sign-in codes requested per client address an hour (and at once)
+	CodesPerMinute  int    // EASYJOB_CODES_PER_MINUTE: sign-in codes requested by all clients a minute (and at once)
 }
 
 // Defaults returns the settings used when nothing is given.
@@ -39,6 +48,11 @@ func Defaults() Config {
 		MinWage:      2200,
 		LogLevel:     "info",
 		ShutdownWait: 10 * time.Second,
+
+		SignInPerMinute: 10,
+		SignInPerSecond: 20,
+		CodesPerHour:    10,
+		CodesPerMinute:  60,
 	}
 }
 
@@ -62,6 +76,20 @@ func FlagSet(fs *flag.FlagSet, getenv func(string) string) *Config {
 	c.Dev = env("EASYJOB_DEV", "") == "1" || env("EASYJOB_DEV", "") == "true"
 	fs.BoolVar(&c.Dev, "dev", c.Dev, "development mode: sign-in codes in the log, cookies without Secure (EASYJOB_DEV)")
 	fs.StringVar(&c.LogLevel, "log-level", env("EASYJOB_LOG_LEVEL", c.LogLevel), "debug, info, warn or error (EASYJOB_LOG_LEVEL)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("EASYJOB_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is believed: addresses or CIDR prefixes, comma-separated (EASYJOB_TRUSTED_PROXIES)")
+	for _, n := range []struct {
+		v    *int
+		name string
+	}{{&c.HashSlots, "EASYJOB_HASH_SLOTS"}, {&c.SignInPerMinute, "EASYJOB_SIGNIN_PER_MINUTE"}, {&c.SignInPerSecond, "EASYJOB_SIGNIN_PER_SECOND"},
+		{&c.CodesPerHour, "EASYJOB_CODES_PER_HOUR"}, {&c.CodesPerMinute, "EASYJOB_CODES_PER_MINUTE"}} {
+		if v := getenv(n.name); v != "" {
+			if i, err := strconv.Atoi(v); err == nil {
+				*n.v = i
+			} else {
+				*n.v = -1 // Validate names it
+			}
+		}
+	}
 	return &c
 }
 
@@ -76,12 +104,49 @@ func (c *Config) Validate() error {
 	if c.MinWage <= 0 || c.MinWage > 100000 {
 		return fmt.Errorf("--min-wage %d: want a monthly wage in CNY between 1 and 100000", c.MinWage)
 	}
+	if _, err := c.Proxies(); err != nil {
+		return err
+	}
+	for _, n := range []struct {
+		v        int
+		name     string
+		min, max int
+	}{{c.HashSlots, "EASYJOB_HASH_SLOTS", 0, 256}, {c.SignInPerMinute, "EASYJOB_SIGNIN_PER_MINUTE", 1, 100000},
+		{c.SignInPerSecond, "EASYJOB_SIGNIN_PER_SECOND", 1, 100000}, {c.CodesPerHour, "EASYJOB_CODES_PER_HOUR", 1, 100000},
+		{c.CodesPerMinute, "EASYJOB_CODES_PER_MINUTE", 1, 100000}} {
+		if n.v < n.min || n.v > n.max {
+			return fmt.Errorf("%s: want a whole number between %d and %d", n.name, n.min, n.max)
+		}
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
 	}
 	return nil
+}
+
+// Proxies are the trusted reverse proxies: EASYJOB_TRUSTED_PROXIES read as
+// addresses and CIDR prefixes.
+func (c *Config) Proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(c.TrustedProxies, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxies: %q is not an address or a CIDR prefix", f)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 // KeyPath is where the data key file lives: the configured file, else next to

@@ -139,7 +139,8 @@ func (e Errors) msg(lang string, m easyjob.Msg) string {
 // does not answer).
 func (e Errors) JSONError(w http.ResponseWriter, r *http.Request, err error) {
 	status, d := e.Detail(r.Context(), err)
-	SetRetryAfter(w, status)
+	SetRetryAfterStatus(w, status)
+	SetRetryAfter(w, err)
 	JSON(w, status, ErrorBody{Error: d})
 }
 
@@ -147,7 +148,7 @@ func (e Errors) JSONError(w http.ResponseWriter, r *http.Request, err error) {
 // /api/ when Page is set, else as JSON; with Retry-After on a 503.
 func (e Errors) Write(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Page != nil && !strings.HasPrefix(r.URL.Path, "/api/") {
-		SetRetryAfter(w, Status(Classify(err).Code))
+		SetRetryAfterStatus(w, Status(Classify(err).Code))
 		e.Page(w, r, err)
 		return
 	}

@@ -76,8 +76,8 @@ func Classify(err error) *easyjob.Error {
 	return easyjob.Internal(err)
 }
 
-// SetRetryAfter asks the client to come back later when status is 503.
-func SetRetryAfter(w http.ResponseWriter, status int) {
+// SetRetryAfterStatus asks the client to come back later when status is 503.
+func SetRetryAfterStatus(w http.ResponseWriter, status int) {
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
 	}

@@ -27,6 +27,7 @@ type Handler struct {
 	Charter  *charter.Service
 	Epidemic *epidemic.Service
 	Version  string
+	Limits   *httpx.Limits // sign-in rate limits; nil: none
 }
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
@@ -101,7 +102,7 @@ func (h *Handler) require(w http.ResponseWriter, r *http.Request, roles ...easyj
 // errorPage shows a whole-page error in the user's language.
 func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 	de := httpx.Classify(err) // a database that does not answer is a 503
-	httpx.SetRetryAfter(w, httpx.Status(de.Code))
+	httpx.SetRetryAfterStatus(w, httpx.Status(de.Code))
 	if de.Code == easyjob.EINTERNAL {
 		h.Log.ErrorContext(r.Context(), "page error", "request_id", httpx.RequestID(r.Context()), "path", r.URL.Path, "err", err)
 	}
