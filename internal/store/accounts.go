@@ -71,7 +71,7 @@ func (s *Store) validateNewUser(in *NewUser) error {
 
 // CreateUser creates a password account. Admins create officers and admins;
 // an employer's account may add accounts for its own enterprise.
-func (s *Store) CreateUser(ctx context.Context, a easyjob.Actor, in NewUser) (_r0 easyjob.User, err error) {
+func (s *Store) CreateUser(ctx context.Context, a easyjob.Actor, in NewUser) (_ easyjob.User, err error) {
 	defer wrapErr(&err, "store.CreateUser")
 	if err := s.validateNewUser(&in); err != nil {
 		return easyjob.User{}, err
@@ -137,7 +137,7 @@ func (s *Store) Login(ctx context.Context, username, password, kind string) (str
 // so the two cannot be told apart by status, message or time; and a
 // client that runs out slows only itself down, not the account's owner
 // signing in from elsewhere. Hashing waits for a slot of s.Hashing.
-func (s *Store) LoginFrom(ctx context.Context, client, username, password, kind string) (_r0 string, _r1 easyjob.User, err error) {
+func (s *Store) LoginFrom(ctx context.Context, client, username, password, kind string) (_ string, _ easyjob.User, err error) {
 	defer wrapErr(&err, "store.Login")
 	f := easyjob.Fields{}
 	username = strings.TrimSpace(username)
@@ -270,7 +270,7 @@ func (s *Store) openSession(ctx context.Context, q execer, now int64, userID int
 }
 
 // Session returns the user of a live session token.
-func (s *Store) Session(ctx context.Context, token string) (_r0 easyjob.User, err error) {
+func (s *Store) Session(ctx context.Context, token string) (_ easyjob.User, err error) {
 	defer wrapErr(&err, "store.Session")
 	if token == "" {
 		return easyjob.User{}, easyjob.Errorf(easyjob.EUNAUTHORIZED, "auth.required")
@@ -291,7 +291,7 @@ func (s *Store) Logout(ctx context.Context, token string) (err error) {
 }
 
 // User returns a user by id.
-func (s *Store) User(ctx context.Context, id int64) (_r0 easyjob.User, err error) {
+func (s *Store) User(ctx context.Context, id int64) (_ easyjob.User, err error) {
 	defer wrapErr(&err, "store.User", "id", id)
 	u, err := scanUser(s.DB.R.QueryRowContext(ctx, `SELECT `+userCols+` FROM users u WHERE u.id = $1`, id))
 	return u, NotFound(err, "user")
@@ -334,7 +334,7 @@ func (s *Store) RequestCode(ctx context.Context, phone string) (err error) {
 // LoginWithCode signs a seeker in with a one-time code. A number seen for
 // the first time gets a seeker account without a profile; the profile
 // follows (easyjob.SeekerInput). Each code allows CodeAttempts tries.
-func (s *Store) LoginWithCode(ctx context.Context, phone, code, kind string) (_r0 string, _r1 easyjob.User, err error) {
+func (s *Store) LoginWithCode(ctx context.Context, phone, code, kind string) (_ string, _ easyjob.User, err error) {
 	defer wrapErr(&err, "store.LoginWithCode")
 	p, reason := s.Ref.Phone(phone)
 	f := easyjob.Fields{}

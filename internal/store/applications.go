@@ -11,7 +11,7 @@ import (
 
 // Apply records a seeker's application to a published posting with places
 // left. Officers may apply for a seeker of their region (e.g. at a station).
-func (s *Store) Apply(ctx context.Context, a easyjob.Actor, seekerID, postingID int64) (_r0 easyjob.Application, err error) {
+func (s *Store) Apply(ctx context.Context, a easyjob.Actor, seekerID, postingID int64) (_ easyjob.Application, err error) {
 	defer wrapErr(&err, "store.Apply", "seekerID", seekerID, "postingID", postingID)
 	var empty easyjob.Application
 	switch a.Role {
@@ -94,7 +94,7 @@ type Move struct {
 // from the state read (a concurrent move loses with a conflict), and a move
 // into offered (or any state that holds a place) takes a place of the
 // posting's headcount only if one is left.
-func (s *Store) Transition(ctx context.Context, a easyjob.Actor, appID int64, m Move) (_r0 easyjob.Application, err error) {
+func (s *Store) Transition(ctx context.Context, a easyjob.Actor, appID int64, m Move) (_ easyjob.Application, err error) {
 	defer wrapErr(&err, "store.Transition", "appID", appID)
 	var empty easyjob.Application
 	app, err := s.Application(ctx, a, appID)
@@ -229,7 +229,7 @@ func scanApplication(row interface{ Scan(...any) error }) (easyjob.Application, 
 
 // Application returns one application to those who may see it. The seeker's
 // name is shown to the employer (the seeker applied) and to officers.
-func (s *Store) Application(ctx context.Context, a easyjob.Actor, id int64) (_r0 easyjob.Application, err error) {
+func (s *Store) Application(ctx context.Context, a easyjob.Actor, id int64) (_ easyjob.Application, err error) {
 	defer wrapErr(&err, "store.Application", "id", id)
 	x, err := scanApplication(s.DB.R.QueryRowContext(ctx, `SELECT `+applicationCols+applicationFrom+` WHERE a.id = $1`, id))
 	if err != nil {
@@ -251,7 +251,7 @@ type ApplicationFilter struct {
 
 // Applications lists what the actor may see: a seeker their own, an
 // employer those to its postings, an officer those of their region.
-func (s *Store) Applications(ctx context.Context, a easyjob.Actor, f ApplicationFilter) (_r0 easyjob.Page[easyjob.Application], err error) {
+func (s *Store) Applications(ctx context.Context, a easyjob.Actor, f ApplicationFilter) (_ easyjob.Page[easyjob.Application], err error) {
 	defer wrapErr(&err, "store.Applications")
 	var empty easyjob.Page[easyjob.Application]
 	after, err := decodeCursor(f.Cursor)
@@ -300,7 +300,7 @@ func (s *Store) Applications(ctx context.Context, a easyjob.Actor, f Application
 }
 
 // Events lists an application's kept transitions, oldest first.
-func (s *Store) Events(ctx context.Context, a easyjob.Actor, appID int64) (_r0 []easyjob.Event, err error) {
+func (s *Store) Events(ctx context.Context, a easyjob.Actor, appID int64) (_ []easyjob.Event, err error) {
 	defer wrapErr(&err, "store.Events", "appID", appID)
 	if _, err := s.Application(ctx, a, appID); err != nil {
 		return nil, err

@@ -16,7 +16,7 @@ type EmployerSignup struct {
 
 // RegisterEmployer creates an unverified employer and its first account, all
 // or nothing. Its postings cannot be published until an officer verifies it.
-func (s *Store) RegisterEmployer(ctx context.Context, in EmployerSignup) (_r0 easyjob.Employer, _r1 easyjob.User, err error) {
+func (s *Store) RegisterEmployer(ctx context.Context, in EmployerSignup) (_ easyjob.Employer, _ easyjob.User, err error) {
 	defer wrapErr(&err, "store.RegisterEmployer")
 	err = in.EmployerInput.Validate(s.Ref)
 	nu := NewUser{Username: in.Username, Password: in.Password, Name: in.ContactName, Role: easyjob.RoleEmployer, EmployerID: 1}
@@ -84,7 +84,7 @@ func scanEmployer(row interface{ Scan(...any) error }) (easyjob.Employer, error)
 
 // Employer returns an employer. Anyone signed in may read an employer's
 // public record (seekers see who they would work for).
-func (s *Store) Employer(ctx context.Context, id int64) (_r0 easyjob.Employer, err error) {
+func (s *Store) Employer(ctx context.Context, id int64) (_ easyjob.Employer, err error) {
 	defer wrapErr(&err, "store.Employer", "id", id)
 	e, err := scanEmployer(s.DB.R.QueryRowContext(ctx, `SELECT `+employerCols+` FROM employers WHERE id = $1`, id))
 	return e, NotFound(err, "employer")
@@ -98,7 +98,7 @@ type EmployerFilter struct {
 }
 
 // Employers lists employers in an officer's region.
-func (s *Store) Employers(ctx context.Context, a easyjob.Actor, f EmployerFilter) (_r0 easyjob.Page[easyjob.Employer], err error) {
+func (s *Store) Employers(ctx context.Context, a easyjob.Actor, f EmployerFilter) (_ easyjob.Page[easyjob.Employer], err error) {
 	defer wrapErr(&err, "store.Employers")
 	if !a.IsOfficer() {
 		return easyjob.Page[easyjob.Employer]{}, Forbidden()
@@ -135,7 +135,7 @@ func (s *Store) Employers(ctx context.Context, a easyjob.Actor, f EmployerFilter
 
 // VerifyEmployer records an officer's decision on an employer: "verify" or
 // "reject" (with a comment saying why).
-func (s *Store) VerifyEmployer(ctx context.Context, a easyjob.Actor, id int64, decision, comment string) (_r0 easyjob.Employer, err error) {
+func (s *Store) VerifyEmployer(ctx context.Context, a easyjob.Actor, id int64, decision, comment string) (_ easyjob.Employer, err error) {
 	defer wrapErr(&err, "store.VerifyEmployer", "id", id)
 	e, err := s.Employer(ctx, id)
 	if err != nil {
@@ -188,7 +188,7 @@ func (s *Store) review(ctx context.Context, tx *Tx, a easyjob.Actor, subject str
 }
 
 // Reviews lists the decisions kept on a posting or an employer, oldest first.
-func (s *Store) Reviews(ctx context.Context, subject string, id int64) (_r0 []easyjob.Review, err error) {
+func (s *Store) Reviews(ctx context.Context, subject string, id int64) (_ []easyjob.Review, err error) {
 	defer wrapErr(&err, "store.Reviews", "id", id)
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, subject, subject_id, officer_id, decision, comment, at
 		FROM reviews WHERE subject = $1 AND subject_id = $2 ORDER BY id`, subject, id)

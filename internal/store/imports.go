@@ -139,7 +139,7 @@ func badKind() error {
 // CheckImport checks the rows of a file as single registration would, and
 // also for duplicates inside the file and against the database and for the
 // officer's region. It writes nothing.
-func (s *Store) CheckImport(ctx context.Context, a easyjob.Actor, kind string, rows []ImportRow) (_r0 ImportCheck, err error) {
+func (s *Store) CheckImport(ctx context.Context, a easyjob.Actor, kind string, rows []ImportRow) (_ ImportCheck, err error) {
 	defer wrapErr(&err, "store.CheckImport")
 	c, _, err := s.checkImport(ctx, a, kind, rows)
 	return c, err
@@ -361,7 +361,7 @@ func (s *Store) checkPostingRows(ctx context.Context, a easyjob.Actor, rows []Im
 
 // SaveImport keeps checked rows until the officer decides, and returns the
 // token that names them.
-func (s *Store) SaveImport(ctx context.Context, a easyjob.Actor, kind, fileName string, rows []ImportRow) (_r0 string, err error) {
+func (s *Store) SaveImport(ctx context.Context, a easyjob.Actor, kind, fileName string, rows []ImportRow) (_ string, err error) {
 	defer wrapErr(&err, "store.SaveImport")
 	if !canImport(a) {
 		return "", Forbidden()
@@ -411,7 +411,7 @@ type PendingImport struct {
 
 // Import returns one of the actor's saved imports; another officer's is not
 // found.
-func (s *Store) Import(ctx context.Context, a easyjob.Actor, token string) (_r0 PendingImport, err error) {
+func (s *Store) Import(ctx context.Context, a easyjob.Actor, token string) (_ PendingImport, err error) {
 	defer wrapErr(&err, "store.Import")
 	p, _, err := s.loadImport(ctx, a, token)
 	return p, err
@@ -454,7 +454,7 @@ var errRowFailed = errors.New("an import row failed")
 // the others reported. A token is committed once, and only by its officer;
 // after an all-or-nothing attempt that wrote nothing it may be committed
 // again (for instance with "valid").
-func (s *Store) CommitImport(ctx context.Context, a easyjob.Actor, token, mode string) (_r0 ImportResult, err error) {
+func (s *Store) CommitImport(ctx context.Context, a easyjob.Actor, token, mode string) (_ ImportResult, err error) {
 	defer wrapErr(&err, "store.CommitImport")
 	if mode != ImportAll && mode != ImportValid {
 		f := easyjob.Fields{}

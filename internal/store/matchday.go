@@ -75,7 +75,7 @@ func regionInScope(a easyjob.Actor, code string) bool {
 // than its remaining headcount, and the assignment is stable for the
 // seekers' and employers' stated preferences (scores). Proposals are kept
 // for review; ConvertProposals turns them into offers.
-func (s *Store) ProposeMatchDay(ctx context.Context, a easyjob.Actor, code string, day easyjob.Date) (_r0 MatchRun, err error) {
+func (s *Store) ProposeMatchDay(ctx context.Context, a easyjob.Actor, code string, day easyjob.Date) (_ MatchRun, err error) {
 	defer wrapErr(&err, "store.ProposeMatchDay", "day", day)
 	var run MatchRun
 	if !a.IsOfficer() {
@@ -146,7 +146,7 @@ func (s *Store) ProposeMatchDay(ctx context.Context, a easyjob.Actor, code strin
 }
 
 // MatchRun returns a match day's run with its proposals.
-func (s *Store) MatchRun(ctx context.Context, a easyjob.Actor, id int64) (_r0 MatchRun, err error) {
+func (s *Store) MatchRun(ctx context.Context, a easyjob.Actor, id int64) (_ MatchRun, err error) {
 	defer wrapErr(&err, "store.MatchRun", "id", id)
 	var run MatchRun
 	if !a.IsOfficer() {
@@ -197,7 +197,7 @@ type ConvertResult struct {
 // earliest) and base pay through Transition, so every pipeline rule and the
 // headcount hold. ids empty means every proposal still proposed. A
 // proposal that cannot be offered is marked failed with the reason's key.
-func (s *Store) ConvertProposals(ctx context.Context, a easyjob.Actor, runID int64, ids []int64) (_r0 ConvertResult, err error) {
+func (s *Store) ConvertProposals(ctx context.Context, a easyjob.Actor, runID int64, ids []int64) (_ ConvertResult, err error) {
 	defer wrapErr(&err, "store.ConvertProposals", "runID", runID)
 	res := ConvertResult{Proposals: []Proposal{}}
 	run, err := s.MatchRun(ctx, a, runID)

@@ -67,7 +67,7 @@ const pollOverlap = 3000
 // already set). The indexes are built on first use (Ready), and from then
 // on a poller bound to ctx follows other processes until ctx ends or the
 // database is closed. Building at start is the caller's choice: call Ready.
-func (s *Store) StartMatching(ctx context.Context) (_r0 *Matching, err error) {
+func (s *Store) StartMatching(ctx context.Context) (_ *Matching, err error) {
 	defer wrapErr(&err, "store.StartMatching")
 	m := &Matching{s: s, ctx: ctx, seen: map[int64]int64{}}
 	prev := s.OnChange

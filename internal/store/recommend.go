@@ -66,7 +66,7 @@ func checkLimit(limit int) error {
 // Recommendations returns up to limit open postings for a seeker, best
 // first, with the reasons of each score. The seeker sees their own; an
 // officer those of the seekers of their region.
-func (s *Store) Recommendations(ctx context.Context, a easyjob.Actor, seekerID int64, limit int) (_r0 []Recommendation, err error) {
+func (s *Store) Recommendations(ctx context.Context, a easyjob.Actor, seekerID int64, limit int) (_ []Recommendation, err error) {
 	defer wrapErr(&err, "store.Recommendations", "seekerID", seekerID)
 	if err := checkLimit(limit); err != nil {
 		return nil, err
@@ -168,7 +168,7 @@ func (s *Store) postingsByID(ctx context.Context, ids []int64) (map[int64]easyjo
 // reasons: for the posting's employer and the officers of its district.
 // Seekers are masked unless they applied to one of the employer's postings;
 // those shown unmasked to the employer are audited.
-func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64, limit int) (_r0 []Candidate, err error) {
+func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64, limit int) (_ []Candidate, err error) {
 	defer wrapErr(&err, "store.Candidates", "postingID", postingID)
 	if err := checkLimit(limit); err != nil {
 		return nil, err
@@ -327,7 +327,7 @@ func (q SearchQuery) Validate() error {
 // Search finds published postings with places left by keywords (segmented
 // Chinese, all words must occur in the title, the employer's name or the
 // description) and filters, ordered by relevance then freshness.
-func (s *Store) Search(ctx context.Context, a easyjob.Actor, q SearchQuery) (_r0 SearchResult, err error) {
+func (s *Store) Search(ctx context.Context, a easyjob.Actor, q SearchQuery) (_ SearchResult, err error) {
 	defer wrapErr(&err, "store.Search")
 	var empty SearchResult
 	if err := q.Validate(); err != nil {
@@ -385,7 +385,7 @@ type PolicyInput struct {
 }
 
 // MatchPolicy returns the scoring policy in force.
-func (s *Store) MatchPolicy(ctx context.Context) (_r0 PolicyInput, err error) {
+func (s *Store) MatchPolicy(ctx context.Context) (_ PolicyInput, err error) {
 	defer wrapErr(&err, "store.MatchPolicy")
 	pol, _, err := s.loadPolicy(ctx)
 	return PolicyInput{PoorWeight: pol.PoorWeight, TwinnedWeight: pol.TwinnedWeight, CongestionAlpha: pol.CongestionAlpha}, err
@@ -393,7 +393,7 @@ func (s *Store) MatchPolicy(ctx context.Context) (_r0 PolicyInput, err error) {
 
 // SetMatchPolicy sets the priority weights and the congestion factor
 // (admins and city officers). Every process follows within a second.
-func (s *Store) SetMatchPolicy(ctx context.Context, a easyjob.Actor, in PolicyInput) (_r0 PolicyInput, err error) {
+func (s *Store) SetMatchPolicy(ctx context.Context, a easyjob.Actor, in PolicyInput) (_ PolicyInput, err error) {
 	defer wrapErr(&err, "store.SetMatchPolicy")
 	if !a.IsCityWide() {
 		return in, Forbidden()

@@ -13,7 +13,7 @@ import (
 
 // RegisterSeeker registers a seeker on their behalf at a station, recording
 // how they consented. The seeker can later sign in with their phone.
-func (s *Store) RegisterSeeker(ctx context.Context, a easyjob.Actor, in easyjob.SeekerInput) (_r0 easyjob.Seeker, err error) {
+func (s *Store) RegisterSeeker(ctx context.Context, a easyjob.Actor, in easyjob.SeekerInput) (_ easyjob.Seeker, err error) {
 	defer wrapErr(&err, "store.RegisterSeeker")
 	if !a.IsOfficer() {
 		return easyjob.Seeker{}, Forbidden()
@@ -35,7 +35,7 @@ func (s *Store) RegisterSeeker(ctx context.Context, a easyjob.Actor, in easyjob.
 
 // CreateProfile lets a seeker who signed in with a code write their own
 // profile; consent is given in the app.
-func (s *Store) CreateProfile(ctx context.Context, a easyjob.Actor, in easyjob.SeekerInput) (_r0 easyjob.Seeker, err error) {
+func (s *Store) CreateProfile(ctx context.Context, a easyjob.Actor, in easyjob.SeekerInput) (_ easyjob.Seeker, err error) {
 	defer wrapErr(&err, "store.CreateProfile")
 	if a.Role != easyjob.RoleSeeker {
 		return easyjob.Seeker{}, Forbidden()
@@ -146,7 +146,7 @@ func (s *Store) insertSeekerTx(ctx context.Context, tx *Tx, a easyjob.Actor, in 
 // UpdateSeeker changes what a seeker may change about themselves (or an
 // officer for them): trades, pay, dorm and meals, availability, education,
 // group. Name, ID number and phone stay as registered.
-func (s *Store) UpdateSeeker(ctx context.Context, a easyjob.Actor, id int64, in easyjob.SeekerInput) (_r0 easyjob.Seeker, err error) {
+func (s *Store) UpdateSeeker(ctx context.Context, a easyjob.Actor, id int64, in easyjob.SeekerInput) (_ easyjob.Seeker, err error) {
 	defer wrapErr(&err, "store.UpdateSeeker", "id", id)
 	cur, err := s.seekerRow(ctx, id)
 	if err != nil {
@@ -253,7 +253,7 @@ func (s *Store) ScanSeeker(row Scanner) (easyjob.Seeker, error) { return s.scanS
 
 // SeekerRow reads a seeker by id, decrypted, without access checks: for
 // systems that have checked access themselves.
-func (s *Store) SeekerRow(ctx context.Context, id int64) (_r0 easyjob.Seeker, err error) {
+func (s *Store) SeekerRow(ctx context.Context, id int64) (_ easyjob.Seeker, err error) {
 	defer wrapErr(&err, "store.SeekerRow", "id", id)
 	return s.seekerRow(ctx, id)
 }
@@ -276,7 +276,7 @@ const (
 //   - an employer: name and phone only if the seeker applied to one of its
 //     postings (audited); never the ID number;
 //   - anyone else: not found.
-func (s *Store) Seeker(ctx context.Context, a easyjob.Actor, id int64, reveal string) (_r0 easyjob.Seeker, err error) {
+func (s *Store) Seeker(ctx context.Context, a easyjob.Actor, id int64, reveal string) (_ easyjob.Seeker, err error) {
 	defer wrapErr(&err, "store.Seeker", "id", id)
 	k, err := s.seekerRow(ctx, id)
 	if err != nil {
@@ -330,7 +330,7 @@ func (s *Store) appliedTo(ctx context.Context, seekerID, employerID int64) (bool
 
 // SeekerByIDNumber finds a seeker by the blind index of their ID number (a
 // station checks whether someone is already registered).
-func (s *Store) SeekerByIDNumber(ctx context.Context, a easyjob.Actor, number string) (_r0 easyjob.Seeker, err error) {
+func (s *Store) SeekerByIDNumber(ctx context.Context, a easyjob.Actor, number string) (_ easyjob.Seeker, err error) {
 	defer wrapErr(&err, "store.SeekerByIDNumber")
 	if !a.IsOfficer() {
 		return easyjob.Seeker{}, Forbidden()
@@ -361,7 +361,7 @@ type SeekerFilter struct {
 
 // Seekers lists the seekers of an officer's region, masked: opening one
 // (Seeker) is the audited view.
-func (s *Store) Seekers(ctx context.Context, a easyjob.Actor, f SeekerFilter) (_r0 easyjob.Page[easyjob.Seeker], err error) {
+func (s *Store) Seekers(ctx context.Context, a easyjob.Actor, f SeekerFilter) (_ easyjob.Page[easyjob.Seeker], err error) {
 	defer wrapErr(&err, "store.Seekers")
 	var empty easyjob.Page[easyjob.Seeker]
 	if !a.IsOfficer() {
@@ -411,7 +411,7 @@ func (s *Store) audit(ctx context.Context, a easyjob.Actor, seekerID int64, acti
 
 // AuditLog lists the views of a seeker's personal data, newest first:
 // admins, the officers of the seeker's region, and the seeker themselves.
-func (s *Store) AuditLog(ctx context.Context, a easyjob.Actor, seekerID int64) (_r0 []easyjob.AuditEntry, err error) {
+func (s *Store) AuditLog(ctx context.Context, a easyjob.Actor, seekerID int64) (_ []easyjob.AuditEntry, err error) {
 	defer wrapErr(&err, "store.AuditLog", "seekerID", seekerID)
 	k, err := s.seekerRow(ctx, seekerID)
 	if err != nil {

@@ -181,7 +181,7 @@ func (s *Store) body(plain string, sealed []byte) (string, error) {
 // Outbox lists the newest messages to a phone, newest first (tests and the
 // demo read sign-in codes from here before they are delivered; a delivered
 // sign-in code's Body is "").
-func (s *Store) Outbox(ctx context.Context, phone string, limit int) (_r0 []Message, err error) {
+func (s *Store) Outbox(ctx context.Context, phone string, limit int) (_ []Message, err error) {
 	defer wrapErr(&err, "store.Outbox")
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, channel, subject, body, body_cipher, created_at FROM outbox
 		WHERE recipient_hash = $1 ORDER BY id DESC LIMIT $2`, s.Sealer.BlindIndex(phone), limit)
@@ -212,7 +212,7 @@ func (s *Store) Outbox(ctx context.Context, phone string, limit int) (_r0 []Mess
 // a record needs: the recipient's blind index, the subject, the times and
 // (for notices) the sealed body; the sealed phone is emptied, and a
 // sign-in code's body is erased.
-func (s *Store) Deliver(ctx context.Context, sender Sender, limit int) (_r0 int, err error) {
+func (s *Store) Deliver(ctx context.Context, sender Sender, limit int) (_ int, err error) {
 	defer wrapErr(&err, "store.Deliver")
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, channel, recipient_cipher, subject, body, body_cipher, created_at
 		FROM outbox WHERE sent_at = 0 ORDER BY id LIMIT $1`, limit)
