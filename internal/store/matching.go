@@ -55,6 +55,10 @@ type Matching struct {
 	SearchDocs   int
 }
 
+// FullPollEvery is how often Run reads the tables even when the database
+// says nothing committed: a safety net, not the way changes arrive.
+const FullPollEvery = 30 * time.Second
+
 // PollEvery is how often Run looks for changes made by other processes.
 const PollEvery = 250 * time.Millisecond
 
@@ -116,15 +120,26 @@ func (m *Matching) Index() *match.Index { return m.ix.Load() }
 // SearchIndex returns the search index.
 func (m *Matching) SearchIndex() *search.Index { return m.sx.Load() }
 
-// Run polls for changes until ctx ends or the database is closed.
+// Run polls for changes until ctx ends or the database is closed. Each tick
+// first asks the database whether anything committed at all (changeProbe);
+// only then, or every FullPollEvery as a safety net, are the tables read.
 func (m *Matching) Run(ctx context.Context) {
 	t := time.NewTicker(PollEvery)
 	defer t.Stop()
+	probe, err := newChangeProbe(ctx, m.s.DB)
+	if err == nil {
+		defer probe.close()
+	}
+	var last time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			if probe != nil && !probe.changed(ctx) && time.Since(last) < FullPollEvery {
+				continue
+			}
+			last = time.Now()
 			err := m.Poll(ctx)
 			if err != nil && strings.Contains(err.Error(), "database is closed") {
 				return
@@ -553,7 +568,10 @@ func (m *Matching) Poll(ctx context.Context) (err error) {
 		return err
 	}
 	var seekers []int64
-	rows, err := m.s.DB.R.QueryContext(ctx, `SELECT id FROM seekers WHERE updated_at > $1 OR id > $2`, lo, m.maxSeeker)
+	// Each arm uses its own index (an OR, or a UNION that sorts, would scan);
+	// a seeker found by both arms is read once (dedupe below).
+	rows, err := m.s.DB.R.QueryContext(ctx, `SELECT id FROM seekers WHERE updated_at > $1
+		UNION ALL SELECT id FROM seekers WHERE id > $2`, lo, m.maxSeeker)
 	if err != nil {
 		return err
 	}
@@ -567,8 +585,11 @@ func (m *Matching) Poll(ctx context.Context) (err error) {
 	}
 	rows.Close()
 	// Applications move headcount, pending counts, who is placed, villagers.
+	// SQLite plans "updated_at > $1 OR id > $2" under a join as a scan of
+	// every posting; the ids come first from two indexed lookups instead.
 	rows, err = m.s.DB.R.QueryContext(ctx, `SELECT a.seeker_id, a.posting_id, p.employer_id FROM applications a
-		JOIN postings p ON p.id = a.posting_id WHERE a.updated_at > $1 OR a.id > $2`, lo, m.maxApp)
+		JOIN postings p ON p.id = a.posting_id WHERE a.id IN (SELECT id FROM applications WHERE updated_at > $1
+		UNION ALL SELECT id FROM applications WHERE id > $2)`, lo, m.maxApp)
 	if err != nil {
 		return err
 	}
