@@ -304,7 +304,12 @@ func UniqueViolation(err error) (constraint string, ok bool) {
 	if errors.As(err, &se) {
 		switch se.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			_, cols, _ := strings.Cut(se.Error(), "failed: ")
+			// The text repeats "constraint failed: " ("constraint failed:
+			// UNIQUE constraint failed: t.c (2067)"): the columns follow the last.
+			cols := se.Error()
+			if i := strings.LastIndex(cols, "failed: "); i >= 0 {
+				cols = cols[i+len("failed: "):]
+			}
 			if i := strings.IndexByte(cols, '('); i >= 0 {
 				cols = cols[:i]
 			}
