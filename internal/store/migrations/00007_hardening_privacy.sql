@@ -14,9 +14,10 @@
 -- Employers' contact phones are personal data, sealed at rest like a
 -- seeker's phone (AES-256-GCM, in contact_phone_cipher). SQL cannot seal, so
 -- this migration only adds the column; the Go step Store.SealContactPhones,
--- run by every start of easyjob (app.Open and `easyjob migrate`), seals the
--- phones still in contact_phone and empties it. Nobody looks employers up
--- by phone, so there is no blind index.
+-- run by every start of the server right after migrating (app.Open, which
+-- holds the data key), seals the phones still in contact_phone and empties
+-- it. `easyjob migrate` alone does not: it may run without the server's key.
+-- Nobody looks employers up by phone, so there is no blind index.
 
 -- +goose Up
 CREATE UNIQUE INDEX applications_one_offer ON applications (seeker_id) WHERE state = 'offered';
