@@ -214,12 +214,9 @@ func (h *Handler) getEmployer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := h.S.Employer(r.Context(), id)
+	e, err := h.S.EmployerFor(r.Context(), httpx.Actor(r.Context()), id)
 	if err != nil {
 		return err
-	}
-	if a := httpx.Actor(r.Context()); a.Role == easyjob.RoleSeeker {
-		e.ContactPhone = "" // seekers apply through easyjob, not by phone
 	}
 	httpx.JSON(w, http.StatusOK, e)
 	return nil
@@ -245,13 +242,8 @@ func (h *Handler) reviews(subject string) func(w http.ResponseWriter, r *http.Re
 			if _, err := h.S.Posting(r.Context(), a, id); err != nil {
 				return err
 			}
-		} else if _, err := h.S.Employer(r.Context(), id); err != nil {
-			return err
 		}
-		if a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin && a.Role != easyjob.RoleEmployer {
-			return easyjob.Errorf(easyjob.EFORBIDDEN, "error.forbidden")
-		}
-		rs, err := h.S.Reviews(r.Context(), subject, id)
+		rs, err := h.S.Reviews(r.Context(), a, subject, id)
 		return reply(w, http.StatusOK, easyjob.Page[easyjob.Review]{Items: rs}, err)
 	}
 }

@@ -95,6 +95,13 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	st := store.New(db, sealer, log)
 	st.MinWage = cfg.MinWage
 	st.Hashing = auth.NewGate(cmp.Or(cfg.HashSlots, runtime.GOMAXPROCS(0)), store.HashWait)
+	// The Go half of migration 00007: contact phones sealed at rest.
+	if n, err := st.SealContactPhones(ctx); err != nil {
+		db.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Info("sealed employer contact phones", "employers", n)
+	}
 	a := &App{Cfg: cfg, Log: log, DB: db, Store: st, Cat: i18n.MustLoad(), reg: prometheus.NewRegistry()}
 	a.Epidemic = &epidemic.Service{S: st}
 	a.Charter = &charter.Service{S: st, Risk: a.Epidemic}

@@ -235,14 +235,19 @@ func countyShort(code string) string { return region.Name(code) }
 func writeEmployers(ctx context.Context, l *loader, g *gen, hash string, pr *progress, sum *Summary) error {
 	pr.begin("employers", len(g.employers))
 	emp := l.batch("employers", "id", "name", "credit_code", "district", "street", "address", "contact_name",
-		"contact_phone", "industry", "verified", "verified_at", "verified_by", "created_at")
+		"contact_phone", "contact_phone_cipher", "industry", "verified", "verified_at", "verified_by", "created_at")
 	emp.onFlush = pr.add
 	for i, e := range g.employers {
 		var by any
 		if e.Verified {
 			by = int64(officerID)
 		}
-		if err := emp.add(int64(i+1), e.Name, e.CreditCode, e.District, e.Street, e.Address, e.Contact, e.Phone,
+		// The contact phone is sealed like a seeker's (store.SealContactPhones).
+		phc, err := g.sealer.Seal([]byte(e.Phone), []byte("employer.contact_phone"))
+		if err != nil {
+			return err
+		}
+		if err := emp.add(int64(i+1), e.Name, e.CreditCode, e.District, e.Street, e.Address, e.Contact, "", phc,
 			g.ref.industries[e.Industry].Name, e.Verified, e.VerifiedAt, by, e.Created); err != nil {
 			return err
 		}

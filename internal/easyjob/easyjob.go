@@ -188,8 +188,12 @@ type Seeker struct {
 	ConsentAt     time.Time `json:"consent_at,omitzero"`
 	RegisteredBy  int64     `json:"registered_by,omitempty"`
 	Masked        bool      `json:"masked"` // true when name, ID and phone are masked for this reader
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	// For an employer's candidates who have not applied to it, instead of
+	// the age and home county: an age band ("26-35") and the province code.
+	AgeBand   string    `json:"age_band,omitempty"`
+	Province  string    `json:"province,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // ApplicationState is where an application is in the hiring pipeline.

@@ -94,6 +94,9 @@ type Move struct {
 // from the state read (a concurrent move loses with a conflict), and a move
 // into offered (or any state that holds a place) takes a place of the
 // posting's headcount only if one is left.
+// A seeker holds at most one open offer, whoever makes it: a second offer
+// fails with "application.offer_held" (a partial unique index, so offers
+// raced from two employers cannot both win).
 func (s *Store) Transition(ctx context.Context, a easyjob.Actor, appID int64, m Move) (_ easyjob.Application, err error) {
 	defer wrapErr(&err, "store.Transition", "appID", appID)
 	var empty easyjob.Application
@@ -132,6 +135,9 @@ func (s *Store) Transition(ctx context.Context, a easyjob.Actor, appID int64, m 
 			args = append(args, m.StartDate, m.Pay)
 		}
 		res, err := tx.ExecContext(ctx, q, args...)
+		if c, ok := UniqueViolation(err); ok && m.To == easyjob.StateOffered && oneOfferIndex(c) {
+			return easyjob.Errorf(easyjob.ECONFLICT, "application.offer_held")
+		}
 		if err != nil {
 			return err
 		}
@@ -164,6 +170,13 @@ func (s *Store) Transition(ctx context.Context, a easyjob.Actor, appID int64, m 
 		s.changed("villagers", app.EmployerID)
 	}
 	return s.Application(ctx, a, appID)
+}
+
+// oneOfferIndex tells whether a unique violation is of the one-open-offer
+// rule (applications_one_offer: at most one application per seeker in state
+// offered), by PostgreSQL's constraint name or SQLite's column.
+func oneOfferIndex(constraint string) bool {
+	return constraint == "applications_one_offer" || constraint == "applications.seeker_id"
 }
 
 func (s *Store) validateOffer(ctx context.Context, app easyjob.Application, m *Move) error {

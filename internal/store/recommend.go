@@ -7,6 +7,7 @@ import (
 	"regexp"
 
 	"easyjob/internal/easyjob"
+	"easyjob/internal/ident"
 	"easyjob/internal/match"
 	"easyjob/internal/search"
 )
@@ -166,8 +167,9 @@ func (s *Store) postingsByID(ctx context.Context, ids []int64) (map[int64]easyjo
 
 // Candidates returns up to limit seekers for a posting, best first, with
 // reasons: for the posting's employer and the officers of its district.
-// Seekers are masked unless they applied to one of the employer's postings;
-// those shown unmasked to the employer are audited.
+// The employer sees a seeker who applied to one of its postings with name
+// and phone (audited; the ID number as MaskIDForEmployer) and any other
+// only Anonymous, with anonymousReasons; officers see them masked (Mask).
 func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64, limit int) (_ []Candidate, err error) {
 	defer wrapErr(&err, "store.Candidates", "postingID", postingID)
 	if err := checkLimit(limit); err != nil {
@@ -238,11 +240,15 @@ func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64
 			continue
 		}
 		x := Candidate{Score: c.Score, Reasons: reasons(c.Reasons), Applied: applied[k.ID]}
-		if x.Applied && a.Role == easyjob.RoleEmployer {
+		switch {
+		case a.Role == easyjob.RoleEmployer && x.Applied:
 			k = Mask(k)
 			k.Name, k.Phone, k.Masked = seekers[c.SeekerID].Name, seekers[c.SeekerID].Phone, false
+			k.IDNumber = ident.MaskIDForEmployer(seekers[c.SeekerID].IDNumber)
 			audited = append(audited, k.ID)
-		} else {
+		case a.Role == easyjob.RoleEmployer:
+			k, x.Reasons = Anonymous(k), anonymousReasons(x.Reasons)
+		default:
 			k = Mask(k)
 		}
 		x.Seeker = k
@@ -264,6 +270,33 @@ func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64
 	}
 	return out, nil
 }
+
+// anonymousReasons are a candidate's reasons as an employer sees them before
+// the candidate applied: the policy priorities become one
+// ("reason.policy_priority") so registered-poor status does not show, and
+// fellow villagers at the employer are left out, since the employer knows
+// where its workers come from and would learn the candidate's county.
+func anonymousReasons(rs []Reason) []Reason {
+	out := make([]Reason, 0, len(rs))
+	priority := false
+	for _, r := range rs {
+		switch r.Key {
+		case match.ReasonPolicyPoor, match.ReasonPolicyTwinned:
+			if !priority {
+				out = append(out, Reason{Key: ReasonPolicyPriority})
+			}
+			priority = true
+		case match.ReasonVillagers:
+		default:
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// ReasonPolicyPriority stands for the policy priorities (registered poor,
+// twinned county) in what employers see of candidates who have not applied.
+const ReasonPolicyPriority = "reason.policy_priority"
 
 // SearchQuery is a keyword search with filters over published postings
 // with places left.

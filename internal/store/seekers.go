@@ -274,7 +274,9 @@ const (
 //   - an officer of their region: name and phone (audited); the full ID
 //     number only when reveal gives a reason (audited with it);
 //   - an employer: name and phone only if the seeker applied to one of its
-//     postings (audited); never the ID number;
+//     postings (audited); the ID number masked to its county and check
+//     character (MaskIDForEmployer); before applying the seeker is not
+//     found (candidates are Anonymous);
 //   - anyone else: not found.
 func (s *Store) Seeker(ctx context.Context, a easyjob.Actor, id int64, reveal string) (_ easyjob.Seeker, err error) {
 	defer wrapErr(&err, "store.Seeker", "id", id)
@@ -304,7 +306,7 @@ func (s *Store) Seeker(ctx context.Context, a easyjob.Actor, id int64, reveal st
 		if !ok {
 			return easyjob.Seeker{}, easyjob.NotFound("seeker")
 		}
-		k.IDNumber = ident.MaskID(k.IDNumber)
+		k.IDNumber = ident.MaskIDForEmployer(k.IDNumber)
 		if err := s.audit(ctx, a, id, "view_contact", ReasonApplied); err != nil {
 			return easyjob.Seeker{}, err
 		}
@@ -319,6 +321,42 @@ func Mask(k easyjob.Seeker) easyjob.Seeker {
 	k.Name, k.IDNumber, k.Phone, k.Masked = ident.MaskName(k.Name), ident.MaskID(k.IDNumber), ident.MaskPhone(k.Phone), true
 	k.BirthDate = easyjob.Date{}
 	return k
+}
+
+// Anonymous is a seeker as an employer sees a candidate who has not applied
+// to it: what a hiring choice needs — trades, experience, expected pay,
+// availability, dorm and meals, education, an age band and the province —
+// and nothing that identifies them: no ID characters, phone, birth date,
+// age, home county, gender, group, registered-poor or health status, and
+// the name cut to its first character ("张**").
+func Anonymous(k easyjob.Seeker) easyjob.Seeker {
+	province := ""
+	if len(k.HomeCounty) >= 2 {
+		province = k.HomeCounty[:2] + "0000"
+	}
+	return easyjob.Seeker{
+		ID: k.ID, Name: ident.MaskName(k.Name), Trades: k.Trades, Experience: k.Experience, ExpectedPay: k.ExpectedPay,
+		WantsDorm: k.WantsDorm, WantsMeals: k.WantsMeals, AvailableFrom: k.AvailableFrom, Education: k.Education,
+		AgeBand: AgeBand(k.Age), Province: province, Masked: true,
+	}
+}
+
+// AgeBand is a coarse age: "16-25", "26-35", "36-45", "46-55", "56+", or ""
+// when unknown.
+func AgeBand(age int) string {
+	switch {
+	case age <= 0:
+		return ""
+	case age <= 25:
+		return "16-25"
+	case age <= 35:
+		return "26-35"
+	case age <= 45:
+		return "36-45"
+	case age <= 55:
+		return "46-55"
+	}
+	return "56+"
 }
 
 func (s *Store) appliedTo(ctx context.Context, seekerID, employerID int64) (bool, error) {

@@ -58,6 +58,9 @@ type Store struct {
 	// Matching serves recommendations, candidates, search and match days
 	// from memory; StartMatching sets it.
 	Matching *Matching
+	// afterImportRow, set by tests, is called after each row of a "valid"
+	// import is committed, with the number written by this call so far.
+	afterImportRow func(n int)
 }
 
 // New returns a Store with the defaults: system clock, embedded reference

@@ -144,12 +144,16 @@ func (h *Handler) officerPosting(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, err)
 		return
 	}
-	e, err := h.S.Employer(r.Context(), p.EmployerID)
+	e, err := h.S.EmployerFor(r.Context(), httpx.Actor(r.Context()), p.EmployerID)
 	if err != nil {
 		h.errorPage(w, r, err)
 		return
 	}
-	rs, err := h.S.Reviews(r.Context(), "posting", id)
+	a := httpx.Actor(r.Context())
+	rs, err := h.S.Reviews(r.Context(), a, "posting", id)
+	if easyjob.ErrorCode(err) == easyjob.EFORBIDDEN {
+		rs, err = nil, nil // an officer outside the posting's district
+	}
 	if err != nil {
 		h.errorPage(w, r, err)
 		return

@@ -112,7 +112,7 @@ func (h *Handler) postingDetail(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, err)
 		return
 	}
-	e, err := h.S.Employer(r.Context(), p.EmployerID)
+	e, err := h.S.EmployerFor(r.Context(), a, p.EmployerID)
 	if err != nil {
 		h.errorPage(w, r, err)
 		return
