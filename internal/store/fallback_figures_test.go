@@ -82,8 +82,10 @@ func TestFallbackFigures(t *testing.T) {
 	// Before and after, interleaved so that both see the same load.
 	before, after := make([]time.Duration, n), make([]time.Duration, n)
 	var emptyB, shortB, emptyA, shortA, alsoItems, filled int
+	var shortPage []int // seekers with fewer than limit matches: those fallbacks are looked for
 	causes := map[string]int{}
 	examples := map[string]string{}
+	ages := map[string][2]int{} // youngest and oldest by cause
 	cpuB, cpuA := make([]time.Duration, n), make([]time.Duration, n)
 	runtime.LockOSThread()
 	for i, id := range ids {
@@ -125,6 +127,9 @@ func TestFallbackFigures(t *testing.T) {
 			t.Errorf("seeker %d: %d direct matches on the page, %d from Recommend", id, pg.Direct, len(recs))
 		}
 		alsoItems += len(pg.Items) - pg.Direct
+		if pg.Direct < limit {
+			shortPage = append(shortPage, i)
+		}
 		if len(pg.Items) > pg.Direct {
 			filled++
 		}
@@ -135,11 +140,26 @@ func TestFallbackFigures(t *testing.T) {
 				t.Errorf("seeker %d: empty page without a reason: %+v", id, pg.Empty)
 			}
 			causes[c]++
+			if age, ok := pg.Empty.Reason.Args["age"].(int); ok {
+				r := ages[c]
+				if r[0] == 0 || age < r[0] {
+					r[0] = age
+				}
+				ages[c] = [2]int{r[0], max(r[1], age)}
+			}
 			if _, ok := examples[c]; !ok {
 				examples[c] = fmt.Sprintf("seeker %d: %s", id, cat.Msg("zh-CN", easyjob.Msg{Key: pg.Empty.Reason.Key, Args: pg.Empty.Reason.Args}))
 			}
 		}
 	}
+	pick := func(ds []time.Duration) []time.Duration {
+		out := make([]time.Duration, len(shortPage))
+		for k, i := range shortPage {
+			out[k] = ds[i]
+		}
+		return out
+	}
+	shortB2, shortA2 := pick(cpuB), pick(cpuA) // before lat sorts them
 	pct := func(k int) string { return fmt.Sprintf("%.2f %% (%d)", 100*float64(k)/float64(n), k) }
 	fmt.Fprintf(out, "%d seekers drawn at random (ids 1–%d), pages of %d:\n\n", n, maxSeeker, limit)
 	fmt.Fprintf(out, "| | before (matches only) | after (with fallbacks) |\n|---|---|---|\n")
@@ -151,16 +171,20 @@ func TestFallbackFigures(t *testing.T) {
 	}
 	fmt.Fprintf(out, "| latency, index only (wall) | %s | %s |\n", lat(before), lat(after))
 	fmt.Fprintf(out, "| latency, index only (the thread's CPU time) | %s | %s |\n", lat(cpuB), lat(cpuA))
+	if len(shortPage) > 0 {
+		fmt.Fprintf(out, "| the same, only the %d seekers with fewer than %d matches (CPU time) | %s | %s |\n",
+			len(shortPage), limit, lat(shortB2), lat(shortA2))
+	}
 	fmt.Fprintf(out, "\nFallbacks filled %s of the pages, %.1f items on those pages on average.\n",
 		pct(filled), float64(alsoItems)/float64(max(filled, 1)))
-	fmt.Fprintf(out, "\nEmpty pages by cause (after):\n\n| cause | seekers | an example (zh-CN) |\n|---|---|---|\n")
+	fmt.Fprintf(out, "\nEmpty pages by cause (after):\n\n| cause | seekers | ages | an example (zh-CN) |\n|---|---|---|---|\n")
 	names := make([]string, 0, len(causes))
 	for c := range causes {
 		names = append(names, c)
 	}
 	slices.SortFunc(names, func(a, b string) int { return cmp.Or(cmp.Compare(causes[b], causes[a]), cmp.Compare(a, b)) })
 	for _, c := range names {
-		fmt.Fprintf(out, "| %s | %d | %s |\n", c, causes[c], examples[c])
+		fmt.Fprintf(out, "| %s | %d | %d–%d | %s |\n", c, causes[c], ages[c][0], ages[c][1], examples[c])
 	}
 
 	// In process, through the store, as the seeker (the API's path less HTTP).
