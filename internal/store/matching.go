@@ -238,7 +238,7 @@ type shortCache struct {
 
 // shortCounts returns the per-county count of seekers with fewer than
 // ShortBelow recommendations, counted at most once per ShortTTL (a count
-// takes about 0.3 s per million seekers on one core): a fresh count is
+// takes about a second per million seekers on one core): a fresh count is
 // served as is, a stale one while a new count runs in the background, and
 // none, or one from another day or far too old, is counted now.
 func (m *Matching) shortCounts() *shortCache {
