@@ -43,6 +43,15 @@ type Matching struct {
 	// demo loader) are found by id.
 	maxPosting, maxSeeker, maxApp int64
 
+	// ShortTTL is how long a per-county count of seekers short of
+	// recommendations (ShortCounts) is served before it is counted again;
+	// up to ten times as old, it is served while a new count runs in the
+	// background. StartMatching sets a minute.
+	ShortTTL time.Duration
+	shortMu  sync.Mutex // serialises counts
+	short    atomic.Pointer[shortCache]
+	shortRun atomic.Bool // a background count is running
+
 	// MeasureMemory makes the build measure the heap between its phases
 	// (it collects garbage three times: for benchmarks only).
 	MeasureMemory bool
@@ -73,7 +82,7 @@ const pollOverlap = 3000
 // database is closed. Building at start is the caller's choice: call Ready.
 func (s *Store) StartMatching(ctx context.Context) (_ *Matching, err error) {
 	defer wrapErr(&err, "store.StartMatching")
-	m := &Matching{s: s, ctx: ctx, seen: map[int64]int64{}}
+	m := &Matching{s: s, ctx: ctx, seen: map[int64]int64{}, ShortTTL: time.Minute}
 	prev := s.OnChange
 	s.OnChange = func(kind string, id int64) {
 		if prev != nil {
@@ -230,6 +239,57 @@ func (m *Matching) build(ctx context.Context) error {
 	}
 	m.Built = time.Since(t0)
 	return nil
+}
+
+// shortCache is a per-county count of seekers short of recommendations.
+type shortCache struct {
+	day     match.Date
+	below   int
+	asOf    time.Time // store clock
+	started time.Time // wall clock
+	counted time.Time // wall clock, for ShortTTL
+	items   []match.CountyShort
+}
+
+// shortCounts returns the per-county count of seekers with fewer than
+// ShortBelow recommendations, counted at most once per ShortTTL (a count
+// takes about a second per million seekers on one core): a fresh count is
+// served as is, a stale one while a new count runs in the background, and
+// none, or one from another day or far too old, is counted now.
+func (m *Matching) shortCounts() *shortCache {
+	ttl, day := m.ShortTTL, m.today()
+	if c := m.short.Load(); c != nil && c.day == day {
+		age := time.Since(c.counted)
+		if age <= ttl {
+			return c
+		}
+		if age <= 10*ttl {
+			if m.shortRun.CompareAndSwap(false, true) {
+				go func() {
+					defer m.shortRun.Store(false)
+					m.countShort(day)
+				}()
+			}
+			return c
+		}
+	}
+	return m.countShort(day)
+}
+
+// countShort counts, unless a count started after the call finished
+// while it waited.
+func (m *Matching) countShort(day match.Date) *shortCache {
+	called := time.Now()
+	m.shortMu.Lock()
+	defer m.shortMu.Unlock()
+	if c := m.short.Load(); c != nil && c.day == day && c.started.After(called) {
+		return c
+	}
+	c := &shortCache{day: day, below: ShortBelow, asOf: m.s.Clock.Now(), started: time.Now()}
+	c.items = m.Index().CountShort(day, ShortBelow, nil)
+	c.counted = time.Now()
+	m.short.Store(c)
+	return c
 }
 
 // heap returns the live heap after a collection when measuring memory.

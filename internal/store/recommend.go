@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"regexp"
+	"time"
 
 	"easyjob/internal/easyjob"
 	"easyjob/internal/ident"
 	"easyjob/internal/match"
+	"easyjob/internal/region"
 	"easyjob/internal/search"
 )
 
@@ -20,11 +22,38 @@ type Reason struct {
 	Message string         `json:"message"`
 }
 
-// Recommendation is one posting recommended to a seeker.
+// Recommendation is one posting recommended to a seeker. Kind is "match"
+// for a posting in one of the seeker's trades and "also" for one they could
+// also do (a fallback, ranked below every match, its grounds first among
+// its reasons).
 type Recommendation struct {
 	Posting easyjob.Posting `json:"posting"`
 	Score   float64         `json:"score"`
 	Reasons []Reason        `json:"reasons"`
+	Kind    string          `json:"kind"`
+}
+
+// Kinds of recommendations.
+const (
+	KindMatch = "match"
+	KindAlso  = "also"
+)
+
+// EmptyPage says why a seeker's page of recommendations is empty, in the
+// seeker's words: Cause is one of no_open, no_trade, age, age_unknown,
+// available, pay, applied, combined; Reason says why and what would change
+// it (a message key with its arguments; the API renders Message).
+type EmptyPage struct {
+	Cause  string `json:"cause"`
+	Reason Reason `json:"reason"`
+}
+
+// RecommendationPage is a seeker's page: the direct matches, best first,
+// then what they could also do; Empty explains a page without items.
+type RecommendationPage struct {
+	Items  []Recommendation `json:"items"`
+	Direct int              `json:"direct"` // the first Direct items are matches
+	Empty  *EmptyPage       `json:"empty,omitempty"`
 }
 
 // Candidate is one seeker proposed for a posting. The seeker is masked
@@ -65,49 +94,117 @@ func checkLimit(limit int) error {
 }
 
 // Recommendations returns up to limit open postings for a seeker, best
-// first, with the reasons of each score. The seeker sees their own; an
-// officer those of the seekers of their region.
-func (s *Store) Recommendations(ctx context.Context, a easyjob.Actor, seekerID int64, limit int) (_ []Recommendation, err error) {
+// first, with the reasons of each score: the matches of the seeker's
+// trades, then, when they are fewer than limit, postings the seeker could
+// also do (Kind "also"). The seeker sees their own; an officer those of the
+// seekers of their region. See RecommendationPage for why a page is empty.
+func (s *Store) Recommendations(ctx context.Context, a easyjob.Actor, seekerID int64, limit int) ([]Recommendation, error) {
+	pg, err := s.RecommendationPage(ctx, a, seekerID, limit)
+	return pg.Items, err
+}
+
+// RecommendationPage is Recommendations with the number of direct matches
+// and, for an empty page, why it is empty and what would change it.
+func (s *Store) RecommendationPage(ctx context.Context, a easyjob.Actor, seekerID int64, limit int) (_ RecommendationPage, err error) {
 	defer wrapErr(&err, "store.Recommendations", "seekerID", seekerID)
+	var none RecommendationPage
 	if err := checkLimit(limit); err != nil {
-		return nil, err
+		return none, err
 	}
 	m, err := s.matching(ctx)
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	if !(a.Role == easyjob.RoleSeeker && a.SeekerID == seekerID) {
 		var county string
 		err := s.DB.R.QueryRowContext(ctx, `SELECT home_county FROM seekers WHERE id = $1`, seekerID).Scan(&county)
 		if err != nil {
-			return nil, NotFound(err, "seeker")
+			return none, NotFound(err, "seeker")
 		}
 		if !a.IsOfficer() || !a.Scope.County(county) {
-			return nil, Forbidden()
+			return none, Forbidden()
 		}
 	}
-	recs, err := m.Index().RecommendByID(seekerID, m.today(), limit)
+	// Postings already applied to stay on the page, as before fallbacks:
+	// the posting's page shows the application.
+	pg, err := m.Index().RecommendPageByID(seekerID, m.today(), limit, nil)
 	if errors.Is(err, match.ErrNotFound) {
 		// Written a moment ago by another process, or unknown.
 		if err := m.refreshOne(ctx, seekerID); err != nil {
-			return nil, err
+			return none, err
 		}
-		recs, err = m.Index().RecommendByID(seekerID, m.today(), limit)
+		pg, err = m.Index().RecommendPageByID(seekerID, m.today(), limit, nil)
 		if errors.Is(err, match.ErrNotFound) {
-			return nil, easyjob.NotFound("seeker")
+			return none, easyjob.NotFound("seeker")
 		}
 	}
 	if err != nil {
-		return nil, err
+		return none, err
 	}
+	recs := pg.Items
 	ps, err := m.postings(ctx, len(recs), func(i int) int64 { return recs[i].PostingID })
 	if err != nil {
-		return nil, err
+		return none, err
 	}
-	out := make([]Recommendation, 0, len(recs))
-	for _, r := range recs {
-		if p, ok := ps[r.PostingID]; ok {
-			out = append(out, Recommendation{Posting: p, Score: r.Score, Reasons: reasons(r.Reasons)})
+	out := RecommendationPage{Items: make([]Recommendation, 0, len(recs))}
+	for i, r := range recs {
+		p, ok := ps[r.PostingID]
+		if !ok {
+			continue
+		}
+		kind := KindMatch
+		if r.Kind == match.KindAlso {
+			kind = KindAlso
+		} else if i < pg.Direct {
+			out.Direct++
+		}
+		out.Items = append(out.Items, Recommendation{Posting: p, Score: r.Score, Reasons: reasons(r.Reasons), Kind: kind})
+	}
+	if pg.Empty.Cause != match.NotEmpty {
+		out.Empty = &EmptyPage{Cause: pg.Empty.Cause.String(), Reason: Reason{Key: pg.Empty.Reason.Key, Args: pg.Empty.Reason.Args}}
+	}
+	return out, nil
+}
+
+// ShortBelow is the page size under which a seeker counts as short of
+// recommendations for officers (ShortCounts).
+const ShortBelow = 5
+
+// CountyShort is, for one home county, how many of its active seekers
+// (not placed) there are and how many of them have fewer than Below
+// recommendations, matches and fallbacks together.
+type CountyShort struct {
+	County  string `json:"county"`
+	Name    string `json:"name"`
+	Seekers int    `json:"seekers"`
+	Short   int    `json:"short"`
+}
+
+// ShortCounts is the per-county count of seekers short of recommendations,
+// as of a moment at most a minute or so old (it is counted over every seeker
+// in memory, at most about once a minute per process).
+type ShortCounts struct {
+	Below int           `json:"below"`
+	AsOf  time.Time     `json:"as_of"`
+	Items []CountyShort `json:"items"`
+}
+
+// ShortCounts counts, per home county in the officer's scope, the seekers
+// with fewer than ShortBelow recommendations (officers and admins).
+func (s *Store) ShortCounts(ctx context.Context, a easyjob.Actor) (_r0 ShortCounts, err error) {
+	defer wrapErr(&err, "store.ShortCounts")
+	if !a.IsOfficer() {
+		return ShortCounts{}, Forbidden()
+	}
+	m, err := s.matching(ctx)
+	if err != nil {
+		return ShortCounts{}, err
+	}
+	c := m.shortCounts()
+	out := ShortCounts{Below: c.below, AsOf: c.asOf, Items: []CountyShort{}}
+	for _, x := range c.items {
+		if a.Scope.County(x.County) {
+			out.Items = append(out.Items, CountyShort{County: x.County, Name: region.FullName(x.County), Seekers: x.Seekers, Short: x.Short})
 		}
 	}
 	return out, nil
