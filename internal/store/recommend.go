@@ -191,7 +191,7 @@ type ShortCounts struct {
 
 // ShortCounts counts, per home county in the officer's scope, the seekers
 // with fewer than ShortBelow recommendations (officers and admins).
-func (s *Store) ShortCounts(ctx context.Context, a easyjob.Actor) (_r0 ShortCounts, err error) {
+func (s *Store) ShortCounts(ctx context.Context, a easyjob.Actor) (_ ShortCounts, err error) {
 	defer wrapErr(&err, "store.ShortCounts")
 	if !a.IsOfficer() {
 		return ShortCounts{}, Forbidden()
