@@ -17,6 +17,7 @@ import (
 	"easyjob/internal/i18n"
 	"easyjob/internal/ident"
 	"easyjob/internal/store"
+	"easyjob/internal/tasks"
 	"easyjob/internal/web"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -28,6 +29,7 @@ func runServe(env Env, args []string) error {
 	fs := config.Quiet("serve", env.Stderr)
 	cfg := config.FlagSet(fs, env.Getenv)
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set first when the database is empty")
+	work := fs.Bool("tasks", true, "run the background tasks (River workers); --tasks=false for a web-only process")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -40,6 +42,7 @@ func runServe(env Env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	a.RunTasks = *work
 	if cfg.Demo {
 		if err := a.LoadDemoIfEmpty(env.Ctx, env.Stdout); err != nil {
 			return err
@@ -66,6 +69,11 @@ type App struct {
 	Cat      *i18n.Catalogue
 	Handler  http.Handler
 	reg      *prometheus.Registry
+	// Queue is an insert-only River client (the admin's queue page reads
+	// through it); RunTasks makes Serve start the workers too.
+	Queue    *tasks.Tasks
+	RunTasks bool
+	closers  []func()
 }
 
 // Open opens and migrates the database and builds the services and the HTTP
@@ -75,7 +83,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.Migrate(ctx); err != nil {
+	if _, err := db.MigrateThen(ctx, func(ctx context.Context) error { return tasks.Migrate(ctx, db) }); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -86,7 +94,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	}
 	st := store.New(db, sealer, log)
 	st.MinWage = cfg.MinWage
-	a := &App{Cfg: cfg, Log: log, DB: db, Store: st, Cat: i18n.MustLoad(), reg: prometheus.NewRegistry()}
+	a := &App{Cfg: cfg, Log: log, DB: db, Store: st, Cat: i18n.MustLoad(), reg: prometheus.NewRegistry(), RunTasks: true}
 	a.Epidemic = &epidemic.Service{S: st}
 	a.Charter = &charter.Service{S: st, Risk: a.Epidemic}
 	if err := a.build(ctx); err != nil {
@@ -118,6 +126,9 @@ func (a *App) build(ctx context.Context) error {
 	ah.Routes(mux)
 	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Version: Version}
 	wh.Routes(mux)
+	if err := a.mountQueue(ctx, mux); err != nil {
+		return err
+	}
 	a.Handler = httpx.Middleware(a.Log, metrics,
 		http.NewCrossOriginProtection().Handler(httpx.Authenticate(a.Store.Session, mux)))
 	return nil
@@ -149,7 +160,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, wait time.Duration) er
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
-	go a.deliver(ctx)
+	if a.RunTasks {
+		stop, err := a.startTasks(ctx)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	go a.warmMatching(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -167,8 +184,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, wait time.Duration) er
 	return nil
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close stops what build started and releases the database.
+func (a *App) Close() error {
+	for _, c := range a.closers {
+		c()
+	}
+	return a.DB.Close()
+}
 
 // loadSealer builds the sealer for personal data from the configured key,
 // or from the key file (created on first run, owner-only, on the embedded
@@ -192,20 +214,27 @@ func loadSealer(cfg config.Config) (*ident.Sealer, error) {
 	return ident.NewSealer(key)
 }
 
-// deliver hands queued messages (sign-in codes, notices) to the sender
-// every second until ctx ends.
-func (a *App) deliver(ctx context.Context) {
-	sender := store.LogSender{Log: a.Log, Dev: a.Cfg.Dev}
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := a.Store.Deliver(ctx, sender, 100); err != nil && ctx.Err() == nil {
-				a.Log.Warn("delivering messages", "err", err)
-			}
-		}
+// startTasks starts the River workers: the outbox delivery every second and
+// the periodic jobs of the systems. stop waits for running jobs (up to
+// the shutdown wait).
+func (a *App) startTasks(ctx context.Context) (stop func(), err error) {
+	t, err := tasks.New(a.Store, a.taskConfig(true))
+	if err != nil {
+		return nil, err
 	}
+	if err := t.Start(context.WithoutCancel(ctx)); err != nil {
+		return nil, fmt.Errorf("starting background tasks: %v", err)
+	}
+	return func() {
+		sctx, cancel := context.WithTimeout(context.Background(), a.Cfg.ShutdownWait)
+		defer cancel()
+		if err := t.Stop(sctx); err != nil {
+			a.Log.Warn("stopping background tasks", "err", err)
+		}
+	}, nil
+}
+
+// taskConfig is what the River client runs.
+func (a *App) taskConfig(work bool) tasks.Config {
+	return tasks.Config{Work: work, Sender: store.LogSender{Log: a.Log, Dev: a.Cfg.Dev}, Log: a.Log}
 }
