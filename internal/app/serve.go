@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"easyjob/internal/api"
@@ -16,6 +18,7 @@ import (
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
 	"easyjob/internal/ident"
+	"easyjob/internal/retention"
 	"easyjob/internal/store"
 	"easyjob/internal/tasks"
 	"easyjob/internal/web"
@@ -30,10 +33,15 @@ func runServe(env Env, args []string) error {
 	cfg := config.FlagSet(fs, env.Getenv)
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set first when the database is empty")
 	work := fs.Bool("tasks", true, "run the background tasks (River workers); --tasks=false for a web-only process")
+	checkins := fs.String("checkin-days", "30,90,180", "retention check-ins: days after arrival, three rising numbers")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := cfg.Validate(); err != nil {
+		return usageError{err}
+	}
+	days, err := parseDays(*checkins)
+	if err != nil {
 		return usageError{err}
 	}
 	log := newLogger(env.Stderr, cfg.LogLevel)
@@ -43,6 +51,7 @@ func runServe(env Env, args []string) error {
 	}
 	defer a.Close()
 	a.RunTasks = *work
+	a.Retention.Cfg.Days = days
 	if cfg.Demo {
 		if err := a.LoadDemoIfEmpty(env.Ctx, env.Stdout); err != nil {
 			return err
@@ -64,11 +73,12 @@ type App struct {
 	DB    *store.DB
 	Store *store.Store
 	// The systems on the store's kernel.
-	Charter  *charter.Service
-	Epidemic *epidemic.Service
-	Cat      *i18n.Catalogue
-	Handler  http.Handler
-	reg      *prometheus.Registry
+	Charter   *charter.Service
+	Epidemic  *epidemic.Service
+	Retention *retention.Service
+	Cat       *i18n.Catalogue
+	Handler   http.Handler
+	reg       *prometheus.Registry
 	// Queue is an insert-only River client (the admin's queue page reads
 	// through it); RunTasks makes Serve start the workers too.
 	Queue    *tasks.Tasks
@@ -97,6 +107,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	a := &App{Cfg: cfg, Log: log, DB: db, Store: st, Cat: i18n.MustLoad(), reg: prometheus.NewRegistry(), RunTasks: true}
 	a.Epidemic = &epidemic.Service{S: st}
 	a.Charter = &charter.Service{S: st, Risk: a.Epidemic}
+	a.Retention = retention.New(st)
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -236,5 +247,22 @@ func (a *App) startTasks(ctx context.Context) (stop func(), err error) {
 
 // taskConfig is what the River client runs.
 func (a *App) taskConfig(work bool) tasks.Config {
-	return tasks.Config{Work: work, Sender: store.LogSender{Log: a.Log, Dev: a.Cfg.Dev}, Log: a.Log}
+	return tasks.Config{Work: work, Sender: store.LogSender{Log: a.Log, Dev: a.Cfg.Dev}, Log: a.Log, Sweeper: a.Retention}
+}
+
+// parseDays reads --checkin-days: three rising positive numbers of days.
+func parseDays(s string) ([]int, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("--checkin-days %q: want three days, such as 30,90,180", s)
+	}
+	var out []int
+	for _, p := range parts {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n <= 0 || len(out) > 0 && n <= out[len(out)-1] {
+			return nil, fmt.Errorf("--checkin-days %q: want three rising numbers of days, such as 30,90,180", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
