@@ -133,7 +133,7 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	errs := httpx.Errors{Cat: a.Cat, Log: a.Log}
-	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Errors: errs, Version: Version}
+	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Errors: errs, Version: Version}
 	ah.Routes(mux)
 	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Version: Version}
 	wh.Routes(mux)
