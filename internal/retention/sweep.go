@@ -70,15 +70,16 @@ func (s *Service) CreateDue(ctx context.Context) (n int, err error) {
 		if step+1 < len(s.Cfg.Days) {
 			lo = startOf(today.AddDays(-s.Cfg.Days[step+1] + 1))
 		}
-		for {
-			k, err := s.createDue(ctx, step, day, lo, hi)
+		for after := int64(0); ; {
+			k, last, err := s.createDue(ctx, step, day, lo, hi, after)
 			n += k
-			if err != nil || k < batch {
-				if err != nil {
-					return n, err
-				}
+			if err != nil {
+				return n, err
+			}
+			if last == 0 {
 				break
 			}
+			after = last
 		}
 	}
 	return n, nil
@@ -92,7 +93,9 @@ type dueRow struct {
 	title, employName string
 }
 
-func (s *Service) createDue(ctx context.Context, step, day int, lo, hi int64) (int, error) {
+// createDue makes one batch of check-ins for applications after the id
+// after, and returns how many it made and the last id it read (0: none).
+func (s *Service) createDue(ctx context.Context, step, day int, lo, hi, after int64) (int, int64, error) {
 	rows, err := store.Select(ctx, s.S.DB.R, func(r store.Scanner) (dueRow, error) {
 		var d dueRow
 		err := r.Scan(&d.app, &d.employer, &d.district, &d.county, &d.phone, &d.arrivedAt, &d.title, &d.employName)
@@ -103,9 +106,9 @@ func (s *Service) createDue(ctx context.Context, step, day int, lo, hi int64) (i
 		WHERE a.state IN ('arrived', 'onboarded', 'retained_30', 'retained_90', 'retained_180')
 		AND ev.at < $1 AND ev.at >= $2
 		AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.application_id = a.id AND c.step >= $3)
-		ORDER BY a.id LIMIT $4`, hi, lo, step, batch)
+		AND a.id > $5 ORDER BY a.id LIMIT $4`, hi, lo, step, batch, after)
 	if err != nil || len(rows) == 0 {
-		return 0, err
+		return 0, 0, err
 	}
 	n := 0
 	err = s.S.Tx(ctx, func(tx *store.Tx) error {
@@ -136,7 +139,7 @@ func (s *Service) createDue(ctx context.Context, step, day int, lo, hi int64) (i
 		}
 		return nil
 	})
-	return n, err
+	return n, rows[len(rows)-1].app, err
 }
 
 // text sends a message to a sealed seeker phone (none without a phone).
