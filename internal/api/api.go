@@ -10,6 +10,7 @@ import (
 	"easyjob/internal/easyjob"
 	"easyjob/internal/epidemic"
 	"easyjob/internal/httpx"
+	"easyjob/internal/retention"
 	"easyjob/internal/store"
 )
 
@@ -18,10 +19,13 @@ type Handler struct {
 	S        *store.Store
 	Charter  *charter.Service
 	Epidemic *epidemic.Service
-	Errors   httpx.Errors
-	Version  string
-	Limits   *httpx.Limits // sign-in rate limits; nil: none
-	routes   []Route
+	// Retention answers the retention routes and the retention state of
+	// GET /applications/{id}.
+	Retention *retention.Service
+	Errors    httpx.Errors
+	Version   string
+	Limits    *httpx.Limits // sign-in rate limits; nil: none
+	routes    []Route
 }
 
 // Route is one operation: how it is served and how it is documented.
@@ -107,5 +111,5 @@ func (h *Handler) table() []Route {
 		{Method: "GET", Path: "/applications/{id}", ID: "getApplication", Tag: "applications", Summary: "One application", Out: application{}, h: h.getApplication},
 		{Method: "POST", Path: "/applications/{id}/transition", ID: "transition", Tag: "applications", Summary: "Move an application: shortlist, offer (start_date, pay), reject, withdraw, accept, decline, …", In: store.Move{}, Out: application{}, h: h.transition},
 		{Method: "GET", Path: "/applications/{id}/events", ID: "applicationEvents", Tag: "applications", Summary: "The kept transitions of an application", Out: easyjob.Page[easyjob.Event]{}, h: h.events},
-	}, append(h.matchRoutes(), h.charterRoutes()...)...)
+	}, append(append(h.matchRoutes(), h.charterRoutes()...), h.retentionRoutes()...)...)
 }

@@ -430,6 +430,9 @@ func (h *Handler) getApplication(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	x, err := h.S.Application(r.Context(), httpx.Actor(r.Context()), id)
+	if err == nil && h.Retention != nil {
+		x.Retention, err = h.Retention.StateOf(r.Context(), x)
+	}
 	return reply(w, http.StatusOK, x, err)
 }
 

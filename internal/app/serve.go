@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"strconv"
+	"strings"
 	"time"
 
 	"easyjob/internal/api"
@@ -19,7 +21,9 @@ import (
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
 	"easyjob/internal/ident"
+	"easyjob/internal/retention"
 	"easyjob/internal/store"
+	"easyjob/internal/tasks"
 	"easyjob/internal/web"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -31,10 +35,16 @@ func runServe(env Env, args []string) error {
 	fs := config.Quiet("serve", env.Stderr)
 	cfg := config.FlagSet(fs, env.Getenv)
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set first when the database is empty")
+	work := fs.Bool("tasks", true, "run the background tasks (River workers); --tasks=false for a web-only process")
+	checkins := fs.String("checkin-days", "30,90,180", "retention check-ins: days after arrival, three rising numbers")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := cfg.Validate(); err != nil {
+		return usageError{err}
+	}
+	days, err := parseDays(*checkins)
+	if err != nil {
 		return usageError{err}
 	}
 	log := newLogger(env.Stderr, cfg.LogLevel)
@@ -48,6 +58,8 @@ func runServe(env Env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	a.RunTasks = *work
+	a.Retention.Cfg.Days = days
 	if cfg.Demo {
 		if err := a.LoadDemoIfEmpty(env.Ctx, env.Stdout); err != nil {
 			return err
@@ -69,11 +81,17 @@ type App struct {
 	DB    *store.DB
 	Store *store.Store
 	// The systems on the store's kernel.
-	Charter  *charter.Service
-	Epidemic *epidemic.Service
-	Cat      *i18n.Catalogue
-	Handler  http.Handler
-	reg      *prometheus.Registry
+	Charter   *charter.Service
+	Epidemic  *epidemic.Service
+	Retention *retention.Service
+	Cat       *i18n.Catalogue
+	Handler   http.Handler
+	reg       *prometheus.Registry
+	// Queue is an insert-only River client (the admin's queue page reads
+	// through it); RunTasks makes Serve start the workers too.
+	Queue    *tasks.Tasks
+	RunTasks bool
+	closers  []func()
 }
 
 // Open opens and migrates the database and builds the services and the HTTP
@@ -83,7 +101,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.Migrate(ctx); err != nil {
+	if _, err := db.MigrateThen(ctx, func(ctx context.Context) error { return tasks.Migrate(ctx, db) }); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -102,9 +120,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	} else if n > 0 {
 		log.Info("sealed employer contact phones", "employers", n)
 	}
-	a := &App{Cfg: cfg, Log: log, DB: db, Store: st, Cat: i18n.MustLoad(), reg: prometheus.NewRegistry()}
+	a := &App{Cfg: cfg, Log: log, DB: db, Store: st, Cat: i18n.MustLoad(), reg: prometheus.NewRegistry(), RunTasks: true}
 	a.Epidemic = &epidemic.Service{S: st}
 	a.Charter = &charter.Service{S: st, Risk: a.Epidemic}
+	a.Retention = retention.New(st)
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -134,10 +153,13 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Errors: errs, Version: Version, Limits: limits}
+	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Errors: errs, Version: Version, Limits: limits}
 	ah.Routes(mux)
 	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Version: Version, Limits: limits}
 	wh.Routes(mux)
+	if err := a.mountQueue(ctx, mux); err != nil {
+		return err
+	}
 	// Before the handlers: input no field may hold is refused (422), and a
 	// session lookup that fails because the database does not answer is a
 	// 503, not an anonymous visitor; pages answer with a page, the API with JSON.
@@ -188,7 +210,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, wait time.Duration) er
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
-	go a.deliver(ctx)
+	if a.RunTasks {
+		stop, err := a.startTasks(ctx)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	go a.warmMatching(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -206,8 +234,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, wait time.Duration) er
 	return nil
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close stops what build started and releases the database.
+func (a *App) Close() error {
+	for _, c := range a.closers {
+		c()
+	}
+	return a.DB.Close()
+}
 
 // loadSealer builds the sealer for personal data from the configured key,
 // or from the key file (created on first run, owner-only, on the embedded
@@ -231,28 +264,44 @@ func loadSealer(cfg config.Config) (*ident.Sealer, error) {
 	return ident.NewSealer(key)
 }
 
-// deliver hands queued messages (sign-in codes, notices) to the sender
-// every second, and prunes spent sign-in attempts and codes every minute,
-// until ctx ends.
-func (a *App) deliver(ctx context.Context) {
-	sender := store.LogSender{Log: a.Log, Dev: a.Cfg.Dev}
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	var pruned time.Time
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := a.Store.Deliver(ctx, sender, 100); err != nil && ctx.Err() == nil {
-				a.Log.Warn("delivering messages", "err", err)
-			}
-			if time.Since(pruned) > time.Minute {
-				pruned = time.Now()
-				if err := a.Store.PruneSignIn(ctx); err != nil && ctx.Err() == nil {
-					a.Log.Warn("pruning sign-in attempts and codes", "err", err)
-				}
-			}
-		}
+// startTasks starts the River workers: the outbox delivery every second and
+// the periodic jobs of the systems. stop waits for running jobs (up to
+// the shutdown wait).
+func (a *App) startTasks(ctx context.Context) (stop func(), err error) {
+	t, err := tasks.New(a.Store, a.taskConfig(true))
+	if err != nil {
+		return nil, err
 	}
+	if err := t.Start(context.WithoutCancel(ctx)); err != nil {
+		return nil, fmt.Errorf("starting background tasks: %v", err)
+	}
+	return func() {
+		sctx, cancel := context.WithTimeout(context.Background(), a.Cfg.ShutdownWait)
+		defer cancel()
+		if err := t.Stop(sctx); err != nil {
+			a.Log.Warn("stopping background tasks", "err", err)
+		}
+	}, nil
+}
+
+// taskConfig is what the River client runs.
+func (a *App) taskConfig(work bool) tasks.Config {
+	return tasks.Config{Work: work, Sender: store.LogSender{Log: a.Log, Dev: a.Cfg.Dev}, Log: a.Log, Sweeper: a.Retention}
+}
+
+// parseDays reads --checkin-days: three rising positive numbers of days.
+func parseDays(s string) ([]int, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("--checkin-days %q: want three days, such as 30,90,180", s)
+	}
+	var out []int
+	for _, p := range parts {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n <= 0 || len(out) > 0 && n <= out[len(out)-1] {
+			return nil, fmt.Errorf("--checkin-days %q: want three rising numbers of days, such as 30,90,180", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

@@ -195,6 +195,11 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 		return sum, err
 	}
 	pr.end()
+	pr.begin("retention", 0)
+	if err := loadRetention(ctx, s, now); err != nil {
+		return sum, fmt.Errorf("loading the retention demo: %w (load again with --force)", err)
+	}
+	pr.end()
 
 	for _, e := range g.employers {
 		if e.Verified {
@@ -206,8 +211,9 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 			sum.Published++
 		}
 	}
-	for _, a := range g.apps {
-		sum.States[easyjob.States[a.State]]++
+	// The retention demo moved some applications on: count from the rows.
+	if err := countStates(ctx, s, &sum); err != nil {
+		return sum, err
 	}
 	sum.Employers, sum.Postings, sum.Seekers, sum.Applications = len(g.employers), len(g.postings), opt.Seekers, len(g.apps)
 	demoSeeker := g.seeker(0, newRNG())

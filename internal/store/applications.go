@@ -107,7 +107,7 @@ func (s *Store) Transition(ctx context.Context, a easyjob.Actor, appID int64, m 
 	if !s.mayAct(ctx, a, app) {
 		return empty, Forbidden()
 	}
-	if !easyjob.CanTransition(app.State, m.To, a.Role) {
+	if !easyjob.CanTransition(app.State, m.To, a.Role) || easyjob.Via(app.State, m.To) != "" {
 		return empty, easyjob.Errorf(easyjob.ECONFLICT, "application.transition",
 			"from", easyjob.M("state."+string(app.State)), "to", easyjob.M("state."+string(m.To)))
 	}
@@ -122,54 +122,87 @@ func (s *Store) Transition(ctx context.Context, a easyjob.Actor, appID int64, m 
 			return empty, err
 		}
 	}
+	err = s.Tx(ctx, func(tx *Tx) error { return s.move(ctx, tx, a, app, m) })
+	if err != nil {
+		return empty, err
+	}
+	s.moved(app, m.To)
+	return s.Application(ctx, a, appID)
+}
+
+// MoveTx moves an application inside the caller's transaction, for a system
+// that records more with the move (the retention check-ins: a date and a
+// reason). The move must be in the pipeline's table for a's role; it
+// happens only from the state read (else a conflict), keeps the headcount
+// and writes the event. The caller checks who may act on the application.
+func (s *Store) MoveTx(ctx context.Context, tx *Tx, a easyjob.Actor, app easyjob.Application, to easyjob.ApplicationState, reason string) error {
+	if !easyjob.CanTransition(app.State, to, a.Role) {
+		return easyjob.Errorf(easyjob.ECONFLICT, "application.transition",
+			"from", easyjob.M("state."+string(app.State)), "to", easyjob.M("state."+string(to)))
+	}
+	if err := s.move(ctx, tx, a, app, Move{To: to, Reason: reason}); err != nil {
+		return Wrap(err, "store.MoveTx", "appID", app.ID)
+	}
+	tx.AfterCommit(func() { s.moved(app, to) })
+	return nil
+}
+
+// MayAct tells whether a may act on app at all: the seeker themself, the
+// employer, an officer of the seeker's county or the posting's district.
+func (s *Store) MayAct(ctx context.Context, a easyjob.Actor, app easyjob.Application) bool {
+	return s.mayAct(ctx, a, app)
+}
+
+// moved tells the in-memory indexes after a move committed.
+func (s *Store) moved(app easyjob.Application, to easyjob.ApplicationState) {
+	s.changed("posting", app.PostingID)
+	if to == easyjob.StateArrived || to == easyjob.StateOnboarded || to == easyjob.StateLeft || to == easyjob.StateSeparated {
+		s.changed("villagers", app.EmployerID)
+	}
+}
+
+// move is one transition in tx: the conditional update, the headcount and
+// pending counts, and the event.
+func (s *Store) move(ctx context.Context, tx *Tx, a easyjob.Actor, app easyjob.Application, m Move) error {
+	appID := app.ID
 	delta := easyjob.HeadcountDelta(app.State, m.To)
 	pendingDelta := 0
 	if app.State.Pending() && !m.To.Pending() {
 		pendingDelta = -1
 	}
-	err = s.Tx(ctx, func(tx *Tx) error {
-		q := `UPDATE applications SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4`
-		args := []any{string(m.To), tx.At, appID, string(app.State)}
-		if m.To == easyjob.StateOffered {
-			q = `UPDATE applications SET state = $1, updated_at = $2, offer_start = $5, offer_pay = $6 WHERE id = $3 AND state = $4`
-			args = append(args, m.StartDate, m.Pay)
-		}
-		res, err := tx.ExecContext(ctx, q, args...)
-		if c, ok := UniqueViolation(err); ok && m.To == easyjob.StateOffered && oneOfferIndex(c) {
-			return easyjob.Errorf(easyjob.ECONFLICT, "application.offer_held")
-		}
+	q := `UPDATE applications SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4`
+	args := []any{string(m.To), tx.At, appID, string(app.State)}
+	if m.To == easyjob.StateOffered {
+		q = `UPDATE applications SET state = $1, updated_at = $2, offer_start = $5, offer_pay = $6 WHERE id = $3 AND state = $4`
+		args = append(args, m.StartDate, m.Pay)
+	}
+	res, err := tx.ExecContext(ctx, q, args...)
+	if c, ok := UniqueViolation(err); ok && m.To == easyjob.StateOffered && oneOfferIndex(c) {
+		return easyjob.Errorf(easyjob.ECONFLICT, "application.offer_held")
+	}
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return easyjob.Errorf(easyjob.ECONFLICT, "application.changed")
+	}
+	switch {
+	case delta > 0:
+		res, err := tx.ExecContext(ctx, `UPDATE postings SET filled = filled + 1, pending = pending + $1, updated_at = $2
+			WHERE id = $3 AND filled < headcount`, pendingDelta, tx.At, app.PostingID)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return easyjob.Errorf(easyjob.ECONFLICT, "application.changed")
+			return easyjob.Errorf(easyjob.ECONFLICT, "application.full")
 		}
-		switch {
-		case delta > 0:
-			res, err := tx.ExecContext(ctx, `UPDATE postings SET filled = filled + 1, pending = pending + $1, updated_at = $2
-				WHERE id = $3 AND filled < headcount`, pendingDelta, tx.At, app.PostingID)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return easyjob.Errorf(easyjob.ECONFLICT, "application.full")
-			}
-		case delta < 0 || pendingDelta != 0:
-			if _, err := tx.ExecContext(ctx, `UPDATE postings SET filled = filled + $1, pending = pending + $2, updated_at = $3
-				WHERE id = $4`, delta, pendingDelta, tx.At, app.PostingID); err != nil {
-				return err
-			}
+	case delta < 0 || pendingDelta != 0:
+		if _, err := tx.ExecContext(ctx, `UPDATE postings SET filled = filled + $1, pending = pending + $2, updated_at = $3
+			WHERE id = $4`, delta, pendingDelta, tx.At, app.PostingID); err != nil {
+			return err
 		}
-		return s.event(ctx, tx, appID, app.State, m.To, a, m.Reason)
-	})
-	if err != nil {
-		return empty, err
 	}
-	s.changed("posting", app.PostingID)
-	if m.To == easyjob.StateArrived || m.To == easyjob.StateOnboarded || m.To == easyjob.StateLeft {
-		s.changed("villagers", app.EmployerID)
-	}
-	return s.Application(ctx, a, appID)
+	return s.event(ctx, tx, appID, app.State, m.To, a, m.Reason)
 }
 
 // oneOfferIndex tells whether a unique violation is of the one-open-offer

@@ -395,7 +395,8 @@ func (m *Matching) keepPosting(x *easyjob.Posting, live bool) {
 // placedSeekers lists the seekers holding an accepted offer or a job: they
 // are not active for candidates and match days.
 func (m *Matching) placedSeekers(ctx context.Context, cond string, args ...any) (map[int64]bool, error) {
-	q := `SELECT DISTINCT seeker_id FROM applications WHERE state IN ('accepted', 'departed', 'arrived', 'onboarded')`
+	q := `SELECT DISTINCT seeker_id FROM applications WHERE state IN ('accepted', 'departed', 'arrived', 'onboarded',
+		'retained_30', 'retained_90', 'retained_180')`
 	if cond != "" {
 		q += " AND " + cond
 	}
@@ -460,7 +461,7 @@ func (m *Matching) scanSeekers(ctx context.Context, cond string, args []any, pla
 // arrived or were onboarded.
 func (m *Matching) scanVillagers(ctx context.Context, cond string, args []any, fn func(employerID int64, county string, n int) error) error {
 	q := `SELECT p.employer_id, k.home_county, COUNT(*) FROM applications a JOIN postings p ON p.id = a.posting_id
-		JOIN seekers k ON k.id = a.seeker_id WHERE a.state IN ('arrived', 'onboarded')`
+		JOIN seekers k ON k.id = a.seeker_id WHERE a.state IN ('arrived', 'onboarded', 'retained_30', 'retained_90', 'retained_180')`
 	if cond != "" {
 		q += " AND " + cond
 	}
@@ -579,7 +580,7 @@ func (m *Matching) refreshVillagers(ctx context.Context, employers []int64) erro
 		}
 		rows, err := m.s.DB.R.QueryContext(ctx, `SELECT DISTINCT k.home_county FROM applications a
 			JOIN postings p ON p.id = a.posting_id JOIN seekers k ON k.id = a.seeker_id
-			WHERE p.employer_id = $1 AND a.state = 'left'`, emp)
+			WHERE p.employer_id = $1 AND a.state IN ('left', 'separated')`, emp)
 		if err != nil {
 			return err
 		}
