@@ -98,6 +98,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	a := &App{Cfg: cfg, Log: log, DB: db, Store: st, Cat: i18n.MustLoad(), reg: prometheus.NewRegistry()}
 	a.Epidemic = &epidemic.Service{S: st}
 	a.Charter = &charter.Service{S: st, Risk: a.Epidemic}
+	a.Epidemic.Hold = a.Charter.HoldCounty // a county turning high holds its riders' seats
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -32,6 +32,9 @@ import (
 	"easyjob/internal/easyjob"
 )
 
+// day0 is the date whose Days() is 0.
+var day0 = easyjob.NewDate(1970, 1, 1)
+
 // Count is one reported value: missing (nil) or a count ≥ 0. Zero is a
 // confirmed zero, never the same as missing.
 type Count = *int
@@ -109,6 +112,14 @@ func NewSeries(days []Day) Series {
 func (s Series) On(d easyjob.Date) (Values, bool) {
 	v, ok := s.days[d.Days()]
 	return v, ok
+}
+
+// First is the earliest reported date, if any.
+func (s Series) First() (easyjob.Date, bool) {
+	if !s.any {
+		return easyjob.Date{}, false
+	}
+	return day0.AddDays(int(s.first)), true
 }
 
 // reportedBy tells whether any report exists on or before d.
