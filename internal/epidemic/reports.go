@@ -194,7 +194,7 @@ func (e *Service) checkReport(a easyjob.Actor, code, day string, in *ReportInput
 		case v.n < 0:
 			f.Add(ValueFields[i], "epidemic.count_negative")
 		case v.n > MaxCount:
-			f.Add(ValueFields[i], "field.too_large", "max", MaxCount)
+			f.Add(ValueFields[i], "epidemic.count_too_large", "max", MaxCount)
 		}
 	}
 	in.Note = strings.TrimSpace(in.Note)
@@ -400,7 +400,10 @@ func (e *Service) History(ctx context.Context, a easyjob.Actor, code string, fro
 	open := rule.open(e.S.Now())
 	var out []Day
 	for d := to; !d.Before(from); d = d.AddDays(-1) {
-		day := Day{Region: code, Day: d, Versions: byDay[d], Late: late[d.String()]}
+		day := Day{Region: code, Day: d, Versions: byDay[d], Late: late[d.String()], Class: zeros.Missing}
+		if day.Versions == nil {
+			day.Versions = []Report{}
+		}
 		if r, ok := curOf[d]; ok {
 			day.Current = &r
 			day.Class = r.Class()
@@ -474,3 +477,6 @@ func Checks(cur, prev *Report, all []Report) []easyjob.Msg {
 
 // regionName is a region's name for messages and pages.
 func regionName(code string) string { return region.Name(code) }
+
+// asDomain is errors.As for *easyjob.Error.
+func asDomain(err error, target **easyjob.Error) bool { return errors.As(err, target) }

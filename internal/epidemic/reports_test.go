@@ -123,7 +123,7 @@ func TestReports(t *testing.T) {
 			code2 string
 		}{
 			{"negative", f.Station, "451026", "2020-03-01", epidemic.ReportInput{NewConfirmed: epidemic.V(-1)}, "new_confirmed", "epidemic.count_negative", easyjob.EINVALID},
-			{"too many", f.Station, "451026", "2020-03-01", epidemic.ReportInput{Deaths: epidemic.V(epidemic.MaxCount + 1)}, "deaths", "field.too_large", easyjob.EINVALID},
+			{"too many", f.Station, "451026", "2020-03-01", epidemic.ReportInput{Deaths: epidemic.V(epidemic.MaxCount + 1)}, "deaths", "epidemic.count_too_large", easyjob.EINVALID},
 			{"future", f.Station, "451026", "2020-03-03", zero(), "date", "epidemic.date_future", easyjob.EINVALID},
 			{"too early", f.Station, "451026", "2019-11-30", zero(), "date", "epidemic.date_too_early", easyjob.EINVALID},
 			{"not a date", f.Station, "451026", "2020-02-30", zero(), "date", "field.date_invalid", easyjob.EINVALID},

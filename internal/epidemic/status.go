@@ -87,12 +87,12 @@ func (e *Service) Status(ctx context.Context, a easyjob.Actor, code string, day 
 // Board is every reporting region's status as of a day, with the roll-ups
 // of their prefectures and provinces.
 type Board struct {
-	AsOf     easyjob.Date        `json:"as_of"`
-	Rule     Rule                `json:"rule"`
-	Deadline time.Time           `json:"deadline"` // when the report for the day is due
-	Regions  []Status            `json:"regions"`  // twinned counties by code, then Shenzhen's districts
-	Rollups  []Rollup            `json:"rollups"`  // provinces and prefectures, by code
-	Counts   map[zeros.State]int `json:"counts"`
+	AsOf     easyjob.Date   `json:"as_of"`
+	Rule     Rule           `json:"rule"`
+	Deadline time.Time      `json:"deadline"` // when the report for the day is due
+	Regions  []Status       `json:"regions"`  // twinned counties by code, then Shenzhen's districts
+	Rollups  []Rollup       `json:"rollups"`  // provinces and prefectures, by code
+	Counts   map[string]int `json:"counts"`   // regions by state
 }
 
 // Rollup is a prefecture's or a province's three zeros from its regions.
@@ -125,10 +125,10 @@ func (e *Service) Board(ctx context.Context, a easyjob.Actor, day easyjob.Date) 
 	if err != nil {
 		return Board{}, err
 	}
-	b := Board{AsOf: day, Rule: rule, Deadline: rule.Deadline(day), Regions: sts, Counts: map[zeros.State]int{}}
+	b := Board{AsOf: day, Rule: rule, Deadline: rule.Deadline(day), Regions: sts, Counts: map[string]int{}}
 	groups := map[string][]zeros.Streak{}
 	for _, s := range sts {
-		b.Counts[s.State]++
+		b.Counts[string(s.State)]++
 		st := zeros.Streak{State: s.State, Days: s.StreakDays, Pending: s.Pending}
 		if s.StreakStart != nil {
 			st.Start = *s.StreakStart

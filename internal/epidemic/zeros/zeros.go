@@ -54,13 +54,13 @@ type Values struct {
 }
 
 // Class is what a day says about the three zeros.
-type Class int
+type Class string
 
 // Classes of a day.
 const (
-	Missing  Class = iota // no report, or a value missing and none positive
-	Zero                  // all three values confirmed zeros
-	Positive              // any of the three values positive
+	Missing  Class = "missing"  // no report, or a value missing and none positive
+	Zero     Class = "zero"     // all three values confirmed zeros
+	Positive Class = "positive" // any of the three values positive
 )
 
 // Classify tells what v says about the three zeros.
