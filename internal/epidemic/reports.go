@@ -240,15 +240,21 @@ func (e *Service) Put(ctx context.Context, a easyjob.Actor, code, day string, in
 // putTx writes one version: the day's row first (its lock orders
 // concurrent corrections), then the version, then the day points at it.
 func (e *Service) putTx(ctx context.Context, tx *store.Tx, by int64, code string, d easyjob.Date, in ReportInput, source string) (Saved, error) {
+	return e.putAtTx(ctx, tx, by, code, d, in, source, tx.Now)
+}
+
+// putAtTx is putTx with the report's time given (the demo's history).
+func (e *Service) putAtTx(ctx context.Context, tx *store.Tx, by int64, code string, d easyjob.Date, in ReportInput, source string, now time.Time) (Saved, error) {
 	rule, err := e.rule(ctx, tx)
 	if err != nil {
 		return Saved{}, err
 	}
-	late := rule.Late(d, tx.Now)
+	at := easyjob.Millis(now)
+	late := rule.Late(d, now)
 	var version int
 	if err := tx.QueryRowContext(ctx, `INSERT INTO epidemic_days (region, day, versions, first_at, late) VALUES ($1, $2, 1, $3, $4)
 		ON CONFLICT (region, day) DO UPDATE SET versions = epidemic_days.versions + 1 RETURNING versions`,
-		code, d.String(), tx.At, late).Scan(&version); err != nil {
+		code, d.String(), at, late).Scan(&version); err != nil {
 		return Saved{}, err
 	}
 	args := []any{code, d.String(), version}
@@ -259,7 +265,7 @@ func (e *Service) putTx(ctx context.Context, tx *store.Tx, by int64, code string
 			args = append(args, nil)
 		}
 	}
-	args = append(args, source, late, in.Note, by, tx.At)
+	args = append(args, source, late, in.Note, by, at)
 	var id int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO epidemic_reports (region, day, version, new_confirmed, new_suspected, in_hospital,
 		admitted, discharged, deaths, excluded, source, late, note, reported_by, reported_at)
@@ -269,7 +275,7 @@ func (e *Service) putTx(ctx context.Context, tx *store.Tx, by int64, code string
 	if _, err := tx.ExecContext(ctx, `UPDATE epidemic_days SET current_id = $1 WHERE region = $2 AND day = $3`, id, code, d.String()); err != nil {
 		return Saved{}, err
 	}
-	r := Report{ID: id, Region: code, Day: d, Version: version, Source: source, Late: late, Note: in.Note, ReportedBy: by, ReportedAt: easyjob.FromMillis(tx.At),
+	r := Report{ID: id, Region: code, Day: d, Version: version, Source: source, Late: late, Note: in.Note, ReportedBy: by, ReportedAt: easyjob.FromMillis(at),
 		Values: zeros.Values{NewConfirmed: in.NewConfirmed.count(), NewSuspected: in.NewSuspected.count(), InHospital: in.InHospital.count(),
 			Admitted: in.Admitted.count(), Discharged: in.Discharged.count(), Deaths: in.Deaths.count()},
 		Excluded: in.Excluded.count()}
@@ -480,3 +486,27 @@ func regionName(code string) string { return region.Name(code) }
 
 // asDomain is errors.As for *easyjob.Error.
 func asDomain(err error, target **easyjob.Error) bool { return errors.As(err, target) }
+
+// SeedReport is one version of a report with its own time, for loaders.
+type SeedReport struct {
+	Region string
+	Day    easyjob.Date
+	Input  ReportInput
+	At     time.Time
+	By     int64
+}
+
+// Seed writes report versions as they were made at their own times, in
+// order, in one transaction and without checks: the demo loader's history.
+// Late flags follow the rule in force.
+func (e *Service) Seed(ctx context.Context, rs []SeedReport) (err error) {
+	defer func() { err = store.Wrap(err, "epidemic.Seed") }()
+	return e.S.Tx(ctx, func(tx *store.Tx) error {
+		for _, r := range rs {
+			if _, err := e.putAtTx(ctx, tx, r.By, r.Region, r.Day, r.Input, SourceDemo, r.At); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
