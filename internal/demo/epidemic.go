@@ -27,12 +27,12 @@ var (
 
 // series shapes, assigned round the regions in code order.
 const (
-	shapeClear    = iota // no case at all: a streak from the first day
-	shapeEarly           // cases until mid-February, then clear
-	shapeLate            // clear, then a cluster from 20 April: high at the end
-	shapeGaps            // cases in February, clear, a missing day on 20 April
-	shapeStopped         // cases in February, clear, no reports after 15 April
-	shapeCorrected       // a day corrected to a positive and back; late reports
+	shapeClear     = iota // no case at all: a streak from the first day
+	shapeEarly            // cases until mid-February, then clear
+	shapeLate             // clear, then a cluster from 20 April: high at the end
+	shapeGaps             // cases in February, clear, a missing day on 20 April
+	shapeStopped          // cases in February, clear, no reports after 15 April
+	shapeCorrected        // a day corrected to a positive and back; late reports
 	shapes
 )
 
