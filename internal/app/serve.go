@@ -124,6 +124,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	a.Epidemic = &epidemic.Service{S: st}
 	a.Charter = &charter.Service{S: st, Risk: a.Epidemic}
 	a.Retention = retention.New(st)
+	a.Epidemic.Hold = a.Charter.HoldCounty // a county turning high holds its riders' seats
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -194,6 +194,9 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 	if err := afterLoad(ctx, s.DB, idTables); err != nil {
 		return sum, err
 	}
+	if _, err := loadEpidemic(ctx, s, g.ref.station, now, opt.Seed); err != nil { // epidemic.go
+		return sum, fmt.Errorf("loading the demo's case reports: %w", err)
+	}
 	pr.end()
 	pr.begin("retention", 0)
 	if err := loadRetention(ctx, s, now); err != nil {
