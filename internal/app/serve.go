@@ -287,7 +287,7 @@ func (a *App) startTasks(ctx context.Context) (stop func(), err error) {
 
 // taskConfig is what the River client runs.
 func (a *App) taskConfig(work bool) tasks.Config {
-	return tasks.Config{Work: work, Sender: store.LogSender{Log: a.Log, Dev: a.Cfg.Dev}, Log: a.Log, Sweeper: a.Retention}
+	return tasks.Config{Work: work, Sender: store.LogSender{Log: a.Log, Dev: a.Cfg.Dev}, Log: a.Log, Sweeper: a.Retention, Watcher: a.Epidemic}
 }
 
 // parseDays reads --checkin-days: three rising positive numbers of days.

@@ -22,8 +22,10 @@ func TestGateFollowsReportsAndHolds(t *testing.T) {
 		c := &charter.Service{S: f.S, Risk: e}
 		e.Hold = c.HoldCounty
 		p := f.Published(t, 10)
+		var riders []easyjob.Seeker
 		for range 2 {
-			hire(t, f, p, easyjob.HealthGreen)
+			k, _ := hire(t, f, p, easyjob.HealthGreen)
+			riders = append(riders, k)
 		}
 		pk := mustPickup(t, f)
 		req := charter.PlanRequest{Date: easyjob.DateOf(f.Clock.Now()).AddDays(1), PickupPointID: pk.ID, Seats: 45}
@@ -55,6 +57,16 @@ func TestGateFollowsReportsAndHolds(t *testing.T) {
 		if held, _ := c.Held(ctx, holds[0].SeatID); !held {
 			t.Fatal("seat not held")
 		}
+		// A held seat cannot board.
+		full, err := f.S.Seeker(ctx, f.Station, riders[0].ID, "full")
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := full.IDNumber
+		var he *easyjob.Error
+		if _, err := c.CheckIn(ctx, f.Station, v.Charters[0].ID, id[len(id)-6:]); !asErr(err, &he) || he.Msg.Key != "charter.seat_held" {
+			t.Fatalf("boarded a held seat: %v", err)
+		}
 		if other, _ := c.Holds(ctx, f.Boss); other != nil {
 			t.Fatal("an employer sees holds")
 		}
@@ -81,6 +93,49 @@ func TestGateFollowsReportsAndHolds(t *testing.T) {
 		}
 		if holds, _ := c.Holds(ctx, f.Station); len(holds) != 2 {
 			t.Fatalf("holds after the override %+v", holds)
+		}
+	})
+}
+
+// A high level runs out without a new report (fourteen days after the last
+// confirmed case): the queue's Settle releases the holds then.
+func TestHoldsSettleWhenHighRunsOut(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, k)
+		e := &epidemic.Service{S: f.S}
+		c := &charter.Service{S: f.S, Risk: e}
+		e.Hold = c.HoldCounty
+		p := f.Published(t, 10)
+		hire(t, f, p, easyjob.HealthGreen)
+		pk := mustPickup(t, f)
+		today := easyjob.DateOf(f.Clock.Now())
+		req := charter.PlanRequest{Date: today.AddDays(1), PickupPointID: pk.ID, Seats: 45}
+		if _, err := c.ConfirmPlan(ctx, f.Station, req); err != nil {
+			t.Fatal(err)
+		}
+		pos := epidemic.ReportInput{NewConfirmed: epidemic.V(1), NewSuspected: epidemic.V(0), InHospital: epidemic.V(1)}
+		if s, err := e.Put(ctx, f.Station, "451026", today.String(), pos, epidemic.SourceForm); err != nil || s.HeldSeats != 1 {
+			t.Fatalf("positive: %+v %v", s, err)
+		}
+		if err := e.Settle(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if holds, _ := c.Holds(ctx, f.Station); len(holds) != 1 {
+			t.Fatalf("settle released a hold while high: %+v", holds)
+		}
+		f.Clock.Advance(16 * 24 * time.Hour)
+		if r, _ := e.RiskOf(ctx, "451026"); r.Level.High() {
+			t.Fatalf("still high 16 days on: %+v", r)
+		}
+		if holds, _ := c.Holds(ctx, f.Station); len(holds) != 1 {
+			t.Fatalf("holds before settling %+v", holds)
+		}
+		if err := e.Settle(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if holds, _ := c.Holds(ctx, f.Station); len(holds) != 0 {
+			t.Fatalf("holds after settling %+v", holds)
 		}
 	})
 }

@@ -47,8 +47,9 @@ func (e *Service) RemindDue(ctx context.Context, now time.Time) (_ []Reminder, e
 		v := r.Values
 		done[r.Region] = v.NewConfirmed != nil && v.NewSuspected != nil && v.InHospital != nil
 	}
-	out := []Reminder{}
+	var out []Reminder
 	err = e.S.Tx(ctx, func(tx *store.Tx) error {
+		out = []Reminder{} // the transaction may be run again
 		for _, c := range Regions() {
 			if done[c] {
 				continue

@@ -76,6 +76,15 @@ type Config struct {
 	Log        *slog.Logger
 	// Sweeper is the retention system; nil runs no sweep.
 	Sweeper Sweeper
+	// Watcher is the epidemic system's periodic work (report reminders,
+	// seat holds); nil runs none. WatchEvery is how often (5 min).
+	Watcher    Watcher
+	WatchEvery time.Duration
+}
+
+// Watcher is the epidemic system as the queue sees it.
+type Watcher interface {
+	Watch(ctx context.Context, now time.Time) error
 }
 
 // Tasks is the River client with easyjob's workers.
@@ -126,6 +135,15 @@ func New(st *store.Store, cfg Config) (*Tasks, error) {
 			rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(cfg.SweepEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true, ID: "retention_sweep"}))
+		}
+		if cfg.Watcher != nil {
+			if cfg.WatchEvery <= 0 {
+				cfg.WatchEvery = 5 * time.Minute
+			}
+			river.AddWorker(workers, &watchWorker{w: cfg.Watcher, s: st})
+			rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(cfg.WatchEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return WatchArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true, ID: "epidemic_watch"}))
 		}
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}
@@ -265,4 +283,23 @@ type claimWorker struct {
 
 func (w *claimWorker) Work(ctx context.Context, job *river.Job[ClaimArgs]) error {
 	return w.sw.Claim(ctx, job.Args.Rule, job.Args.ApplicationID)
+}
+
+// WatchArgs runs the epidemic system's periodic work.
+type WatchArgs struct{}
+
+func (WatchArgs) Kind() string { return "epidemic_watch" }
+
+func (WatchArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByState: running}}
+}
+
+type watchWorker struct {
+	river.WorkerDefaults[WatchArgs]
+	w Watcher
+	s *store.Store
+}
+
+func (w *watchWorker) Work(ctx context.Context, job *river.Job[WatchArgs]) error {
+	return w.w.Watch(ctx, w.s.Now())
 }
