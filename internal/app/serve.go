@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"easyjob/internal/api"
-	"easyjob/internal/charter"
 	"easyjob/internal/auth"
+	"easyjob/internal/charter"
 	"easyjob/internal/config"
 	"easyjob/internal/epidemic"
 	"easyjob/internal/httpx"
