@@ -11,6 +11,7 @@ import (
 	"easyjob/internal/epidemic"
 	"easyjob/internal/httpx"
 	"easyjob/internal/store"
+	"easyjob/internal/support"
 )
 
 // Handler serves the API.
@@ -18,6 +19,7 @@ type Handler struct {
 	S        *store.Store
 	Charter  *charter.Service
 	Epidemic *epidemic.Service
+	Support  *support.Service
 	Errors   httpx.Errors
 	Version  string
 	Limits   *httpx.Limits // sign-in rate limits; nil: none
@@ -107,5 +109,5 @@ func (h *Handler) table() []Route {
 		{Method: "GET", Path: "/applications/{id}", ID: "getApplication", Tag: "applications", Summary: "One application", Out: application{}, h: h.getApplication},
 		{Method: "POST", Path: "/applications/{id}/transition", ID: "transition", Tag: "applications", Summary: "Move an application: shortlist, offer (start_date, pay), reject, withdraw, accept, decline, …", In: store.Move{}, Out: application{}, h: h.transition},
 		{Method: "GET", Path: "/applications/{id}/events", ID: "applicationEvents", Tag: "applications", Summary: "The kept transitions of an application", Out: easyjob.Page[easyjob.Event]{}, h: h.events},
-	}, append(h.matchRoutes(), h.charterRoutes()...)...)
+	}, append(append(h.matchRoutes(), h.charterRoutes()...), h.supportRoutes()...)...)
 }

@@ -12,14 +12,15 @@ import (
 	"time"
 
 	"easyjob/internal/api"
-	"easyjob/internal/charter"
 	"easyjob/internal/auth"
+	"easyjob/internal/charter"
 	"easyjob/internal/config"
 	"easyjob/internal/epidemic"
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
 	"easyjob/internal/ident"
 	"easyjob/internal/store"
+	"easyjob/internal/support"
 	"easyjob/internal/web"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -71,6 +72,7 @@ type App struct {
 	// The systems on the store's kernel.
 	Charter  *charter.Service
 	Epidemic *epidemic.Service
+	Support  *support.Service
 	Cat      *i18n.Catalogue
 	Handler  http.Handler
 	reg      *prometheus.Registry
@@ -105,6 +107,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	a := &App{Cfg: cfg, Log: log, DB: db, Store: st, Cat: i18n.MustLoad(), reg: prometheus.NewRegistry()}
 	a.Epidemic = &epidemic.Service{S: st}
 	a.Charter = &charter.Service{S: st, Risk: a.Epidemic}
+	a.Support = support.New(st)
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -134,7 +137,7 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Errors: errs, Version: Version, Limits: limits}
+	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Support: a.Support, Errors: errs, Version: Version, Limits: limits}
 	ah.Routes(mux)
 	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Version: Version, Limits: limits}
 	wh.Routes(mux)
