@@ -139,7 +139,7 @@ func (a *App) build(ctx context.Context) error {
 	}
 	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Support: a.Support, Errors: errs, Version: Version, Limits: limits}
 	ah.Routes(mux)
-	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Version: Version, Limits: limits}
+	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Support: a.Support, Version: Version, Limits: limits}
 	wh.Routes(mux)
 	// Before the handlers: input no field may hold is refused (422), and a
 	// session lookup that fails because the database does not answer is a

@@ -49,4 +49,5 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /officer/seekers", h.officerSeekers)
 	h.importRoutes(mux)
 	h.charterRoutes(mux)
+	h.supportRoutes(mux)
 }
