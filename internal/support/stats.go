@@ -70,9 +70,6 @@ func (s *Service) Stats(ctx context.Context, a easyjob.Actor, asOf easyjob.Date)
 	}
 	var w store.Where
 	w.Scope(a.Scope, "", "e.district")
-	type row struct {
-		c Claim
-	}
 	claims, err := store.Select(ctx, s.S.DB.R, scanClaim, `SELECT c.measure, c.automatic, c.estimate_cny, c.notified_at, c.applied_at,
 		c.obtained_on, c.obtained_cny FROM support_claims c JOIN employers e ON e.id = c.employer_id`+w.SQL(), w.Args()...)
 	if err != nil {
