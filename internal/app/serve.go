@@ -17,12 +17,14 @@ import (
 	"easyjob/internal/auth"
 	"easyjob/internal/charter"
 	"easyjob/internal/config"
+	"easyjob/internal/easyjob"
 	"easyjob/internal/epidemic"
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
 	"easyjob/internal/ident"
 	"easyjob/internal/retention"
 	"easyjob/internal/store"
+	"easyjob/internal/support"
 	"easyjob/internal/tasks"
 	"easyjob/internal/web"
 
@@ -84,6 +86,7 @@ type App struct {
 	Charter   *charter.Service
 	Epidemic  *epidemic.Service
 	Retention *retention.Service
+	Support   *support.Service
 	Cat       *i18n.Catalogue
 	Handler   http.Handler
 	reg       *prometheus.Registry
@@ -125,6 +128,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	a.Charter = &charter.Service{S: st, Risk: a.Epidemic}
 	a.Retention = retention.New(st)
 	a.Epidemic.Hold = a.Charter.HoldCounty // a county turning high holds its riders' seats
+	a.Support = support.New(st)
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -154,9 +158,9 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Errors: errs, Version: Version, Limits: limits}
+	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Support: a.Support, Errors: errs, Version: Version, Limits: limits}
 	ah.Routes(mux)
-	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Version: Version, Limits: limits}
+	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Support: a.Support, Version: Version, Limits: limits}
 	wh.Routes(mux)
 	if err := a.mountQueue(ctx, mux); err != nil {
 		return err
@@ -287,7 +291,18 @@ func (a *App) startTasks(ctx context.Context) (stop func(), err error) {
 
 // taskConfig is what the River client runs.
 func (a *App) taskConfig(work bool) tasks.Config {
-	return tasks.Config{Work: work, Sender: store.LogSender{Log: a.Log, Dev: a.Cfg.Dev}, Log: a.Log, Sweeper: a.Retention, Watcher: a.Epidemic}
+	return tasks.Config{Work: work, Sender: store.LogSender{Log: a.Log, Dev: a.Cfg.Dev}, Log: a.Log, Sweeper: a.Retention,
+		Periodic: []tasks.Periodic{
+			{Name: "epidemic_watch", Every: 5 * time.Minute, Run: a.Epidemic.Watch},
+			{Name: "support_deadlines", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+				_, err := a.Support.DueReminders(ctx, now)
+				return err
+			}},
+			{Name: "support_automatic", Every: 24 * time.Hour, Run: func(ctx context.Context, now time.Time) error {
+				_, err := a.Support.RunAutomatic(ctx, easyjob.DateOf(now))
+				return err
+			}},
+		}}
 }
 
 // parseDays reads --checkin-days: three rising positive numbers of days.

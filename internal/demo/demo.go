@@ -46,6 +46,9 @@ type Options struct {
 	Force    bool   // wipe a non-empty database first
 	Progress io.Writer
 	Now      time.Time // zero: the store's clock
+	// Support adds the enterprise-support demo: the departments' officers (demo-dept …),
+	// enterprise profiles, the automatic run and tickets (see support.go).
+	Support bool
 }
 
 // Account is one demo account.
@@ -203,6 +206,14 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 		return sum, fmt.Errorf("loading the retention demo: %w (load again with --force)", err)
 	}
 	pr.end()
+	sum.Accounts = g.accounts()
+	if opt.Support {
+		pr.begin("enterprise support", 0)
+		if err := loadSupport(ctx, s, g, hash, &sum); err != nil {
+			return sum, fmt.Errorf("loading the support demo: %w (load again with --force)", err)
+		}
+		pr.end()
+	}
 
 	for _, e := range g.employers {
 		if e.Verified {
@@ -221,7 +232,6 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 	sum.Employers, sum.Postings, sum.Seekers, sum.Applications = len(g.employers), len(g.postings), opt.Seekers, len(g.apps)
 	demoSeeker := g.seeker(0, newRNG())
 	sum.Seeker = DemoSeeker{ID: 1, Name: demoSeeker.Name, Phone: demoSeeker.Phone, County: demoSeeker.County.Code}
-	sum.Accounts = g.accounts()
 	sum.Elapsed = time.Since(start)
 	return sum, nil
 }

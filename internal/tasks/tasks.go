@@ -25,6 +25,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync/atomic"
 	"time"
@@ -76,15 +77,18 @@ type Config struct {
 	Log        *slog.Logger
 	// Sweeper is the retention system; nil runs no sweep.
 	Sweeper Sweeper
-	// Watcher is the epidemic system's periodic work (report reminders,
-	// seat holds); nil runs none. WatchEvery is how often (5 min).
-	Watcher    Watcher
-	WatchEvery time.Duration
+	// Periodic is the systems' other periodic work (report reminders,
+	// seat holds, ticket deadlines, automatic grants).
+	Periodic []Periodic
 }
 
-// Watcher is the epidemic system as the queue sees it.
-type Watcher interface {
-	Watch(ctx context.Context, now time.Time) error
+// Periodic is a system's periodic work: a plain method run with the
+// store's clock, every Every, enqueued by the elected leader only and unique
+// by name while one waits or runs.
+type Periodic struct {
+	Name  string
+	Every time.Duration
+	Run   func(ctx context.Context, now time.Time) error
 }
 
 // Tasks is the River client with easyjob's workers.
@@ -136,14 +140,19 @@ func New(st *store.Store, cfg Config) (*Tasks, error) {
 				func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true, ID: "retention_sweep"}))
 		}
-		if cfg.Watcher != nil {
-			if cfg.WatchEvery <= 0 {
-				cfg.WatchEvery = 5 * time.Minute
+		if len(cfg.Periodic) > 0 {
+			pw := &periodicWorker{s: st, byName: map[string]Periodic{}}
+			for _, p := range cfg.Periodic {
+				if p.Name == "" || p.Every <= 0 || p.Run == nil || pw.byName[p.Name].Run != nil {
+					return nil, fmt.Errorf("tasks: periodic work %q needs a unique name, an interval and a function", p.Name)
+				}
+				pw.byName[p.Name] = p
+				args := PeriodicArgs{Name: p.Name}
+				rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(p.Every),
+					func() (river.JobArgs, *river.InsertOpts) { return args, nil },
+					&river.PeriodicJobOpts{RunOnStart: true, ID: p.Name}))
 			}
-			river.AddWorker(workers, &watchWorker{w: cfg.Watcher, s: st})
-			rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(cfg.WatchEvery),
-				func() (river.JobArgs, *river.InsertOpts) { return WatchArgs{}, nil },
-				&river.PeriodicJobOpts{RunOnStart: true, ID: "epidemic_watch"}))
+			river.AddWorker(workers, pw)
 		}
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}
@@ -285,21 +294,27 @@ func (w *claimWorker) Work(ctx context.Context, job *river.Job[ClaimArgs]) error
 	return w.sw.Claim(ctx, job.Args.Rule, job.Args.ApplicationID)
 }
 
-// WatchArgs runs the epidemic system's periodic work.
-type WatchArgs struct{}
-
-func (WatchArgs) Kind() string { return "epidemic_watch" }
-
-func (WatchArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByState: running}}
+// PeriodicArgs runs one named periodic work of a system.
+type PeriodicArgs struct {
+	Name string `json:"name" river:"unique"`
 }
 
-type watchWorker struct {
-	river.WorkerDefaults[WatchArgs]
-	w Watcher
-	s *store.Store
+func (PeriodicArgs) Kind() string { return "periodic" }
+
+func (PeriodicArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: running}}
 }
 
-func (w *watchWorker) Work(ctx context.Context, job *river.Job[WatchArgs]) error {
-	return w.w.Watch(ctx, w.s.Now())
+type periodicWorker struct {
+	river.WorkerDefaults[PeriodicArgs]
+	s      *store.Store
+	byName map[string]Periodic
+}
+
+func (w *periodicWorker) Work(ctx context.Context, job *river.Job[PeriodicArgs]) error {
+	p, ok := w.byName[job.Args.Name]
+	if !ok {
+		return river.JobCancel(fmt.Errorf("no periodic work named %q in this process", job.Args.Name))
+	}
+	return p.Run(ctx, w.s.Now())
 }

@@ -96,3 +96,43 @@ func TestOutboxOnRiver(t *testing.T) {
 		}
 	})
 }
+
+// A system's periodic work runs with the store's clock, and a second
+// entry under the same name is refused.
+func TestPeriodicWork(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		ctx := context.Background()
+		s, clock := storetest.NewStore(t, k)
+		if err := tasks.Migrate(ctx, s.DB); err != nil {
+			t.Fatal(err)
+		}
+		ran := make(chan time.Time, 10)
+		work := tasks.Periodic{Name: "probe", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+			ran <- now
+			return nil
+		}}
+		if _, err := tasks.New(s, tasks.Config{Work: true, Sender: &recorder{seen: map[int64]int{}}, Periodic: []tasks.Periodic{work, work}}); err == nil {
+			t.Fatal("two periodic works of one name were accepted")
+		}
+		tk, err := tasks.New(s, tasks.Config{Work: true, Sender: &recorder{seen: map[int64]int{}}, Periodic: []tasks.Periodic{work}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tk.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			sctx, c := context.WithTimeout(context.Background(), 10*time.Second)
+			defer c()
+			tk.Stop(sctx)
+		})
+		select {
+		case now := <-ran:
+			if !now.Equal(clock.Now()) {
+				t.Fatalf("ran at %v, the store's clock says %v", now, clock.Now())
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("the periodic work never ran")
+		}
+	})
+}

@@ -51,4 +51,5 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.importRoutes(mux)
 	h.charterRoutes(mux)
 	h.epidemicRoutes(mux)
+	h.supportRoutes(mux)
 }

@@ -16,6 +16,7 @@ import (
 	"easyjob/internal/i18n"
 	"easyjob/internal/region"
 	"easyjob/internal/store"
+	"easyjob/internal/support"
 )
 
 // Handler serves the HTML pages.
@@ -26,6 +27,7 @@ type Handler struct {
 	S        *store.Store
 	Charter  *charter.Service
 	Epidemic *epidemic.Service
+	Support  *support.Service
 	Version  string
 	Limits   *httpx.Limits // sign-in rate limits; nil: none
 }
