@@ -155,7 +155,7 @@ func (a *App) build(ctx context.Context) error {
 	}
 	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Errors: errs, Version: Version, Limits: limits}
 	ah.Routes(mux)
-	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Version: Version, Limits: limits}
+	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Version: Version, Limits: limits}
 	wh.Routes(mux)
 	if err := a.mountQueue(ctx, mux); err != nil {
 		return err

@@ -50,4 +50,5 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /officer/short", h.officerShort)
 	h.importRoutes(mux)
 	h.charterRoutes(mux)
+	h.retentionRoutes(mux)
 }

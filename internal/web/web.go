@@ -15,6 +15,7 @@ import (
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
 	"easyjob/internal/region"
+	"easyjob/internal/retention"
 	"easyjob/internal/store"
 )
 
@@ -26,8 +27,10 @@ type Handler struct {
 	S        *store.Store
 	Charter  *charter.Service
 	Epidemic *epidemic.Service
-	Version  string
-	Limits   *httpx.Limits // sign-in rate limits; nil: none
+	// Retention serves the check-in, dispute and subsidy pages.
+	Retention *retention.Service
+	Version   string
+	Limits    *httpx.Limits // sign-in rate limits; nil: none
 }
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
