@@ -274,6 +274,12 @@ func (s *Service) answer(ctx context.Context, tx *store.Tx, a easyjob.Actor, p P
 			return err
 		}
 		switch {
+		case Status(st) == outcome && p == ByOfficer && c.Disagree:
+			// The officer's call confirms the outcome: the flag is settled.
+			if _, err := tx.ExecContext(ctx, `UPDATE checkins SET disagree = FALSE WHERE id = $1`, c.ID); err != nil {
+				return err
+			}
+			return s.event(ctx, tx, c.ApplicationID, c.ID, 0, "settled", a, "confirmed "+string(outcome))
 		case Status(st) == outcome:
 			return nil
 		case p != ByOfficer:
