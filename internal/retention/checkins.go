@@ -109,6 +109,9 @@ type DueFilter struct {
 	Waiting   bool         // only those still waiting for an answer
 	Escalated bool         // only those escalated to the station officer
 	Disagree  bool         // only those whose answers disagree
+	// Unanswered: only those this party has not answered (a seeker's or an
+	// employer's to-do list); "" for all.
+	Unanswered Party
 }
 
 // Due lists check-ins in the actor's scope, oldest due first: a seeker's
@@ -145,6 +148,10 @@ func (s *Service) Due(ctx context.Context, a easyjob.Actor, f DueFilter) (_ easy
 	}
 	if f.Disagree {
 		w.Add("c.disagree = ?", true)
+	}
+	switch f.Unanswered {
+	case BySeeker, ByEmployer, ByOfficer:
+		w.Add("c." + string(f.Unanswered) + "_answer = ''")
 	}
 	limit := f.limit()
 	q := `SELECT ` + checkinCols + checkinFrom + w.SQL() + ` ORDER BY c.id LIMIT ` + w.Arg(limit+1)
@@ -267,6 +274,12 @@ func (s *Service) answer(ctx context.Context, tx *store.Tx, a easyjob.Actor, p P
 			return err
 		}
 		switch {
+		case Status(st) == outcome && p == ByOfficer && c.Disagree:
+			// The officer's call confirms the outcome: the flag is settled.
+			if _, err := tx.ExecContext(ctx, `UPDATE checkins SET disagree = FALSE WHERE id = $1`, c.ID); err != nil {
+				return err
+			}
+			return s.event(ctx, tx, c.ApplicationID, c.ID, 0, "settled", a, "confirmed "+string(outcome))
 		case Status(st) == outcome:
 			return nil
 		case p != ByOfficer:

@@ -400,6 +400,15 @@ type PayInput struct {
 // paid (conflict).
 func (s *Service) Pay(ctx context.Context, a easyjob.Actor, id int64, in PayInput) (_ Claim, err error) {
 	in.Reference = strings.TrimSpace(in.Reference)
+	if err := s.checkPay(in); err != nil {
+		return Claim{}, err
+	}
+	c, err := s.decide(ctx, a, id, []ClaimStatus{Approved}, Paid, entryExtra{reference: in.Reference, paidOn: in.PaidOn.String()})
+	return c, store.Wrap(err, "retention.Pay", "id", id)
+}
+
+// checkPay names what is missing from a payment.
+func (s *Service) checkPay(in PayInput) error {
 	f := easyjob.Fields{}
 	if in.Reference == "" {
 		f.Add("reference", "field.required")
@@ -409,11 +418,7 @@ func (s *Service) Pay(ctx context.Context, a easyjob.Actor, id int64, in PayInpu
 	} else if in.PaidOn.After(s.S.Today()) {
 		f.Add("paid_on", "field.date_future")
 	}
-	if err := f.Err(); err != nil {
-		return Claim{}, err
-	}
-	c, err := s.decide(ctx, a, id, []ClaimStatus{Approved}, Paid, entryExtra{reference: in.Reference, paidOn: in.PaidOn.String()})
-	return c, store.Wrap(err, "retention.Pay", "id", id)
+	return f.Err()
 }
 
 // Reject rejects a claim not yet paid, with a reason.

@@ -52,4 +52,5 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.charterRoutes(mux)
 	h.epidemicRoutes(mux)
 	h.supportRoutes(mux)
+	h.retentionRoutes(mux)
 }

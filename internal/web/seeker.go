@@ -9,6 +9,7 @@ import (
 	"easyjob/internal/httpx"
 	"easyjob/internal/occupation"
 	"easyjob/internal/region"
+	"easyjob/internal/retention"
 	"easyjob/internal/store"
 )
 
@@ -37,6 +38,7 @@ type seekerHomeData struct {
 	Districts []Option
 	Next      string
 	Recommend bool
+	CheckIns  []retention.CheckIn // check-ins waiting for the seeker's answer
 }
 
 func (h *Handler) seekerHome(w http.ResponseWriter, r *http.Request) {
@@ -56,6 +58,10 @@ func (h *Handler) seekerHome(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	d := seekerHomeData{Seeker: k, Query: strings.TrimSpace(q.Get("q")), District: q.Get("district"), Districts: districtOptions()}
 	if err := h.listings(r, a, &d, q.Get("cursor")); err != nil {
+		h.errorPage(w, r, err)
+		return
+	}
+	if d.CheckIns, err = h.checkinPrompt(r, a); err != nil {
 		h.errorPage(w, r, err)
 		return
 	}

@@ -15,6 +15,7 @@ import (
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
 	"easyjob/internal/region"
+	"easyjob/internal/retention"
 	"easyjob/internal/store"
 	"easyjob/internal/support"
 )
@@ -28,8 +29,10 @@ type Handler struct {
 	Charter  *charter.Service
 	Epidemic *epidemic.Service
 	Support  *support.Service
-	Version  string
-	Limits   *httpx.Limits // sign-in rate limits; nil: none
+	// Retention serves the check-in, dispute and subsidy pages.
+	Retention *retention.Service
+	Version   string
+	Limits    *httpx.Limits // sign-in rate limits; nil: none
 }
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
