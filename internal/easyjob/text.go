@@ -98,6 +98,13 @@ func checkText(f Fields, v reflect.Value, path string, depth int) {
 	}
 }
 
+// FieldPath names a field inside path ("items.0.name"); the body itself
+// is "body".
+func FieldPath(path, name string) string { return join(path, name) }
+
+// BodyField is path, or "body" for the whole body.
+func BodyField(path string) string { return orBody(path) }
+
 func join(path, name string) string {
 	if path == "" {
 		return name

@@ -240,7 +240,7 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		// The body is JSON, but a value does not fit its field: find which.
 		if path, t, ok := badField(reflect.TypeOf(v), body, ""); ok {
 			f := easyjob.Fields{}
-			f.Add(orBody(path), typeKey(t))
+			f.Add(easyjob.BodyField(path), typeKey(t))
 			return f.Err()
 		}
 		return easyjob.Errorf(easyjob.EBADREQUEST, "error.body_malformed")
@@ -298,7 +298,7 @@ func badField(t reflect.Type, raw json.RawMessage, path string) (string, reflect
 			if !ok {
 				continue
 			}
-			if p, bt, bad := badField(ft, m[k], join(path, name)); bad {
+			if p, bt, bad := badField(ft, m[k], easyjob.FieldPath(path, name)); bad {
 				return p, bt, true
 			}
 		}
@@ -325,7 +325,7 @@ func badField(t reflect.Type, raw json.RawMessage, path string) (string, reflect
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			if p, bt, bad := badField(t.Elem(), m[k], join(path, k)); bad {
+			if p, bt, bad := badField(t.Elem(), m[k], easyjob.FieldPath(path, k)); bad {
 				return p, bt, true
 			}
 		}
@@ -387,20 +387,6 @@ func lookupField(fields []jsonField, key string) (reflect.Type, string, bool) {
 		}
 	}
 	return nil, "", false
-}
-
-func join(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
-}
-
-func orBody(path string) string {
-	if path == "" {
-		return "body"
-	}
-	return path
 }
 
 // QueryInt reads an integer query parameter with bounds; def when absent.

@@ -120,7 +120,7 @@ type DueFilter struct {
 func (s *Service) Due(ctx context.Context, a easyjob.Actor, f DueFilter) (_ easyjob.Page[CheckIn], err error) {
 	defer func() { err = store.Wrap(err, "retention.Due", "user", a.UserID) }()
 	var empty easyjob.Page[CheckIn]
-	after, err := decodeCursor(f.Cursor)
+	after, err := store.DecodeCursor(f.Cursor)
 	if err != nil {
 		return empty, err
 	}
@@ -163,7 +163,7 @@ func (s *Service) Due(ctx context.Context, a easyjob.Actor, f DueFilter) (_ easy
 	if len(xs) > limit {
 		p.Items = xs[:limit]
 		last := p.Items[limit-1]
-		p.NextCursor = encodeCursor(last.ID)
+		p.NextCursor = store.EncodeCursor(last.ID)
 	}
 	if a.Role == easyjob.RoleSeeker {
 		for i := range p.Items {

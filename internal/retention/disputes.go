@@ -313,7 +313,7 @@ type DisputeFilter struct {
 func (s *Service) Disputes(ctx context.Context, a easyjob.Actor, f DisputeFilter) (_ easyjob.Page[Dispute], err error) {
 	defer func() { err = store.Wrap(err, "retention.Disputes", "user", a.UserID) }()
 	var empty easyjob.Page[Dispute]
-	before, err := decodeCursor(f.Cursor)
+	before, err := store.DecodeCursor(f.Cursor)
 	if err != nil {
 		return empty, err
 	}
@@ -352,7 +352,7 @@ func (s *Service) Disputes(ctx context.Context, a easyjob.Actor, f DisputeFilter
 	p := easyjob.Page[Dispute]{Items: []Dispute{}}
 	for i, d := range rows {
 		if i == limit {
-			p.NextCursor = encodeCursor(rows[limit-1].ID)
+			p.NextCursor = store.EncodeCursor(rows[limit-1].ID)
 			break
 		}
 		if a.Role == easyjob.RoleSeeker {

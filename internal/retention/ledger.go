@@ -299,7 +299,7 @@ func (s *Service) Claims(ctx context.Context, a easyjob.Actor, status ClaimStatu
 	if !a.IsOfficer() {
 		return empty, store.Forbidden()
 	}
-	before, err := decodeCursor(o.Cursor)
+	before, err := store.DecodeCursor(o.Cursor)
 	if err != nil {
 		return empty, err
 	}
@@ -320,7 +320,7 @@ func (s *Service) Claims(ctx context.Context, a easyjob.Actor, status ClaimStatu
 	p := easyjob.Page[Claim]{Items: xs}
 	if len(xs) > limit {
 		p.Items = xs[:limit]
-		p.NextCursor = encodeCursor(xs[limit-1].ID)
+		p.NextCursor = store.EncodeCursor(xs[limit-1].ID)
 	}
 	return p, nil
 }
@@ -538,7 +538,7 @@ func (s *Service) ledgerWhere(a easyjob.Actor, f LedgerFilter) (store.Where, err
 func (s *Service) Ledger(ctx context.Context, a easyjob.Actor, f LedgerFilter) (_ easyjob.Page[Entry], err error) {
 	defer func() { err = store.Wrap(err, "retention.Ledger", "user", a.UserID) }()
 	var empty easyjob.Page[Entry]
-	after, err := decodeCursor(f.Cursor)
+	after, err := store.DecodeCursor(f.Cursor)
 	if err != nil {
 		return empty, err
 	}
@@ -555,7 +555,7 @@ func (s *Service) Ledger(ctx context.Context, a easyjob.Actor, f LedgerFilter) (
 	p := easyjob.Page[Entry]{Items: xs}
 	if len(xs) > limit {
 		p.Items = xs[:limit]
-		p.NextCursor = encodeCursor(xs[limit-1].ID)
+		p.NextCursor = store.EncodeCursor(xs[limit-1].ID)
 	}
 	return p, nil
 }

@@ -29,8 +29,6 @@
 package retention
 
 import (
-	"encoding/base64"
-	"strconv"
 	"time"
 
 	"easyjob/internal/easyjob"
@@ -117,24 +115,4 @@ const (
 func startOf(d easyjob.Date) int64 {
 	y, m, dd := d.Time().Date()
 	return time.Date(y, m, dd, 0, 0, 0, 0, easyjob.Shanghai).UnixMilli()
-}
-
-// Cursors are opaque to clients: the last id seen, base64 (as the store's).
-func encodeCursor(id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(id, 10)))
-}
-
-func decodeCursor(c string) (int64, error) {
-	if c == "" {
-		return 0, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err == nil {
-		if n, err := strconv.ParseInt(string(b), 10, 64); err == nil && n > 0 {
-			return n, nil
-		}
-	}
-	f := easyjob.Fields{}
-	f.Add("cursor", "field.cursor")
-	return 0, f.Err()
 }

@@ -163,6 +163,20 @@ func Collect[T any](rows *sql.Rows, err error, scan func(Scanner) (T, error)) ([
 	return out, nil
 }
 
+// EncodeCursor and DecodeCursor make the opaque cursors of every list
+// ({items, next_cursor}): the last id seen, base64. A malformed cursor is a
+// field error on "cursor".
+func EncodeCursor(id int64) string { return encodeCursor(id) }
+
+// DecodeCursor reads a cursor made by EncodeCursor ("" is the start: 0).
+func DecodeCursor(c string) (int64, error) { return decodeCursor(c) }
+
+// PageOf trims the one look-ahead row a list query read (LIMIT limit+1)
+// and sets the next cursor from the last item's id.
+func PageOf[T any](items []T, limit int, id func(T) int64) easyjob.Page[T] {
+	return page(items, limit, id)
+}
+
 // Querier is a pool or a transaction.
 type Querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
