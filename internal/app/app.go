@@ -37,6 +37,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		err = runUser(env, args[1:])
 	case "policy":
 		err = runPolicy(env, args[1:])
+	case "bench":
+		err = runBench(env, args[1:])
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "easyjob %s\n", Version)
 		return 0
@@ -44,7 +46,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		usage(stdout)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "easyjob: unknown command %q (try: serve, migrate, demo, charter, policy, user, version)\n", args[0])
+		fmt.Fprintf(stderr, "easyjob: unknown command %q (try: serve, migrate, demo, charter, policy, bench, user, version)\n", args[0])
 		return 2
 	}
 	if err == nil {
@@ -110,6 +112,9 @@ Usage:
   easyjob charter solve FILE.vrp [--time-limit 2s] [--seed 1] solve a CVRPLIB instance
   easyjob policy test [--rules RULEDIR] [-v] DIR                 run the support measures' case files
                                                                (*.yaml) of DIR
+  easyjob bench http [--url http://127.0.0.1:8080] [--writes] [--rate N] [--duration 20s]
+                                                               drive a local server with the API mix
+                                                               and print req/s and latencies
   easyjob user create --username U --name N --role admin|officer [--region CODE]
                                                                create an account (password from
                                                                EASYJOB_PASSWORD or standard input)

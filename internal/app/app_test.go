@@ -5,7 +5,9 @@ import (
 	"context"
 	"database/sql"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +17,7 @@ import (
 	"time"
 
 	"easyjob/internal/app"
+	"easyjob/internal/config"
 	"easyjob/internal/store/storetest"
 
 	_ "modernc.org/sqlite"
@@ -121,6 +124,20 @@ func TestServe(t *testing.T) {
 		t.Fatalf("no address in %q (%s)", buf[:n], errb.String())
 	}
 	go io.Copy(io.Discard, pr)
+	// Ready once the indexes built at start are: poll /readyz a little.
+	for try := 0; try < 100; try++ {
+		resp, err := http.Get(m + "readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+			if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" {
+				t.Fatalf("/readyz while starting: %d", resp.StatusCode)
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	for path, want := range map[string]string{"": "易就业", "healthz": "ok", "readyz": "ready", "metrics": "go_goroutines", "about": "CC BY 4.0"} {
 		resp, err := http.Get(m + path)
 		if err != nil {
@@ -148,5 +165,30 @@ func TestServe(t *testing.T) {
 	}
 	if strings.Contains(errb.String(), "4510") {
 		t.Error("log holds personal data")
+	}
+}
+
+// The profiler answers admins only.
+func TestProfilerAdminsOnly(t *testing.T) {
+	cfg := config.Defaults()
+	cfg.DB = storetest.SQLiteURL(t)
+	cfg.KeyFile = t.TempDir() + "/key"
+	a, err := app.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, path := range []string{"/debug/pprof/", "/debug/pprof/profile?seconds=1", "/debug/pprof/cmdline"} {
+		resp, err := noRedirect.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+			t.Fatalf("%s answered an anonymous visitor %d", path, resp.StatusCode)
+		}
 	}
 }

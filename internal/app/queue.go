@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"net/http"
+	"net/url"
 
 	"easyjob/internal/easyjob"
 	"easyjob/internal/httpx"
@@ -48,7 +49,7 @@ func adminOnly(next http.Handler) http.Handler {
 		u, ok := httpx.User(r.Context())
 		switch {
 		case !ok:
-			http.Redirect(w, r, "/login?next="+QueuePath+"/", http.StatusSeeOther)
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
 		case u.Role != easyjob.RoleAdmin:
 			http.Error(w, "admins only", http.StatusForbidden)
 		default:

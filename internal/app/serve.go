@@ -165,12 +165,17 @@ func (a *App) build(ctx context.Context) error {
 	if err := a.mountQueue(ctx, mux); err != nil {
 		return err
 	}
+	mountProfiler(mux)
 	// Before the handlers: input no field may hold is refused (422), and a
 	// session lookup that fails because the database does not answer is a
 	// 503, not an anonymous visitor; pages answer with a page, the API with JSON.
 	edge := httpx.Errors{Cat: a.Cat, Log: a.Log, Page: wh.ErrorPage}
-	a.Handler = httpx.Middleware(a.Log, metrics,
-		http.NewCrossOriginProtection().Handler(edge.Inputs(edge.Authenticate(a.Store.Session, mux))))
+	compress, err := httpx.Compress()
+	if err != nil {
+		return err
+	}
+	a.Handler = httpx.Middleware(a.Log, metrics, compress(
+		http.NewCrossOriginProtection().Handler(edge.Inputs(edge.Authenticate(a.Store.Session, mux)))))
 	return nil
 }
 
@@ -200,6 +205,13 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 	cur, known, err := a.DB.SchemaStatus(ctx)
 	if err != nil || cur != known {
 		httpx.JSON(w, http.StatusServiceUnavailable, map[string]any{"status": "migrations pending", "schema": cur, "want": known})
+		return
+	}
+	if m := a.Store.Matching; m != nil && !m.IsBuilt() {
+		// Recommendations and search answer from the indexes: not ready
+		// until they are built (serve builds them at start).
+		w.Header().Set("Retry-After", "1")
+		httpx.JSON(w, http.StatusServiceUnavailable, map[string]any{"status": "indexes building", "schema": cur})
 		return
 	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"status": "ready", "schema": cur, "database": a.DB.Dialect})

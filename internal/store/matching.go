@@ -99,6 +99,43 @@ func (s *Store) StartMatching(ctx context.Context) (_ *Matching, err error) {
 	return m, nil
 }
 
+// IsBuilt tells whether the indexes are built (readiness).
+func (m *Matching) IsBuilt() bool { return m.built.Load() }
+
+// ReadyWait is how long a request waits for indexes being built by another
+// goroutine (the build at start) before it is answered 503 with
+// Retry-After: never a wrong empty answer, never a long wait.
+var ReadyWait = 2 * time.Second
+
+// readyOrBusy builds the indexes on first use when nobody else is building
+// them; when a build is already running (serve builds at start), it waits
+// up to ReadyWait for it and then answers "unavailable".
+func (m *Matching) readyOrBusy(ctx context.Context) error {
+	if m.built.Load() {
+		return nil
+	}
+	if m.bmu.TryLock() {
+		m.bmu.Unlock()
+		return m.Ready(ctx)
+	}
+	t := time.NewTimer(ReadyWait)
+	defer t.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+			return easyjob.Errorf(easyjob.EUNAVAILABLE, "error.warming_up")
+		case <-tick.C:
+			if m.built.Load() {
+				return nil
+			}
+		}
+	}
+}
+
 // Ready builds the indexes the first time it is called and starts the
 // poller; later calls return at once. A failed build is tried again on the
 // next call.

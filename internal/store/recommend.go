@@ -77,7 +77,10 @@ func (s *Store) matching(ctx context.Context) (*Matching, error) {
 	if s.Matching == nil {
 		return nil, easyjob.Internal(errors.New("matching is not started"))
 	}
-	if err := s.Matching.Ready(ctx); err != nil {
+	if err := s.Matching.readyOrBusy(ctx); err != nil {
+		if easyjob.ErrorCode(err) == easyjob.EUNAVAILABLE {
+			return nil, err
+		}
 		return nil, easyjob.Internal(err)
 	}
 	return s.Matching, nil

@@ -5,7 +5,6 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -22,11 +21,6 @@ var templateFiles embed.FS
 //go:embed static
 var staticFiles embed.FS
 
-// Static serves the embedded static files.
-func Static() http.Handler {
-	sub, _ := fs.Sub(staticFiles, "static")
-	return http.StripPrefix("/static/", http.FileServerFS(sub))
-}
 
 // Renderer holds every page parsed once per language, so the t function is
 // bound to its language at start instead of on each request.
@@ -71,6 +65,9 @@ func funcs(cat *i18n.Catalogue, lang string) template.FuncMap {
 			return d.String()
 		},
 		"list": func(v ...string) []string { return v },
+		// asset is a static file's address with its content's hash, so a
+		// browser keeps it for a year and fetches it again only when it changes.
+		"asset": Asset,
 		"countyName": func(code string) string {
 			return region.FullName(code)
 		},

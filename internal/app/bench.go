@@ -1,0 +1,63 @@
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"easyjob/internal/loadtest"
+)
+
+// runBench: easyjob bench http [--url U] [--username U] [--writes] [--rate N]
+// [--workers N] [--duration D] [--floor=false]
+//
+// Drives a running easyjob (on this machine only) with the API mix of
+// docs/PERFORMANCE.md and prints req/s, p50/p90/p99, failures and the ratio
+// to the /healthz floor measured in the same run. The password comes from
+// EASYJOB_PASSWORD, else the demo's.
+func runBench(env Env, args []string) error {
+	const use = "usage: easyjob bench http [--url http://127.0.0.1:8080] [--writes] [--rate N] [--workers N] [--duration 20s]"
+	if len(args) == 0 || args[0] != "http" {
+		return usageError{errors.New(use)}
+	}
+	fs := flag.NewFlagSet("bench http", flag.ContinueOnError)
+	base := fs.String("url", "http://127.0.0.1:8080", "the server to drive (a loopback address)")
+	user := fs.String("username", "demo-officer", "an officer who sees every county (the demo's city officer)")
+	writes := fs.Bool("writes", false, "make 10% of the requests applications (writes)")
+	rate := fs.Int("rate", 0, "requests a second; 0: as fast as the server answers")
+	workers := fs.Int("workers", 64, "concurrent requests at the most")
+	duration := fs.Duration("duration", 20*time.Second, "how long each attack lasts (at most 5m)")
+	floor := fs.Bool("floor", true, "measure GET /healthz first, for the same time")
+	seed := fs.Uint64("seed", 1, "seed of the random choice of requests")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{errors.New(use)}
+	}
+	if err := loadtest.Loopback(*base); err != nil {
+		return usageError{err}
+	}
+	if *duration <= 0 || *duration > loadtest.MaxDuration {
+		return usageError{fmt.Errorf("--duration %v: want more than 0 and at most %v", *duration, loadtest.MaxDuration)}
+	}
+	if *rate < 0 || *workers < 1 || *workers > 4096 {
+		return usageError{errors.New("--rate must be 0 or more and --workers between 1 and 4096")}
+	}
+	password := env.Getenv("EASYJOB_PASSWORD")
+	if password == "" {
+		password = "easyjob-demo"
+	}
+	mix := loadtest.ReadMix()
+	if *writes {
+		mix = loadtest.WriteMix()
+	}
+	rep, err := loadtest.Run(env.Ctx, loadtest.Config{Base: *base, Username: *user, Password: password, Mix: mix,
+		Rate: *rate, Workers: *workers, Duration: *duration, Floor: *floor, Seed: *seed})
+	if err != nil {
+		return err
+	}
+	rep.Write(env.Stdout)
+	return nil
+}
