@@ -10,7 +10,8 @@ import (
 )
 
 // Static files are embedded and addressed by their content: templates name
-// them with {{asset "app.css"}}, which writes /static/app.css?v=<hash>. An
+// them with the template function asset and the file name, which writes
+// /static/NAME?v=HASH. An
 // answer to that exact address may be kept for a year (immutable): a new
 // build with a changed file has a new address, so the next page asks for it.
 // Any other request for the file (an old hash, none) is answered fresh with
