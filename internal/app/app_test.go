@@ -125,7 +125,7 @@ func TestServe(t *testing.T) {
 	}
 	go io.Copy(io.Discard, pr)
 	// Ready once the indexes built at start are: poll /readyz a little.
-	for try := 0; try < 100; try++ {
+	for try := 0; try < 600; try++ { // up to 30 s on a busy machine
 		resp, err := http.Get(m + "readyz")
 		if err == nil {
 			resp.Body.Close()
