@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"easyjob/internal/api"
@@ -49,6 +51,16 @@ func runServe(env Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %v", cfg.Addr, err)
 	}
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("cannot listen on %s for metrics: %v", cfg.MetricsAddr, err)
+		}
+		log.Info("serving metrics", "addr", mln.Addr().String())
+		fmt.Fprintf(env.Stdout, "metrics are served on http://%s/metrics\n", mln.Addr())
+		go a.ServeMetrics(env.Ctx, mln)
+	}
 	log.Info("serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", Version)
 	fmt.Fprintf(env.Stdout, "easyjob is serving on http://%s/\n", ln.Addr())
 	return a.Serve(env.Ctx, ln, cfg.ShutdownWait)
@@ -65,7 +77,10 @@ type App struct {
 	Epidemic *epidemic.Service
 	Cat      *i18n.Catalogue
 	Handler  http.Handler
-	reg      *prometheus.Registry
+	// Metrics serves GET /metrics alone, for the metrics listener
+	// (Config.MetricsAddr); it asks for Config.MetricsToken when one is set.
+	Metrics http.Handler
+	reg     *prometheus.Registry
 }
 
 // Open opens and migrates the database and builds the services and the HTTP
@@ -109,7 +124,15 @@ func (a *App) build(ctx context.Context) error {
 		httpx.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
+	// The metrics are never public on the main listener: there only with
+	// a token; without one only on the metrics listener (a private address).
+	prom := metricsGuard(a.Cfg.MetricsToken, promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
+	mm := http.NewServeMux()
+	mm.Handle("GET /metrics", prom)
+	a.Metrics = mm
+	if a.Cfg.MetricsToken != "" {
+		mux.Handle("GET /metrics", prom)
+	}
 	if err := a.startMatching(ctx); err != nil {
 		return err
 	}
@@ -118,8 +141,41 @@ func (a *App) build(ctx context.Context) error {
 	ah.Routes(mux)
 	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Version: Version}
 	wh.Routes(mux)
-	a.Handler = httpx.Middleware(a.Log, metrics,
-		http.NewCrossOriginProtection().Handler(httpx.Authenticate(a.Store.Session, mux)))
+	a.Handler = httpx.Middleware(a.Log, metrics, httpx.SecurityHeaders(
+		http.NewCrossOriginProtection().Handler(httpx.Authenticate(a.Store.Session, httpx.Routed(mux)))))
+	return nil
+}
+
+// metricsGuard asks for "Authorization: Bearer token" when token is set.
+func metricsGuard(token string, next http.Handler) http.Handler {
+	if token == "" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(token)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ServeMetrics serves a.Metrics on ln until ctx ends.
+func (a *App) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: a.Metrics, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
+		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		a.Log.Warn("metrics listener", "err", err)
+		return err
+	}
 	return nil
 }
 

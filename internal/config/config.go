@@ -28,6 +28,13 @@ type Config struct {
 	Dev          bool          // EASYJOB_DEV: codes also go to the log; cookies without Secure
 	LogLevel     string        // EASYJOB_LOG_LEVEL: debug, info, warn, error
 	ShutdownWait time.Duration // EASYJOB_SHUTDOWN_WAIT
+	// MetricsAddr, when set, is a second listen address that serves only
+	// GET /metrics (EASYJOB_METRICS_ADDR).
+	MetricsAddr string
+	// MetricsToken, when set, is the bearer token /metrics asks for, on
+	// either listener (EASYJOB_METRICS_TOKEN). With neither setting the
+	// metrics are not served at all: never publicly on the main listener.
+	MetricsToken string
 }
 
 // Defaults returns the settings used when nothing is given.
@@ -62,6 +69,8 @@ func FlagSet(fs *flag.FlagSet, getenv func(string) string) *Config {
 	c.Dev = env("EASYJOB_DEV", "") == "1" || env("EASYJOB_DEV", "") == "true"
 	fs.BoolVar(&c.Dev, "dev", c.Dev, "development mode: sign-in codes in the log, cookies without Secure (EASYJOB_DEV)")
 	fs.StringVar(&c.LogLevel, "log-level", env("EASYJOB_LOG_LEVEL", c.LogLevel), "debug, info, warn or error (EASYJOB_LOG_LEVEL)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("EASYJOB_METRICS_ADDR", ""), "a second listen address serving only /metrics (EASYJOB_METRICS_ADDR)")
+	c.MetricsToken = getenv("EASYJOB_METRICS_TOKEN")
 	return &c
 }
 
@@ -76,6 +85,18 @@ func (c *Config) Validate() error {
 	if c.MinWage <= 0 || c.MinWage > 100000 {
 		return fmt.Errorf("--min-wage %d: want a monthly wage in CNY between 1 and 100000", c.MinWage)
 	}
+	if c.MetricsAddr != "" {
+		_, port, err := net.SplitHostPort(c.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("--metrics-addr %q: want host:port", c.MetricsAddr)
+		}
+		if c.MetricsAddr == c.Addr && port != "0" {
+			return fmt.Errorf("--metrics-addr %q: want another address than --addr", c.MetricsAddr)
+		}
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < MinMetricsToken {
+		return fmt.Errorf("EASYJOB_METRICS_TOKEN: want at least %d characters", MinMetricsToken)
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -83,6 +104,9 @@ func (c *Config) Validate() error {
 	}
 	return nil
 }
+
+// MinMetricsToken is the shortest metrics token accepted.
+const MinMetricsToken = 16
 
 // KeyPath is where the data key file lives: the configured file, else next to
 // the SQLite database. PostgreSQL deployments must configure a key.
