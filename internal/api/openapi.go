@@ -6,13 +6,27 @@ import (
 	"time"
 
 	"easyjob/internal/easyjob"
+	"easyjob/internal/httpx"
+	"easyjob/internal/store"
 )
 
 // OpenAPI builds the OpenAPI 3.1 document from the route table, with
 // schemas reflected from the Go types the handlers read and write, so the
 // document cannot drift from the code.
+//
+// How Go becomes JSON Schema: a field with omitempty or omitzero may be
+// absent; every other field of a response is required (encoding/json always
+// writes it). A pointer without omitempty may be null, so its type is
+// [T, "null"]. Types that are also read from requests mark nothing
+// required, since clients may leave out what the handlers default.
+// Parameters are typed by name (paramSchemas, pathSchemas).
 func OpenAPI(routes []Route, version string) map[string]any {
-	schemas := map[string]any{}
+	g := &gen{schemas: map[string]any{}, input: map[reflect.Type]bool{}}
+	for _, r := range routes {
+		if r.In != nil {
+			g.markInput(reflect.TypeOf(r.In))
+		}
+	}
 	paths := map[string]map[string]any{}
 	for _, r := range routes {
 		op := map[string]any{
@@ -26,30 +40,33 @@ func OpenAPI(routes []Route, version string) map[string]any {
 		var params []any
 		for _, seg := range strings.Split(r.Path, "/") {
 			if strings.HasPrefix(seg, "{") {
-				params = append(params, map[string]any{"name": strings.Trim(seg, "{}"), "in": "path", "required": true,
-					"schema": map[string]any{"type": "integer", "minimum": 1}})
+				name := strings.Trim(seg, "{}")
+				params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": pathSchema(name)})
 			}
 		}
 		for _, q := range r.Query {
-			params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string"}})
+			params = append(params, map[string]any{"name": q, "in": "query", "schema": paramSchema(q)})
 		}
 		if params != nil {
 			op["parameters"] = params
 		}
 		if r.In != nil {
-			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
-				"application/json": map[string]any{"schema": schemaRef(reflect.TypeOf(r.In), schemas)}}}
+			op["requestBody"] = map[string]any{"required": !r.OptionalBody, "content": map[string]any{
+				"application/json": map[string]any{"schema": g.ref(reflect.TypeOf(r.In))}}}
 		}
 		ok := map[string]any{"description": "OK"}
 		if r.Out != nil {
-			ok["content"] = map[string]any{"application/json": map[string]any{"schema": schemaRef(reflect.TypeOf(r.Out), schemas)}}
+			ok["content"] = map[string]any{"application/json": map[string]any{"schema": g.ref(reflect.TypeOf(r.Out))}}
 		}
 		status := "200"
-		if r.Created {
+		switch {
+		case r.Created:
 			status = "201"
+		case r.Accepted:
+			status = "202"
 		}
 		resp := map[string]any{status: ok}
-		for _, code := range []string{"400", "401", "403", "404", "409", "422"} {
+		for _, code := range errorStatuses {
 			resp[code] = map[string]any{"$ref": "#/components/responses/Error"}
 		}
 		op["responses"] = resp
@@ -58,7 +75,7 @@ func OpenAPI(routes []Route, version string) map[string]any {
 		}
 		paths[r.Path][strings.ToLower(r.Method)] = op
 	}
-	schemas["Error"] = map[string]any{"type": "object", "required": []string{"error"}, "properties": map[string]any{
+	g.schemas["Error"] = map[string]any{"type": "object", "required": []string{"error"}, "properties": map[string]any{
 		"error": map[string]any{"type": "object", "required": []string{"code", "message"}, "properties": map[string]any{
 			"code":    map[string]any{"type": "string", "enum": []string{easyjob.EBADREQUEST, easyjob.EUNAUTHORIZED, easyjob.EFORBIDDEN, easyjob.ENOTFOUND, easyjob.ECONFLICT, easyjob.EINVALID, easyjob.ERATELIMIT, easyjob.EINTERNAL}},
 			"message": map[string]any{"type": "string"},
@@ -72,18 +89,102 @@ func OpenAPI(routes []Route, version string) map[string]any {
 		"servers": []any{map[string]any{"url": "/api/v1"}},
 		"paths":   paths,
 		"components": map[string]any{
-			"schemas":         schemas,
+			"schemas":         g.schemas,
 			"responses":       map[string]any{"Error": map[string]any{"description": "An error", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}},
-			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}, "cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": "session"}},
+			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}, "cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": httpx.SessionCookie}},
 		},
 		"security": []any{map[string]any{"bearer": []any{}}, map[string]any{"cookie": []any{}}},
 	}
 }
 
+// errorStatuses are the error answers every operation may give, in the
+// Error shape.
+var errorStatuses = []string{"400", "401", "403", "404", "409", "422", "429", "500", "503"}
+
+// pathSchemas types the path parameters by name; any other is a string.
+var pathSchemas = map[string]map[string]any{
+	"id":     {"type": "integer", "minimum": 1},
+	"county": {"type": "string", "pattern": "^[0-9]{6}$"},
+	"token":  {"type": "string", "minLength": 1},
+}
+
+func pathSchema(name string) map[string]any {
+	if s, ok := pathSchemas[name]; ok {
+		return s
+	}
+	return map[string]any{"type": "string"}
+}
+
+var (
+	idParam   = map[string]any{"type": "integer", "minimum": 1}
+	dateParam = map[string]any{"type": "string", "format": "date"}
+	boolParam = map[string]any{"type": "boolean"}
+)
+
+// paramSchemas types the query parameters by name, as the handlers parse
+// them (TestQueryParametersTyped checks that every one is here).
+var paramSchemas = map[string]map[string]any{
+	"limit":       {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+	"cursor":      {"type": "string"},
+	"employer_id": idParam, "seeker_id": idParam, "posting_id": idParam, "plan_id": idParam,
+	"date": dateParam, "start_from": dateParam, "start_to": dateParam,
+	"dorm": boolParam, "meals": boolParam, "verified": boolParam,
+	"pay_min": {"type": "integer", "minimum": 0}, "pay_max": {"type": "integer", "minimum": 0},
+	"state":  {"type": "string", "enum": states()},
+	"status": {"type": "string", "enum": []string{string(easyjob.PostingDraft), string(easyjob.PostingPending), string(easyjob.PostingPublished), string(easyjob.PostingReturned), string(easyjob.PostingClosed)}},
+	"health": {"type": "string", "enum": []string{easyjob.HealthGreen, easyjob.HealthYellow, easyjob.HealthRed}},
+	"county": {"type": "string"}, "district": {"type": "string"}, "q": {"type": "string"},
+	"occupation": {"type": "string"}, "reveal": {"type": "string"},
+}
+
+func paramSchema(name string) map[string]any {
+	if s, ok := paramSchemas[name]; ok {
+		return s
+	}
+	return map[string]any{"type": "string"}
+}
+
+func states() []string {
+	out := make([]string, len(easyjob.States))
+	for i, s := range easyjob.States {
+		out[i] = string(s)
+	}
+	return out
+}
+
+// optionalFields are fields always written by their type but absent from
+// some answers that share its schema: GET /postings without search
+// parameters answers a plain page, without total and facets.
+var optionalFields = map[reflect.Type]map[string]bool{
+	reflect.TypeOf(store.SearchResult{}): {"total": true, "facets": true},
+}
+
 var timeType = reflect.TypeOf(time.Time{})
 var dateType = reflect.TypeOf(easyjob.Date{})
 
-func schemaRef(t reflect.Type, schemas map[string]any) map[string]any {
+// gen reflects Go types into named schemas.
+type gen struct {
+	schemas map[string]any
+	input   map[reflect.Type]bool // struct types read from requests
+}
+
+// markInput records every struct type reachable from a request body.
+func (g *gen) markInput(t reflect.Type) {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || t == timeType || t == dateType || g.input[t] {
+		return
+	}
+	g.input[t] = true
+	for i := range t.NumField() {
+		if f := t.Field(i); f.IsExported() {
+			g.markInput(f.Type)
+		}
+	}
+}
+
+func (g *gen) ref(t reflect.Type) map[string]any {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -103,9 +204,9 @@ func schemaRef(t reflect.Type, schemas map[string]any) map[string]any {
 	case reflect.Float32, reflect.Float64:
 		return map[string]any{"type": "number"}
 	case reflect.Slice, reflect.Array:
-		return map[string]any{"type": "array", "items": schemaRef(t.Elem(), schemas)}
+		return map[string]any{"type": "array", "items": g.ref(t.Elem())}
 	case reflect.Map:
-		return map[string]any{"type": "object", "additionalProperties": schemaRef(t.Elem(), schemas)}
+		return map[string]any{"type": "object", "additionalProperties": g.ref(t.Elem())}
 	case reflect.Interface:
 		return map[string]any{}
 	case reflect.Struct:
@@ -113,35 +214,71 @@ func schemaRef(t reflect.Type, schemas map[string]any) map[string]any {
 		if name == "" || strings.Contains(name, "[") {
 			name = strings.NewReplacer("[", "_", "]", "", ".", "_", "/", "_").Replace(t.String())
 		}
-		if _, ok := schemas[name]; !ok {
-			schemas[name] = map[string]any{} // break cycles
+		if _, ok := g.schemas[name]; !ok {
+			g.schemas[name] = map[string]any{} // break cycles
 			props := map[string]any{}
-			addFields(t, props, schemas)
-			schemas[name] = map[string]any{"type": "object", "properties": props}
+			var required []string
+			g.addFields(t, props, &required, !g.input[t])
+			s := map[string]any{"type": "object", "properties": props}
+			if len(required) > 0 {
+				s["required"] = required
+			}
+			g.schemas[name] = s
 		}
 		return map[string]any{"$ref": "#/components/schemas/" + name}
 	}
 	return map[string]any{}
 }
 
-func addFields(t reflect.Type, props map[string]any, schemas map[string]any) {
+// addFields adds t's JSON fields to props; with require, the fields
+// encoding/json always writes go to required.
+func (g *gen) addFields(t reflect.Type, props map[string]any, required *[]string, require bool) {
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
 		tag := f.Tag.Get("json")
-		name := strings.Split(tag, ",")[0]
 		if tag == "-" {
 			continue
 		}
+		name, opts, _ := strings.Cut(tag, ",")
 		if f.Anonymous && name == "" {
-			addFields(f.Type, props, schemas)
+			et := f.Type
+			if et.Kind() == reflect.Pointer {
+				et = et.Elem()
+				require = false // a nil embedded pointer writes none of its fields
+			}
+			if et.Kind() == reflect.Struct {
+				g.addFields(et, props, required, require && !g.input[et])
+				continue
+			}
+		}
+		if !f.IsExported() {
 			continue
 		}
 		if name == "" {
 			name = f.Name
 		}
-		props[name] = schemaRef(f.Type, schemas)
+		omit := strings.Contains(","+opts+",", ",omitempty,") || strings.Contains(","+opts+",", ",omitzero,")
+		s := g.ref(f.Type)
+		if f.Type.Kind() == reflect.Pointer && !omit {
+			s = nullable(s)
+		}
+		props[name] = s
+		if require && !omit && !optionalFields[t][name] {
+			*required = append(*required, name)
+		}
 	}
+}
+
+// nullable lets s also be null: a type list for plain types, anyOf for a
+// reference.
+func nullable(s map[string]any) map[string]any {
+	if t, ok := s["type"].(string); ok {
+		out := map[string]any{}
+		for k, v := range s {
+			out[k] = v
+		}
+		out["type"] = []string{t, "null"}
+		return out
+	}
+	return map[string]any{"anyOf": []any{s, map[string]any{"type": "null"}}}
 }

@@ -14,6 +14,7 @@ import (
 	"easyjob/internal/api"
 	"easyjob/internal/charter"
 	"easyjob/internal/config"
+	"easyjob/internal/easyjob"
 	"easyjob/internal/epidemic"
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
@@ -141,9 +142,23 @@ func (a *App) build(ctx context.Context) error {
 	ah.Routes(mux)
 	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Version: Version}
 	wh.Routes(mux)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(crossOriginDenied(errs))
 	a.Handler = httpx.Middleware(a.Log, metrics, httpx.SecurityHeaders(
-		http.NewCrossOriginProtection().Handler(httpx.Authenticate(a.Store.Session, httpx.Routed(mux)))))
+		cop.Handler(httpx.Authenticate(a.Store.Session, httpx.Routed(mux)))))
 	return nil
+}
+
+// crossOriginDenied answers a refused cross-origin write: in the API's
+// error shape under /api/v1, as plain text elsewhere.
+func crossOriginDenied(errs httpx.Errors) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/v1/") {
+			errs.JSONError(w, r, easyjob.Errorf(easyjob.EFORBIDDEN, "error.forbidden"))
+			return
+		}
+		http.Error(w, "cross-origin request refused", http.StatusForbidden)
+	})
 }
 
 // metricsGuard asks for "Authorization: Bearer token" when token is set.
