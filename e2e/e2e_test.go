@@ -22,6 +22,7 @@ import (
 	"easyjob/internal/auth"
 	"easyjob/internal/config"
 	"easyjob/internal/easyjob"
+	"easyjob/internal/ident"
 	"easyjob/internal/store"
 	"easyjob/internal/store/storetest"
 
@@ -161,6 +162,9 @@ func (e *Env) seed() Fixture {
 	}
 	si := storetest.SeekerInput()
 	si.Name = "黄秀英"
+	// 26 years old on the day of the test, so the posting's age limits
+	// (18–50) fit her and her home page shows it with its reasons.
+	si.IDNumber = ident.GenerateResidentID("451026", time.Now().AddDate(-26, 0, -40), 7, false)
 	k, err := s.RegisterSeeker(ctx, actors["napo-station"], si)
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,9 @@ import (
 	"easyjob/internal/easyjob"
 	"easyjob/internal/epidemic"
 	"easyjob/internal/httpx"
+	"easyjob/internal/retention"
 	"easyjob/internal/store"
+	"easyjob/internal/support"
 )
 
 // Handler serves the API.
@@ -18,9 +20,14 @@ type Handler struct {
 	S        *store.Store
 	Charter  *charter.Service
 	Epidemic *epidemic.Service
-	Errors   httpx.Errors
-	Version  string
-	routes   []Route
+	// Retention answers the retention routes and the retention state of
+	// GET /applications/{id}.
+	Retention *retention.Service
+	Support   *support.Service
+	Errors    httpx.Errors
+	Version   string
+	Limits    *httpx.Limits // sign-in rate limits; nil: none
+	routes    []Route
 }
 
 // Route is one operation: how it is served and how it is documented.
@@ -30,10 +37,13 @@ type Route struct {
 	Summary      string
 	Public       bool     // no sign-in needed
 	Query        []string // documented query parameters, typed by name in paramSchemas
-	In, Out      any      // request and response bodies, for the document
-	OptionalBody bool     // In may be left out (an empty body)
-	Created      bool     // answers 201
-	Accepted     bool     // answers 202 (accepted, carried out later)
+	// Params types this route's parameters (query or path) whose name means
+	// something else on other routes; it wins over paramSchemas and pathSchemas.
+	Params       map[string]map[string]any
+	In, Out      any  // request and response bodies, for the document
+	OptionalBody bool // In may be left out (an empty body)
+	Created      bool // answers 201
+	Accepted     bool // answers 202 (accepted, carried out later)
 	h            func(w http.ResponseWriter, r *http.Request) error
 }
 
@@ -108,5 +118,5 @@ func (h *Handler) table() []Route {
 		{Method: "GET", Path: "/applications/{id}", ID: "getApplication", Tag: "applications", Summary: "One application", Out: application{}, h: h.getApplication},
 		{Method: "POST", Path: "/applications/{id}/transition", ID: "transition", Tag: "applications", Summary: "Move an application: shortlist, offer (start_date, pay), reject, withdraw, accept, decline, …", In: store.Move{}, Out: application{}, h: h.transition},
 		{Method: "GET", Path: "/applications/{id}/events", ID: "applicationEvents", Tag: "applications", Summary: "The kept transitions of an application", Out: easyjob.Page[easyjob.Event]{}, h: h.events},
-	}, append(h.matchRoutes(), h.charterRoutes()...)...)
+	}, append(append(append(append(h.matchRoutes(), h.charterRoutes()...), h.retentionRoutes()...), h.epidemicRoutes()...), h.supportRoutes()...)...)
 }

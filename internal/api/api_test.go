@@ -78,6 +78,11 @@ func (c *client) as(token string) *client {
 	return &client{t: c.t, url: c.url, token: token, lang: c.lang, hc: c.hc}
 }
 
+// in is c asking for answers in lang (through the same checking client).
+func (c *client) in(lang string) *client {
+	return &client{t: c.t, url: c.url, token: c.token, lang: lang, hc: c.hc}
+}
+
 func (c *client) login(user, pw string) *client {
 	c.t.Helper()
 	out := c.must(200, "POST", "/login", map[string]string{"username": user, "password": pw})
@@ -93,7 +98,16 @@ type env struct {
 
 func boot(t *testing.T, k storetest.Kind) *env {
 	t.Helper()
+	return bootWith(t, k, nil)
+}
+
+// bootWith boots with settings changed by set (nil: the defaults).
+func bootWith(t *testing.T, k storetest.Kind, set func(*config.Config)) *env {
+	t.Helper()
 	cfg := config.Defaults()
+	if set != nil {
+		set(&cfg)
+	}
 	cfg.DB = k.URL(t)
 	cfg.KeyFile = t.TempDir() + "/key"
 	a, err := app.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))

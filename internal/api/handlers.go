@@ -116,12 +116,15 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := h.Limits.AllowSignIn(r); err != nil {
+		return err
+	}
 	var tok string
 	var u easyjob.User
 	if in.Phone != "" || in.Code != "" {
 		tok, u, err = h.S.LoginWithCode(r.Context(), in.Phone, in.Code, "api")
 	} else {
-		tok, u, err = h.S.Login(r.Context(), in.Username, in.Password, "api")
+		tok, u, err = h.S.LoginFrom(r.Context(), h.Limits.Client(r), in.Username, in.Password, "api")
 	}
 	if err != nil {
 		return err
@@ -133,6 +136,9 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) requestCode(w http.ResponseWriter, r *http.Request) error {
 	in, err := decode[CodeRequest](w, r)
 	if err != nil {
+		return err
+	}
+	if err := h.Limits.AllowCode(r); err != nil {
 		return err
 	}
 	if err := h.S.RequestCode(r.Context(), in.Phone); err != nil {
@@ -208,12 +214,9 @@ func (h *Handler) getEmployer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := h.S.Employer(r.Context(), id)
+	e, err := h.S.EmployerFor(r.Context(), httpx.Actor(r.Context()), id)
 	if err != nil {
 		return err
-	}
-	if a := httpx.Actor(r.Context()); a.Role == easyjob.RoleSeeker {
-		e.ContactPhone = "" // seekers apply through easyjob, not by phone
 	}
 	httpx.JSON(w, http.StatusOK, e)
 	return nil
@@ -239,13 +242,8 @@ func (h *Handler) reviews(subject string) func(w http.ResponseWriter, r *http.Re
 			if _, err := h.S.Posting(r.Context(), a, id); err != nil {
 				return err
 			}
-		} else if _, err := h.S.Employer(r.Context(), id); err != nil {
-			return err
 		}
-		if a.Role != easyjob.RoleOfficer && a.Role != easyjob.RoleAdmin && a.Role != easyjob.RoleEmployer {
-			return easyjob.Errorf(easyjob.EFORBIDDEN, "error.forbidden")
-		}
-		rs, err := h.S.Reviews(r.Context(), subject, id)
+		rs, err := h.S.Reviews(r.Context(), a, subject, id)
 		return reply(w, http.StatusOK, easyjob.Page[easyjob.Review]{Items: rs}, err)
 	}
 }
@@ -432,6 +430,9 @@ func (h *Handler) getApplication(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	x, err := h.S.Application(r.Context(), httpx.Actor(r.Context()), id)
+	if err == nil && h.Retention != nil {
+		x.Retention, err = h.Retention.StateOf(r.Context(), x)
+	}
 	return reply(w, http.StatusOK, x, err)
 }
 

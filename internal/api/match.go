@@ -18,8 +18,13 @@ type (
 	ConvertRequest struct {
 		ProposalIDs []int64 `json:"proposal_ids"` // empty: every proposal still proposed
 	}
+	// Recommendations are the matches of the seeker's trades (kind
+	// "match"), then what they could also do (kind "also"); Empty, only
+	// when there are no items, says why in the seeker's words and what
+	// would change it.
 	Recommendations struct {
 		Items []store.Recommendation `json:"items"`
+		Empty *store.EmptyPage       `json:"empty,omitempty"`
 	}
 	Candidates struct {
 		Items []store.Candidate `json:"items"`
@@ -32,6 +37,7 @@ var searchParams = []string{"q", "occupation", "pay_min", "pay_max", "dorm", "me
 func (h *Handler) matchRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/seekers/{id}/recommendations", ID: "recommendations", Tag: "matching", Summary: "Open postings for a seeker, best first, with the score and its reasons (the seeker, or officers of the seeker's region)", Query: []string{"limit"}, Out: Recommendations{}, h: h.recommendations},
+		{Method: "GET", Path: "/recommendations/short-counts", ID: "shortRecommendationCounts", Tag: "matching", Summary: "Per home county in the officer's scope, how many active seekers have fewer than five recommendations, matches and fallbacks together (officers; counted at most about once a minute)", Out: store.ShortCounts{}, h: h.shortCounts},
 		{Method: "GET", Path: "/postings/{id}/candidates", ID: "candidates", Tag: "matching", Summary: "Seekers for a posting, best first, with the score and its reasons; contact details masked until the seeker applies", Query: []string{"limit"}, Out: Candidates{}, h: h.candidates},
 		{Method: "POST", Path: "/matchdays", ID: "proposeMatchDay", Tag: "matching", Summary: "Propose at most one posting to each seeker of a region before a transport day: stable, within remaining headcounts (officers)", In: MatchDayRequest{}, Out: store.MatchRun{}, Created: true, h: h.proposeMatchDay},
 		{Method: "GET", Path: "/matchdays/{id}", ID: "getMatchDay", Tag: "matching", Summary: "A match day's proposals for review (officers)", Out: store.MatchRun{}, h: h.getMatchDay},
@@ -60,16 +66,27 @@ func (h *Handler) recommendations(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	recs, err := h.S.Recommendations(r.Context(), httpx.Actor(r.Context()), id, n)
+	pg, err := h.S.RecommendationPage(r.Context(), httpx.Actor(r.Context()), id, n)
 	if err != nil {
 		return err
 	}
+	recs := pg.Items
 	for i := range recs {
 		h.localiseReasons(r, recs[i].Reasons)
 		recs[i].Posting = localiseChecks(h, r, recs[i].Posting)
 	}
-	httpx.JSON(w, http.StatusOK, Recommendations{Items: recs})
+	if pg.Empty != nil {
+		rs := []store.Reason{pg.Empty.Reason}
+		h.localiseReasons(r, rs)
+		pg.Empty.Reason = rs[0]
+	}
+	httpx.JSON(w, http.StatusOK, Recommendations{Items: recs, Empty: pg.Empty})
 	return nil
+}
+
+func (h *Handler) shortCounts(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.S.ShortCounts(r.Context(), httpx.Actor(r.Context()))
+	return reply(w, http.StatusOK, c, err)
 }
 
 func (h *Handler) candidates(w http.ResponseWriter, r *http.Request) error {

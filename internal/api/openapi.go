@@ -1,13 +1,17 @@
 package api
 
 import (
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
 	"easyjob/internal/easyjob"
+	"easyjob/internal/epidemic"
 	"easyjob/internal/httpx"
 	"easyjob/internal/store"
+	"easyjob/internal/support"
 )
 
 // OpenAPI builds the OpenAPI 3.1 document from the route table, with
@@ -21,7 +25,55 @@ import (
 // required, since clients may leave out what the handlers default.
 // Parameters are typed by name (paramSchemas, pathSchemas).
 func OpenAPI(routes []Route, version string) map[string]any {
-	g := &gen{schemas: map[string]any{}, input: map[reflect.Type]bool{}}
+	// A first pass finds every type reachable from the routes, so that
+	// types of different packages sharing a name get distinct schemas.
+	first := &gen{schemas: map[string]any{}, input: map[reflect.Type]bool{}, byName: map[string][]reflect.Type{}}
+	first.document(routes, version)
+	return (&gen{schemas: map[string]any{}, input: map[reflect.Type]bool{}, names: schemaNames(first.byName)}).document(routes, version)
+}
+
+// corePackages keep the bare type name for their schema when types of
+// other packages share it (earliest first); the others are named with
+// their package: Status is api.Status, epidemic_Status epidemic.Status.
+var corePackages = []string{"easyjob/internal/api", "easyjob/internal/easyjob", "easyjob/internal/store", "easyjob/internal/charter"}
+
+// schemaNames names the schemas of types whose bare name is shared.
+func schemaNames(byName map[string][]reflect.Type) map[reflect.Type]string {
+	out := map[reflect.Type]string{}
+	for _, ts := range byName {
+		if len(ts) < 2 {
+			continue
+		}
+		keep := -1
+		for _, pkg := range corePackages {
+			var in []int
+			for i, t := range ts {
+				if t.PkgPath() == pkg {
+					in = append(in, i)
+				}
+			}
+			if len(in) > 0 {
+				if len(in) == 1 {
+					keep = in[0]
+				}
+				break
+			}
+		}
+		for i, t := range ts {
+			if i != keep {
+				out[t] = qualified(t)
+			}
+		}
+	}
+	return out
+}
+
+// qualified names a type's schema with its package: epidemic_Status.
+func qualified(t reflect.Type) string {
+	return strings.NewReplacer("[", "_", "]", "", ".", "_", "/", "_").Replace(t.String())
+}
+
+func (g *gen) document(routes []Route, version string) map[string]any {
 	for _, r := range routes {
 		if r.In != nil {
 			g.markInput(reflect.TypeOf(r.In))
@@ -41,11 +93,11 @@ func OpenAPI(routes []Route, version string) map[string]any {
 		for _, seg := range strings.Split(r.Path, "/") {
 			if strings.HasPrefix(seg, "{") {
 				name := strings.Trim(seg, "{}")
-				params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": pathSchema(name)})
+				params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": r.param(name, pathSchema)})
 			}
 		}
 		for _, q := range r.Query {
-			params = append(params, map[string]any{"name": q, "in": "query", "schema": paramSchema(q)})
+			params = append(params, map[string]any{"name": q, "in": "query", "schema": r.param(q, paramSchema)})
 		}
 		if params != nil {
 			op["parameters"] = params
@@ -77,7 +129,7 @@ func OpenAPI(routes []Route, version string) map[string]any {
 	}
 	g.schemas["Error"] = map[string]any{"type": "object", "required": []string{"error"}, "properties": map[string]any{
 		"error": map[string]any{"type": "object", "required": []string{"code", "message"}, "properties": map[string]any{
-			"code":    map[string]any{"type": "string", "enum": []string{easyjob.EBADREQUEST, easyjob.EUNAUTHORIZED, easyjob.EFORBIDDEN, easyjob.ENOTFOUND, easyjob.ECONFLICT, easyjob.EINVALID, easyjob.ERATELIMIT, easyjob.EINTERNAL}},
+			"code":    map[string]any{"type": "string", "enum": []string{easyjob.EBADREQUEST, easyjob.EUNAUTHORIZED, easyjob.EFORBIDDEN, easyjob.ENOTFOUND, easyjob.ECONFLICT, easyjob.EINVALID, easyjob.ERATELIMIT, easyjob.EINTERNAL, easyjob.EUNAVAILABLE}},
 			"message": map[string]any{"type": "string"},
 			"fields":  map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}},
 		}}}}
@@ -101,10 +153,24 @@ func OpenAPI(routes []Route, version string) map[string]any {
 // Error shape.
 var errorStatuses = []string{"400", "401", "403", "404", "409", "422", "429", "500", "503"}
 
+// param is the schema of the route's parameter name: the route's own type
+// (Params) or the one the name has everywhere (byName).
+func (r Route) param(name string, byName func(string) map[string]any) map[string]any {
+	if s, ok := r.Params[name]; ok {
+		return s
+	}
+	return byName(name)
+}
+
+// regionCode is a six-digit administrative division code (GB/T 2260).
+var regionCode = map[string]any{"type": "string", "pattern": "^[0-9]{6}$"}
+
 // pathSchemas types the path parameters by name; any other is a string.
 var pathSchemas = map[string]map[string]any{
 	"id":     {"type": "integer", "minimum": 1},
-	"county": {"type": "string", "pattern": "^[0-9]{6}$"},
+	"county": regionCode,
+	"code":   regionCode,
+	"date":   dateParam,
 	"token":  {"type": "string", "minLength": 1},
 }
 
@@ -135,6 +201,27 @@ var paramSchemas = map[string]map[string]any{
 	"health": {"type": "string", "enum": []string{easyjob.HealthGreen, easyjob.HealthYellow, easyjob.HealthRed}},
 	"county": {"type": "string"}, "district": {"type": "string"}, "q": {"type": "string"},
 	"occupation": {"type": "string"}, "reveal": {"type": "string"},
+	// Retention, epidemic reports and enterprise support.
+	"due_before": dateParam, "from": dateParam, "to": dateParam, "as_of": dateParam,
+	"waiting": boolParam, "escalated": boolParam, "disagree": boolParam, "pending": boolParam,
+	"open": boolParam, "overdue": boolParam,
+	"rule":       {"type": "string", "minLength": 1},
+	"month":      {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"},
+	"by":         {"type": "string", "enum": []string{"rule", "county", "district", "month"}, "default": "rule"},
+	"department": {"type": "string", "enum": departments()},
+	"measure":    {"type": "string", "enum": measures()},
+}
+
+func departments() []string {
+	out := make([]string, len(support.Departments))
+	for i, d := range support.Departments {
+		out[i] = d.Key
+	}
+	return out
+}
+
+func measures() []string {
+	return slices.Sorted(maps.Keys(support.Catalogue))
 }
 
 func paramSchema(name string) map[string]any {
@@ -166,6 +253,20 @@ var dateType = reflect.TypeOf(easyjob.Date{})
 type gen struct {
 	schemas map[string]any
 	input   map[reflect.Type]bool // struct types read from requests
+	// byName, on the first pass, collects the struct types by bare name
+	// (each schema then named by its full type, so every type is reached).
+	byName map[string][]reflect.Type
+	names  map[reflect.Type]string // schema names of types sharing a bare name
+}
+
+// schemaHooks are the schemas of types whose JSON encoding is their own.
+var schemaHooks = map[reflect.Type]map[string]any{
+	// A reported count: a whole number, or missing as null or "" (or absent).
+	reflect.TypeOf(epidemic.Value{}): {"anyOf": []any{
+		map[string]any{"type": "integer", "minimum": 0, "maximum": epidemic.MaxCount},
+		map[string]any{"type": "null"},
+		map[string]any{"type": "string", "maxLength": 0}},
+		"description": "a whole number, or null or \"\" when missing (never 0 for missing)"},
 }
 
 // markInput records every struct type reachable from a request body.
@@ -187,6 +288,9 @@ func (g *gen) markInput(t reflect.Type) {
 func (g *gen) ref(t reflect.Type) map[string]any {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
+	}
+	if s, ok := schemaHooks[t]; ok {
+		return s
 	}
 	switch {
 	case t == timeType:
@@ -211,8 +315,16 @@ func (g *gen) ref(t reflect.Type) map[string]any {
 		return map[string]any{}
 	case reflect.Struct:
 		name := t.Name()
-		if name == "" || strings.Contains(name, "[") {
-			name = strings.NewReplacer("[", "_", "]", "", ".", "_", "/", "_").Replace(t.String())
+		switch {
+		case name == "" || strings.Contains(name, "["):
+			name = qualified(t)
+		case g.byName != nil:
+			if _, ok := g.schemas[qualified(t)]; !ok {
+				g.byName[name] = append(g.byName[name], t)
+			}
+			name = qualified(t)
+		case g.names[t] != "":
+			name = g.names[t]
 		}
 		if _, ok := g.schemas[name]; !ok {
 			g.schemas[name] = map[string]any{} // break cycles

@@ -10,12 +10,12 @@ import (
 func TestQueryParametersTyped(t *testing.T) {
 	for _, r := range (&Handler{}).Table() {
 		for _, q := range r.Query {
-			if paramSchemas[q] == nil {
+			if paramSchemas[q] == nil && r.Params[q] == nil {
 				t.Errorf("%s %s: query parameter %q has no type in paramSchemas", r.Method, r.Path, q)
 			}
 		}
 		for _, seg := range strings.Split(r.Path, "/") {
-			if name, ok := strings.CutPrefix(seg, "{"); ok && pathSchemas[strings.TrimSuffix(name, "}")] == nil {
+			if name, ok := strings.CutPrefix(seg, "{"); ok && pathSchemas[strings.TrimSuffix(name, "}")] == nil && r.Params[strings.TrimSuffix(name, "}")] == nil {
 				t.Errorf("%s %s: path parameter %s has no type in pathSchemas", r.Method, r.Path, seg)
 			}
 		}

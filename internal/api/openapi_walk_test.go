@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"easyjob/internal/api"
+	"easyjob/internal/config"
 	"easyjob/internal/easyjob"
 	"easyjob/internal/store/storetest"
 )
@@ -20,7 +21,9 @@ import (
 // (#10 item 19). Every documented operation must be walked.
 func TestAPIMatchesOpenAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
-		e := boot(t, k)
+		// The walk signs in more often than one client may in a minute
+		// (TestSignInsPerClientAreLimited holds the limit).
+		e := bootWith(t, k, func(c *config.Config) { c.SignInPerMinute, c.CodesPerHour = 1000, 1000 })
 		admin, anon := e.admin, e.anon
 		ctx := context.Background()
 
@@ -177,6 +180,16 @@ func TestAPIMatchesOpenAPI(t *testing.T) {
 		boss.must(200, "GET", "/arrivals"+query("limit", "10"), nil)
 		me.must(403, "GET", "/arrivals", nil)
 		boss.must(200, "POST", "/applications/"+aid+"/arrive", nil)
+		station.must(200, "GET", "/recommendations/short-counts", nil)
+		boss.must(403, "GET", "/recommendations/short-counts", nil)
+
+		// The systems: retention (90 days on), epidemic reports, enterprise support.
+		w := &walk{t: t, e: e, anon: anon, city: city, district: district, station: station, boss: boss,
+			empID: empID, aid: aid, phone: sk.Phone}
+		w.retention()
+		w.epidemic()
+		w.support()
+		me = w.me
 
 		// A cross-origin write is refused in the error shape.
 		status, body := crossOrigin(t, me, "/logout")

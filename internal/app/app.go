@@ -35,6 +35,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		err = runCharter(env, args[1:])
 	case "user":
 		err = runUser(env, args[1:])
+	case "policy":
+		err = runPolicy(env, args[1:])
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "easyjob %s\n", Version)
 		return 0
@@ -42,7 +44,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		usage(stdout)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "easyjob: unknown command %q (try: serve, migrate, demo, charter, user, version)\n", args[0])
+		fmt.Fprintf(stderr, "easyjob: unknown command %q (try: serve, migrate, demo, charter, policy, user, version)\n", args[0])
 		return 2
 	}
 	if err == nil {
@@ -84,7 +86,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 		}
 		return usageError{err}
 	}
-	if fs.NArg() > 0 && fs.Name() != "charter solve" {
+	if fs.NArg() > 0 && fs.Name() != "charter solve" && fs.Name() != "policy test" {
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
 	return nil
@@ -106,6 +108,8 @@ Usage:
   easyjob demo    [--seed N] [--postings P] [--seekers S] [--db URL] [--force] [--demo-password PW]
                                                                load demo data
   easyjob charter solve FILE.vrp [--time-limit 2s] [--seed 1] solve a CVRPLIB instance
+  easyjob policy test [--rules RULEDIR] [-v] DIR                 run the support measures' case files
+                                                               (*.yaml) of DIR
   easyjob user create --username U --name N --role admin|officer [--region CODE]
                                                                create an account (password from
                                                                EASYJOB_PASSWORD or standard input)
@@ -114,7 +118,9 @@ Usage:
 --db takes sqlite:PATH (default sqlite:./data/easyjob.db) or a postgres:// URL.
 Settings also come from EASYJOB_DB, EASYJOB_ADDR, EASYJOB_KEY, EASYJOB_KEY_FILE,
 EASYJOB_MIN_WAGE, EASYJOB_DEV, EASYJOB_LOG_LEVEL, EASYJOB_DEMO_PASSWORD,
-EASYJOB_METRICS_ADDR (--metrics-addr) and EASYJOB_METRICS_TOKEN.
+EASYJOB_METRICS_ADDR (--metrics-addr) and EASYJOB_METRICS_TOKEN; sign-in limits from
+EASYJOB_TRUSTED_PROXIES, EASYJOB_HASH_SLOTS, EASYJOB_SIGNIN_PER_MINUTE, EASYJOB_SIGNIN_PER_SECOND,
+EASYJOB_CODES_PER_HOUR, EASYJOB_CODES_PER_MINUTE (docs/SECURITY.md).
 `)
 }
 

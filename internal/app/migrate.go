@@ -1,10 +1,12 @@
 package app
 
 import (
+	"context"
 	"fmt"
 
 	"easyjob/internal/config"
 	"easyjob/internal/store"
+	"easyjob/internal/tasks"
 )
 
 func runMigrate(env Env, args []string) error {
@@ -21,7 +23,7 @@ func runMigrate(env Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	n, err := db.Migrate(env.Ctx)
+	n, err := db.MigrateThen(env.Ctx, func(ctx context.Context) error { return tasks.Migrate(ctx, db) })
 	if err != nil {
 		return err
 	}

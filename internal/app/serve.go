@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/subtle"
 	"errors"
@@ -8,10 +9,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
 	"easyjob/internal/api"
+	"easyjob/internal/auth"
 	"easyjob/internal/charter"
 	"easyjob/internal/config"
 	"easyjob/internal/easyjob"
@@ -19,7 +23,10 @@ import (
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
 	"easyjob/internal/ident"
+	"easyjob/internal/retention"
 	"easyjob/internal/store"
+	"easyjob/internal/support"
+	"easyjob/internal/tasks"
 	"easyjob/internal/web"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -31,18 +38,31 @@ func runServe(env Env, args []string) error {
 	fs := config.Quiet("serve", env.Stderr)
 	cfg := config.FlagSet(fs, env.Getenv)
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set first when the database is empty")
+	work := fs.Bool("tasks", true, "run the background tasks (River workers); --tasks=false for a web-only process")
+	checkins := fs.String("checkin-days", "30,90,180", "retention check-ins: days after arrival, three rising numbers")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}
 	}
+	days, err := parseDays(*checkins)
+	if err != nil {
+		return usageError{err}
+	}
 	log := newLogger(env.Stderr, cfg.LogLevel)
+	if cfg.Demo {
+		// A demo is for trying every role: its seekers read their sign-in
+		// codes in the log, as with --dev (the outbox keeps them sealed).
+		cfg.Dev = true
+	}
 	a, err := Open(env.Ctx, *cfg, log)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	a.RunTasks = *work
+	a.Retention.Cfg.Days = days
 	if cfg.Demo {
 		if err := a.LoadDemoIfEmpty(env.Ctx, env.Stdout); err != nil {
 			return err
@@ -74,14 +94,21 @@ type App struct {
 	DB    *store.DB
 	Store *store.Store
 	// The systems on the store's kernel.
-	Charter  *charter.Service
-	Epidemic *epidemic.Service
-	Cat      *i18n.Catalogue
-	Handler  http.Handler
+	Charter   *charter.Service
+	Epidemic  *epidemic.Service
+	Retention *retention.Service
+	Support   *support.Service
+	Cat       *i18n.Catalogue
+	Handler   http.Handler
+	reg       *prometheus.Registry
 	// Metrics serves GET /metrics alone, for the metrics listener
 	// (Config.MetricsAddr); it asks for Config.MetricsToken when one is set.
 	Metrics http.Handler
-	reg     *prometheus.Registry
+	// Queue is an insert-only River client (the admin's queue page reads
+	// through it); RunTasks makes Serve start the workers too.
+	Queue    *tasks.Tasks
+	RunTasks bool
+	closers  []func()
 }
 
 // Open opens and migrates the database and builds the services and the HTTP
@@ -91,7 +118,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.Migrate(ctx); err != nil {
+	if _, err := db.MigrateThen(ctx, func(ctx context.Context) error { return tasks.Migrate(ctx, db) }); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -102,9 +129,20 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	}
 	st := store.New(db, sealer, log)
 	st.MinWage = cfg.MinWage
-	a := &App{Cfg: cfg, Log: log, DB: db, Store: st, Cat: i18n.MustLoad(), reg: prometheus.NewRegistry()}
+	st.Hashing = auth.NewGate(cmp.Or(cfg.HashSlots, runtime.GOMAXPROCS(0)), store.HashWait)
+	// The Go half of migration 00007: contact phones sealed at rest.
+	if n, err := st.SealContactPhones(ctx); err != nil {
+		db.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Info("sealed employer contact phones", "employers", n)
+	}
+	a := &App{Cfg: cfg, Log: log, DB: db, Store: st, Cat: i18n.MustLoad(), reg: prometheus.NewRegistry(), RunTasks: true}
 	a.Epidemic = &epidemic.Service{S: st}
 	a.Charter = &charter.Service{S: st, Risk: a.Epidemic}
+	a.Retention = retention.New(st)
+	a.Epidemic.Hold = a.Charter.HoldCounty // a county turning high holds its riders' seats
+	a.Support = support.New(st)
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -138,14 +176,25 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	errs := httpx.Errors{Cat: a.Cat, Log: a.Log}
-	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Errors: errs, Version: Version}
+	limits, err := a.limits()
+	if err != nil {
+		return err
+	}
+	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Support: a.Support, Errors: errs, Version: Version, Limits: limits}
 	ah.Routes(mux)
-	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Version: Version}
+	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Support: a.Support, Version: Version, Limits: limits}
 	wh.Routes(mux)
+	if err := a.mountQueue(ctx, mux); err != nil {
+		return err
+	}
+	// Before the handlers: input no field may hold is refused (422), and a
+	// session lookup that fails because the database does not answer is a
+	// 503, not an anonymous visitor; pages answer with a page, the API with JSON.
+	edge := httpx.Errors{Cat: a.Cat, Log: a.Log, Page: wh.ErrorPage}
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(crossOriginDenied(errs))
 	a.Handler = httpx.Middleware(a.Log, metrics, httpx.SecurityHeaders(
-		cop.Handler(httpx.Authenticate(a.Store.Session, httpx.Routed(mux)))))
+		cop.Handler(edge.Inputs(edge.Authenticate(a.Store.Session, httpx.Routed(mux))))))
 	return nil
 }
 
@@ -194,6 +243,21 @@ func (a *App) ServeMetrics(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
+// limits are the sign-in rate limits of the configuration, one set shared
+// by the API and the pages.
+func (a *App) limits() (*httpx.Limits, error) {
+	proxies, err := a.Cfg.Proxies()
+	if err != nil {
+		return nil, err
+	}
+	c := a.Cfg
+	return &httpx.Limits{
+		Proxies: proxies,
+		SignIn:  httpx.NewLimiter(httpx.Rate{N: c.SignInPerMinute, Per: time.Minute}, httpx.Rate{N: c.SignInPerSecond, Per: time.Second}),
+		Codes:   httpx.NewLimiter(httpx.Rate{N: c.CodesPerHour, Per: time.Hour}, httpx.Rate{N: c.CodesPerMinute, Per: time.Minute}),
+	}, nil
+}
+
 // ready answers 200 when the database answers and its schema is current.
 func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -220,7 +284,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, wait time.Duration) er
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
-	go a.deliver(ctx)
+	if a.RunTasks {
+		stop, err := a.startTasks(ctx)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	go a.warmMatching(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -238,8 +308,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, wait time.Duration) er
 	return nil
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close stops what build started and releases the database.
+func (a *App) Close() error {
+	for _, c := range a.closers {
+		c()
+	}
+	return a.DB.Close()
+}
 
 // loadSealer builds the sealer for personal data from the configured key,
 // or from the key file (created on first run, owner-only, on the embedded
@@ -263,20 +338,55 @@ func loadSealer(cfg config.Config) (*ident.Sealer, error) {
 	return ident.NewSealer(key)
 }
 
-// deliver hands queued messages (sign-in codes, notices) to the sender
-// every second until ctx ends.
-func (a *App) deliver(ctx context.Context) {
-	sender := store.LogSender{Log: a.Log, Dev: a.Cfg.Dev}
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := a.Store.Deliver(ctx, sender, 100); err != nil && ctx.Err() == nil {
-				a.Log.Warn("delivering messages", "err", err)
-			}
-		}
+// startTasks starts the River workers: the outbox delivery every second and
+// the periodic jobs of the systems. stop waits for running jobs (up to
+// the shutdown wait).
+func (a *App) startTasks(ctx context.Context) (stop func(), err error) {
+	t, err := tasks.New(a.Store, a.taskConfig(true))
+	if err != nil {
+		return nil, err
 	}
+	if err := t.Start(context.WithoutCancel(ctx)); err != nil {
+		return nil, fmt.Errorf("starting background tasks: %v", err)
+	}
+	return func() {
+		sctx, cancel := context.WithTimeout(context.Background(), a.Cfg.ShutdownWait)
+		defer cancel()
+		if err := t.Stop(sctx); err != nil {
+			a.Log.Warn("stopping background tasks", "err", err)
+		}
+	}, nil
+}
+
+// taskConfig is what the River client runs.
+func (a *App) taskConfig(work bool) tasks.Config {
+	return tasks.Config{Work: work, Sender: store.LogSender{Log: a.Log, Dev: a.Cfg.Dev}, Log: a.Log, Sweeper: a.Retention,
+		Periodic: []tasks.Periodic{
+			{Name: "epidemic_watch", Every: 5 * time.Minute, Run: a.Epidemic.Watch},
+			{Name: "support_deadlines", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+				_, err := a.Support.DueReminders(ctx, now)
+				return err
+			}},
+			{Name: "support_automatic", Every: 24 * time.Hour, Run: func(ctx context.Context, now time.Time) error {
+				_, err := a.Support.RunAutomatic(ctx, easyjob.DateOf(now))
+				return err
+			}},
+		}}
+}
+
+// parseDays reads --checkin-days: three rising positive numbers of days.
+func parseDays(s string) ([]int, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("--checkin-days %q: want three days, such as 30,90,180", s)
+	}
+	var out []int
+	for _, p := range parts {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n <= 0 || len(out) > 0 && n <= out[len(out)-1] {
+			return nil, fmt.Errorf("--checkin-days %q: want three rising numbers of days, such as 30,90,180", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

@@ -74,7 +74,7 @@ func (s *Service) Arrivals(ctx context.Context, a easyjob.Actor, o store.ListOpt
 	if err != nil {
 		return empty, err
 	}
-	return store.PageOf(xs, o, func(x Arrival) int64 { return x.ApplicationID }), nil
+	return store.PageOf(xs, o.PageSize(), func(x Arrival) int64 { return x.ApplicationID }), nil
 }
 
 // ConfirmArrival moves a departed rider's application to arrived (the

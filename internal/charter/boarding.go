@@ -77,9 +77,17 @@ func (s *Service) CheckIn(ctx context.Context, a easyjob.Actor, id int64, code s
 	case !hits[0].Status.Assigned():
 		return hits[0], easyjob.Errorf(easyjob.ECONFLICT, "charter.seat_not_assigned")
 	}
+	if held, err := s.Held(ctx, hits[0].SeatID); err != nil {
+		return ManifestRow{}, err
+	} else if held {
+		return hits[0], easyjob.Errorf(easyjob.ECONFLICT, "charter.seat_held")
+	}
 	m := hits[0]
 	err = s.S.Tx(ctx, func(tx *store.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE charter_seats SET status = 'boarded', boarded_at = $1 WHERE id = $2 AND status = 'assigned'`, tx.At, m.SeatID)
+		// Not while a hold is open (checked above for the message; here so a
+		// hold made meanwhile still wins).
+		res, err := tx.ExecContext(ctx, `UPDATE charter_seats SET status = 'boarded', boarded_at = $1 WHERE id = $2 AND status = 'assigned'
+			AND NOT EXISTS (SELECT 1 FROM charter_holds h WHERE h.seat_id = $2 AND h.released_at = 0)`, tx.At, m.SeatID)
 		if err != nil {
 			return err
 		}

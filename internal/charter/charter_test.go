@@ -411,3 +411,86 @@ func TestReplan(t *testing.T) {
 		}
 	})
 }
+
+// TestOppositeSeatMoves races many opposite moves (riders of A to B and of
+// B to A at once, round after round) on both databases: PostgreSQL used to
+// end one swap in 10–15 with "deadlock detected" (a 500). Every move must
+// succeed or lose with a conflict, and no charter may carry more riders
+// than it allows or count them wrong.
+func TestOppositeSeatMoves(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, k)
+		s := f.S
+		c := newService(f)
+		p := f.Published(t, 40)
+		pk := mustPickup(t, f)
+		day := easyjob.DateOf(f.Clock.Now()).AddDays(1)
+		// Two charters of five riders each, 8 allowed on each.
+		var cids []int64
+		for range 2 {
+			for range 5 {
+				hire(t, f, p, easyjob.HealthGreen)
+			}
+			v, err := c.ConfirmPlan(ctx, f.Station, charter.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 8, LoadFactor: 1})
+			if err != nil || len(v.Charters) != 1 || v.Charters[0].Allowed != 8 {
+				t.Fatalf("plan %+v %v", v, err)
+			}
+			cids = append(cids, v.Charters[0].ID)
+		}
+		moved, conflicts := 0, 0
+		for round := range 6 {
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			for i, cid := range cids {
+				m, err := c.Manifest(ctx, f.Station, cid)
+				if err != nil {
+					t.Fatal(err)
+				}
+				to := cids[1-i]
+				for _, r := range m.Riders {
+					if !r.Status.Assigned() {
+						continue
+					}
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						_, err := c.ReassignSeat(ctx, f.Station, r.SeatID, to)
+						mu.Lock()
+						defer mu.Unlock()
+						switch code(err) {
+						case "":
+							moved++
+						case easyjob.ECONFLICT:
+							conflicts++
+						default:
+							t.Errorf("round %d: move %d → %d: %v", round, cid, to, err)
+						}
+					}()
+				}
+			}
+			wg.Wait()
+			if t.Failed() {
+				t.FailNow()
+			}
+		}
+		t.Logf("%d moves, %d conflicts", moved, conflicts)
+		if moved == 0 {
+			t.Fatal("no move succeeded")
+		}
+		total := 0
+		for _, cid := range cids {
+			var taken, allowed, active, numbers, riders int
+			s.DB.R.QueryRow(`SELECT taken, allowed FROM charters WHERE id = $1`, cid).Scan(&taken, &allowed)
+			s.DB.R.QueryRow(`SELECT COUNT(*), COUNT(DISTINCT seat_no), COUNT(DISTINCT application_id) FROM charter_seats
+				WHERE charter_id = $1 AND status IN ('assigned', 'boarded')`, cid).Scan(&active, &numbers, &riders)
+			if taken != active || active > allowed || numbers != active || riders != active {
+				t.Fatalf("charter %d: taken %d, active %d, seat numbers %d, riders %d, allowed %d", cid, taken, active, numbers, riders, allowed)
+			}
+			total += active
+		}
+		if total != 10 {
+			t.Fatalf("%d riders seated, want 10", total)
+		}
+	})
+}

@@ -179,7 +179,7 @@ func (s *Service) Charters(ctx context.Context, a easyjob.Actor, f CharterFilter
 	if err != nil {
 		return easyjob.Page[CharterView]{}, err
 	}
-	return store.PageOf(cs, f.ListOptions, func(c CharterView) int64 { return c.ID }), nil
+	return store.PageOf(cs, f.PageSize(), func(c CharterView) int64 { return c.ID }), nil
 }
 
 // charterList reads the charters matching f that the officer may see, in

@@ -162,7 +162,7 @@ func (s *Service) PickupPoints(ctx context.Context, a easyjob.Actor, o store.Lis
 	if err != nil {
 		return empty, err
 	}
-	return store.PageOf(ps, o, func(p PickupPoint) int64 { return p.ID }), nil
+	return store.PageOf(ps, o.PageSize(), func(p PickupPoint) int64 { return p.ID }), nil
 }
 
 // SetEmployerPoint records the coordinates of an employer's site (entered

@@ -170,6 +170,11 @@ func (s *Service) Replan(ctx context.Context, a easyjob.Actor, planID int64, con
 		return v, nil
 	}
 	err = s.S.Tx(ctx, func(tx *store.Tx) error {
+		// The plan's charters are locked in id order before any changes,
+		// like every transaction that changes several charters.
+		if err := store.LockRows(ctx, tx, "charters", "taken", cur.charters...); err != nil {
+			return err
+		}
 		for _, cid := range cur.charters {
 			if err := parkSeatsTx(ctx, tx, cid); err != nil {
 				return err

@@ -182,6 +182,11 @@ func (s *Service) AddToCharter(ctx context.Context, a easyjob.Actor, charterID, 
 	}
 	var seatID int64
 	err = s.S.Tx(ctx, func(tx *store.Tx) error {
+		// The charter first, like every seat change: its stops and seats
+		// are then written by one transaction at a time.
+		if err := store.LockRows(ctx, tx, "charters", "taken", charterID); err != nil {
+			return err
+		}
 		seq, err := stopForTx(ctx, tx, charterID, cd.employer, cd.district, cd.point)
 		if err != nil {
 			return err
@@ -242,6 +247,12 @@ func (s *Service) ReassignSeat(ctx context.Context, a easyjob.Actor, seatID, toC
 			return easyjob.Errorf(easyjob.ECONFLICT, "charter.seat_not_assigned")
 		}
 		if err != nil {
+			return err
+		}
+		// Both charters' rows are locked in ascending id order before
+		// either count changes: two opposite moves (A→B and B→A) then queue
+		// on PostgreSQL instead of deadlocking.
+		if err := store.LockRows(ctx, tx, "charters", "taken", from, toCharter); err != nil {
 			return err
 		}
 		// Take the new place first: if the charter is full nothing moves.

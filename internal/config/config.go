@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -35,6 +36,14 @@ type Config struct {
 	// either listener (EASYJOB_METRICS_TOKEN). With neither setting the
 	// metrics are not served at all: never publicly on the main listener.
 	MetricsToken string
+
+	// Signing in (docs/SECURITY.md).
+	TrustedProxies  string // EASYJOB_TRUSTED_PROXIES: addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For is believed
+	HashSlots       int    // EASYJOB_HASH_SLOTS: password hashes (64 MiB each) run at once; 0: one per CPU (GOMAXPROCS)
+	SignInPerMinute int    // EASYJOB_SIGNIN_PER_MINUTE: sign-in attempts per client address a minute (and at once)
+	SignInPerSecond int    // EASYJOB_SIGNIN_PER_SECOND: sign-in attempts of all clients a second (and at once)
+	CodesPerHour    int    // EASYJOB_CODES_PER_HOUR: sign-in codes requested per client address an hour (and at once)
+	CodesPerMinute  int    // EASYJOB_CODES_PER_MINUTE: sign-in codes requested by all clients a minute (and at once)
 }
 
 // Defaults returns the settings used when nothing is given.
@@ -46,6 +55,11 @@ func Defaults() Config {
 		MinWage:      2200,
 		LogLevel:     "info",
 		ShutdownWait: 10 * time.Second,
+
+		SignInPerMinute: 10,
+		SignInPerSecond: 20,
+		CodesPerHour:    10,
+		CodesPerMinute:  60,
 	}
 }
 
@@ -71,6 +85,20 @@ func FlagSet(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.LogLevel, "log-level", env("EASYJOB_LOG_LEVEL", c.LogLevel), "debug, info, warn or error (EASYJOB_LOG_LEVEL)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("EASYJOB_METRICS_ADDR", ""), "a second listen address serving only /metrics (EASYJOB_METRICS_ADDR)")
 	c.MetricsToken = getenv("EASYJOB_METRICS_TOKEN")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("EASYJOB_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is believed: addresses or CIDR prefixes, comma-separated (EASYJOB_TRUSTED_PROXIES)")
+	for _, n := range []struct {
+		v    *int
+		name string
+	}{{&c.HashSlots, "EASYJOB_HASH_SLOTS"}, {&c.SignInPerMinute, "EASYJOB_SIGNIN_PER_MINUTE"}, {&c.SignInPerSecond, "EASYJOB_SIGNIN_PER_SECOND"},
+		{&c.CodesPerHour, "EASYJOB_CODES_PER_HOUR"}, {&c.CodesPerMinute, "EASYJOB_CODES_PER_MINUTE"}} {
+		if v := getenv(n.name); v != "" {
+			if i, err := strconv.Atoi(v); err == nil {
+				*n.v = i
+			} else {
+				*n.v = -1 // Validate names it
+			}
+		}
+	}
 	return &c
 }
 
@@ -97,6 +125,20 @@ func (c *Config) Validate() error {
 	if c.MetricsToken != "" && len(c.MetricsToken) < MinMetricsToken {
 		return fmt.Errorf("EASYJOB_METRICS_TOKEN: want at least %d characters", MinMetricsToken)
 	}
+	if _, err := c.Proxies(); err != nil {
+		return err
+	}
+	for _, n := range []struct {
+		v        int
+		name     string
+		min, max int
+	}{{c.HashSlots, "EASYJOB_HASH_SLOTS", 0, 256}, {c.SignInPerMinute, "EASYJOB_SIGNIN_PER_MINUTE", 1, 100000},
+		{c.SignInPerSecond, "EASYJOB_SIGNIN_PER_SECOND", 1, 100000}, {c.CodesPerHour, "EASYJOB_CODES_PER_HOUR", 1, 100000},
+		{c.CodesPerMinute, "EASYJOB_CODES_PER_MINUTE", 1, 100000}} {
+		if n.v < n.min || n.v > n.max {
+			return fmt.Errorf("%s: want a whole number between %d and %d", n.name, n.min, n.max)
+		}
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -107,6 +149,29 @@ func (c *Config) Validate() error {
 
 // MinMetricsToken is the shortest metrics token accepted.
 const MinMetricsToken = 16
+
+// Proxies are the trusted reverse proxies: EASYJOB_TRUSTED_PROXIES read as
+// addresses and CIDR prefixes.
+func (c *Config) Proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(c.TrustedProxies, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxies: %q is not an address or a CIDR prefix", f)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}
 
 // KeyPath is where the data key file lives: the configured file, else next to
 // the SQLite database. PostgreSQL deployments must configure a key.

@@ -63,6 +63,40 @@ func TestFlagsAndEnvironment(t *testing.T) {
 	}
 }
 
+func TestSignInSettings(t *testing.T) {
+	env := map[string]string{"EASYJOB_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.1,::1", "EASYJOB_HASH_SLOTS": "3",
+		"EASYJOB_SIGNIN_PER_MINUTE": "5", "EASYJOB_CODES_PER_HOUR": "4"}
+	fs := Quiet("t", nil)
+	c := FlagSet(fs, func(k string) string { return env[k] })
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.Proxies()
+	if err != nil || len(p) != 3 || p[0].String() != "10.0.0.0/8" || p[1].String() != "192.0.2.1/32" || p[2].String() != "::1/128" {
+		t.Fatalf("proxies %v %v", p, err)
+	}
+	if c.HashSlots != 3 || c.SignInPerMinute != 5 || c.CodesPerHour != 4 || c.SignInPerSecond != Defaults().SignInPerSecond {
+		t.Fatalf("%+v", c)
+	}
+	for name, v := range map[string]string{"EASYJOB_TRUSTED_PROXIES": "proxy.local", "EASYJOB_SIGNIN_PER_MINUTE": "many",
+		"EASYJOB_CODES_PER_MINUTE": "0", "EASYJOB_HASH_SLOTS": "-2"} {
+		fs := Quiet("t", nil)
+		c := FlagSet(fs, func(k string) string {
+			if k == name {
+				return v
+			}
+			return ""
+		})
+		fs.Parse(nil)
+		if err := c.Validate(); err == nil {
+			t.Errorf("%s=%s accepted", name, v)
+		}
+	}
+}
+
 func TestMetricsSettings(t *testing.T) {
 	env := map[string]string{"EASYJOB_METRICS_ADDR": "127.0.0.1:9464", "EASYJOB_METRICS_TOKEN": "0123456789abcdef"}
 	fs := Quiet("t", nil)

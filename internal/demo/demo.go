@@ -46,6 +46,9 @@ type Options struct {
 	Force    bool   // wipe a non-empty database first
 	Progress io.Writer
 	Now      time.Time // zero: the store's clock
+	// Support adds the enterprise-support demo: the departments' officers (demo-dept …),
+	// enterprise profiles, the automatic run and tickets (see support.go).
+	Support bool
 }
 
 // Account is one demo account.
@@ -194,7 +197,23 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 	if err := afterLoad(ctx, s.DB, idTables); err != nil {
 		return sum, err
 	}
+	if _, err := loadEpidemic(ctx, s, g.ref.station, now, opt.Seed); err != nil { // epidemic.go
+		return sum, fmt.Errorf("loading the demo's case reports: %w", err)
+	}
 	pr.end()
+	pr.begin("retention", 0)
+	if err := loadRetention(ctx, s, now); err != nil {
+		return sum, fmt.Errorf("loading the retention demo: %w (load again with --force)", err)
+	}
+	pr.end()
+	sum.Accounts = g.accounts()
+	if opt.Support {
+		pr.begin("enterprise support", 0)
+		if err := loadSupport(ctx, s, g, hash, &sum); err != nil {
+			return sum, fmt.Errorf("loading the support demo: %w (load again with --force)", err)
+		}
+		pr.end()
+	}
 
 	for _, e := range g.employers {
 		if e.Verified {
@@ -206,13 +225,13 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 			sum.Published++
 		}
 	}
-	for _, a := range g.apps {
-		sum.States[easyjob.States[a.State]]++
+	// The retention demo moved some applications on: count from the rows.
+	if err := countStates(ctx, s, &sum); err != nil {
+		return sum, err
 	}
 	sum.Employers, sum.Postings, sum.Seekers, sum.Applications = len(g.employers), len(g.postings), opt.Seekers, len(g.apps)
 	demoSeeker := g.seeker(0, newRNG())
 	sum.Seeker = DemoSeeker{ID: 1, Name: demoSeeker.Name, Phone: demoSeeker.Phone, County: demoSeeker.County.Code}
-	sum.Accounts = g.accounts()
 	sum.Elapsed = time.Since(start)
 	return sum, nil
 }
@@ -235,14 +254,19 @@ func countyShort(code string) string { return region.Name(code) }
 func writeEmployers(ctx context.Context, l *loader, g *gen, hash string, pr *progress, sum *Summary) error {
 	pr.begin("employers", len(g.employers))
 	emp := l.batch("employers", "id", "name", "credit_code", "district", "street", "address", "contact_name",
-		"contact_phone", "industry", "verified", "verified_at", "verified_by", "created_at")
+		"contact_phone", "contact_phone_cipher", "industry", "verified", "verified_at", "verified_by", "created_at")
 	emp.onFlush = pr.add
 	for i, e := range g.employers {
 		var by any
 		if e.Verified {
 			by = int64(officerID)
 		}
-		if err := emp.add(int64(i+1), e.Name, e.CreditCode, e.District, e.Street, e.Address, e.Contact, e.Phone,
+		// The contact phone is sealed like a seeker's (store.SealContactPhones).
+		phc, err := g.sealer.Seal([]byte(e.Phone), []byte("employer.contact_phone"))
+		if err != nil {
+			return err
+		}
+		if err := emp.add(int64(i+1), e.Name, e.CreditCode, e.District, e.Street, e.Address, e.Contact, "", phc,
 			g.ref.industries[e.Industry].Name, e.Verified, e.VerifiedAt, by, e.Created); err != nil {
 			return err
 		}

@@ -46,6 +46,6 @@ func Print(w io.Writer, s Summary) {
 	}
 	fmt.Fprintf(w, "\nSeekers sign in with a one-time code. The demo seeker %s (%s) has the phone %s:\n",
 		s.Seeker.Name, countyShort(s.Seeker.County), s.Seeker.Phone)
-	fmt.Fprintln(w, "  request a code on /seeker/login, then read it in the log (easyjob serve --dev)")
-	fmt.Fprintln(w, "  or from the outbox table: SELECT body FROM outbox ORDER BY id DESC LIMIT 1;")
+	fmt.Fprintln(w, "  request a code on /seeker/login, then read it in the log (easyjob serve --demo or --dev writes codes there;")
+	fmt.Fprintln(w, "  the outbox table keeps them sealed and erases them once delivered)")
 }

@@ -188,8 +188,12 @@ type Seeker struct {
 	ConsentAt     time.Time `json:"consent_at,omitzero"`
 	RegisteredBy  int64     `json:"registered_by,omitempty"`
 	Masked        bool      `json:"masked"` // true when name, ID and phone are masked for this reader
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	// For an employer's candidates who have not applied to it, instead of
+	// the age and home county: an age band ("26-35") and the province code.
+	AgeBand   string    `json:"age_band,omitempty"`
+	Province  string    `json:"province,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // ApplicationState is where an application is in the hiring pipeline.
@@ -208,18 +212,41 @@ const (
 	StateDeclined    ApplicationState = "declined"
 	StateNoShow      ApplicationState = "no_show"
 	StateLeft        ApplicationState = "left"
+	// Past onboarded: the retention check-ins' outcomes (internal/retention).
+	StateRetained30  ApplicationState = "retained_30"
+	StateRetained90  ApplicationState = "retained_90"
+	StateRetained180 ApplicationState = "retained_180"
+	StateSeparated   ApplicationState = "separated"
 )
 
 // States lists every state in pipeline order.
 var States = []ApplicationState{StateApplied, StateShortlisted, StateOffered, StateAccepted,
 	StateDeparted, StateArrived, StateOnboarded, StateWithdrawn, StateRejected, StateDeclined,
-	StateNoShow, StateLeft}
+	StateNoShow, StateLeft, StateRetained30, StateRetained90, StateRetained180, StateSeparated}
+
+// Retained lists the states of the check-ins in order: the first check-in
+// (30 days by default) moves to Retained[0], and so on.
+var Retained = []ApplicationState{StateRetained30, StateRetained90, StateRetained180}
+
+// Employed tells whether the worker holds the job: arrived, onboarded or
+// retained at a check-in.
+func (s ApplicationState) Employed() bool {
+	switch s {
+	case StateArrived, StateOnboarded, StateRetained30, StateRetained90, StateRetained180:
+		return true
+	}
+	return false
+}
+
+// Separated tells whether a check-in recorded that the worker left.
+func (s ApplicationState) Separated() bool { return s == StateSeparated }
 
 // TakesHeadcount tells whether an application in state s holds one place of
 // its posting's headcount.
 func (s ApplicationState) TakesHeadcount() bool {
 	switch s {
-	case StateOffered, StateAccepted, StateDeparted, StateArrived, StateOnboarded:
+	case StateOffered, StateAccepted, StateDeparted, StateArrived, StateOnboarded,
+		StateRetained30, StateRetained90, StateRetained180:
 		return true
 	}
 	return false
@@ -245,6 +272,32 @@ type Application struct {
 	SeekerName   string           `json:"seeker_name,omitempty"`
 	CreatedAt    time.Time        `json:"created_at"`
 	UpdatedAt    time.Time        `json:"updated_at"`
+	// Retention is filled by the retention system where it is asked for
+	// (GET /applications/{id}): arrival, check-ins, separation.
+	Retention *Retention `json:"retention,omitempty"`
+}
+
+// Retention is where an application stands after arrival: the date of
+// arrival, the check-ins so far, and the separation if one was recorded.
+type Retention struct {
+	State            ApplicationState `json:"state"`
+	ArrivedOn        Date             `json:"arrived_on"`
+	NextCheckIn      Date             `json:"next_checkin_due,omitzero"`
+	CheckIns         []RetentionCheck `json:"checkins"`
+	SeparatedOn      Date             `json:"separated_on,omitzero"`
+	SeparationReason string           `json:"separation_reason,omitempty"`
+	SeparatedBy      Role             `json:"separated_by,omitempty"`
+}
+
+// RetentionCheck is one check-in as the application's reader sees it.
+type RetentionCheck struct {
+	ID       int64  `json:"id"`
+	Day      int    `json:"day"`
+	Due      Date   `json:"due"`
+	Status   string `json:"status"`
+	Seeker   string `json:"seeker_answer"`
+	Employer string `json:"employer_answer"`
+	Officer  string `json:"officer_answer"`
 }
 
 // Event is one kept transition of an application.

@@ -23,6 +23,10 @@ func TestTransitionsTable(t *testing.T) {
 		{StateApplied, StateOnboarded, RoleEmployer, false},
 		{StateLeft, StateApplied, RoleOfficer, false},
 		{StateRejected, StateOffered, RoleEmployer, false},
+		{StateOnboarded, StateRetained30, RoleSeeker, true},
+		{StateRetained30, StateRetained180, RoleEmployer, false},
+		{StateRetained90, StateSeparated, RoleOfficer, true},
+		{StateSeparated, StateRetained30, RoleOfficer, false},
 	}
 	for _, c := range cases {
 		if got := CanTransition(c.from, c.to, c.role); got != c.want {
@@ -31,21 +35,37 @@ func TestTransitionsTable(t *testing.T) {
 	}
 }
 
+// allowed lists every state role may move from, the moves made only by a
+// system (the retention check-ins) included.
+func allowed(from ApplicationState, role Role) []ApplicationState {
+	var out []ApplicationState
+	for _, t := range Transitions {
+		if t.From == from && CanTransition(from, t.To, role) {
+			out = append(out, t.To)
+		}
+	}
+	return out
+}
+
 // Walking any sequence of allowed moves keeps the places held equal to the
-// sum of the headcount deltas, and exits are final except for left.
+// sum of the headcount deltas, and exits are final; a retained worker
+// holds their place until separated.
 func TestPipelineProperties(t *testing.T) {
 	roles := []Role{RoleSeeker, RoleEmployer, RoleOfficer}
 	rapid.Check(t, func(t *rapid.T) {
 		state, held := StateApplied, 0
-		for range rapid.IntRange(0, 12).Draw(t, "steps") {
+		for range rapid.IntRange(0, 16).Draw(t, "steps") {
 			role := rapid.SampledFrom(roles).Draw(t, "role")
-			next := NextStates(state, role)
+			next := allowed(state, role)
 			if len(next) == 0 {
 				break
 			}
 			to := rapid.SampledFrom(next).Draw(t, "to")
 			if !CanTransition(state, to, role) {
 				t.Fatalf("NextStates offered %s → %s to %s", state, to, role)
+			}
+			if via := Via(state, to); via != "" && hasState(NextStates(state, role), to) {
+				t.Fatalf("NextStates offers %s → %s, a move only %s makes", state, to, via)
 			}
 			held += HeadcountDelta(state, to)
 			state = to
@@ -58,9 +78,9 @@ func TestPipelineProperties(t *testing.T) {
 			}
 		}
 	})
-	for _, s := range []ApplicationState{StateWithdrawn, StateRejected, StateDeclined, StateNoShow, StateLeft} {
+	for _, s := range []ApplicationState{StateWithdrawn, StateRejected, StateDeclined, StateNoShow, StateLeft, StateSeparated} {
 		for _, r := range roles {
-			if n := NextStates(s, r); len(n) != 0 {
+			if n := allowed(s, r); len(n) != 0 {
 				t.Errorf("%s is an exit but %s can move it to %v", s, r, n)
 			}
 		}
@@ -110,4 +130,13 @@ func TestDate(t *testing.T) {
 	if AgeOn(NewDate(2000, 2, 29), NewDate(2020, 2, 28)) != 19 || AgeOn(NewDate(2000, 2, 29), NewDate(2020, 2, 29)) != 20 {
 		t.Fatal("age")
 	}
+}
+
+func hasState(xs []ApplicationState, x ApplicationState) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
 }

@@ -18,6 +18,7 @@ const (
 	ENOTFOUND     = "not_found"    // 404
 	ECONFLICT     = "conflict"     // state or uniqueness conflict: 409
 	ERATELIMIT    = "rate_limited" // too many attempts: 429
+	EUNAVAILABLE  = "unavailable"  // the database does not answer; try again: 503 with Retry-After
 	EINTERNAL     = "internal"     // everything else: 500
 )
 

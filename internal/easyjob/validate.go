@@ -22,6 +22,28 @@ type Reference interface {
 	Occupation(code string) bool // a level-4 occupation of the 2022 classification
 }
 
+// Ranges of the numbers people enter. Each is checked here, in the domain,
+// before a query sees it: PostgreSQL's INTEGER ends at 2,147,483,647 and
+// SQLite stores whatever it is given, so an unchecked number is a 500 on
+// one database and nonsense on the other.
+const (
+	MaxPay        = 100000 // CNY a month: pay, expected pay, an offer
+	MinAge        = 16     // the legal working age
+	MaxAge        = 70
+	MaxExperience = 60 // years
+	MaxPayDay     = 31 // day of the month
+	MaxProbation  = 6  // months (Labour Contract Law art. 19)
+	MaxTrades     = 5
+)
+
+// CheckPay records a message for field unless pay is a monthly wage from 1
+// to MaxPay (0 is left to the caller: required or not given).
+func CheckPay(f Fields, field string, pay int) {
+	if pay < 0 || pay > MaxPay {
+		f.Add(field, "field.pay")
+	}
+}
+
 // Limits of free text, in characters.
 const (
 	maxName  = 60
@@ -35,8 +57,8 @@ func textField(f Fields, name, v string, required bool, maxLen int) string {
 	switch {
 	case required && v == "":
 		f.Add(name, "field.required")
-	case !utf8.ValidString(v):
-		f.Add(name, "field.invalid_text")
+	case TextProblem(v) != "":
+		f.Add(name, TextProblem(v))
 	case utf8.RuneCountInString(v) > maxLen:
 		f.Add(name, "field.too_long", "max", maxLen)
 	}
@@ -121,23 +143,24 @@ func (in *PostingInput) Validate(ref Reference, today Date) error {
 	if in.Headcount < 1 || in.Headcount > MaxHeadcount {
 		f.Add("headcount", "field.headcount", "max", MaxHeadcount)
 	}
-	if in.PayMin <= 0 || in.PayMin > 100000 {
+	if in.PayMin == 0 {
 		f.Add("pay_min", "field.pay")
 	}
+	CheckPay(f, "pay_min", in.PayMin)
 	if in.PayMax == 0 {
 		in.PayMax = in.PayMin
 	}
 	if in.PayMax < in.PayMin {
 		f.Add("pay_max", "field.pay_range")
-	} else if in.PayMax > 100000 {
-		f.Add("pay_max", "field.pay")
+	} else {
+		CheckPay(f, "pay_max", in.PayMax)
 	}
 	in.PieceRate = textField(f, "piece_rate", in.PieceRate, false, maxShort)
 	in.OvertimeRule = textField(f, "overtime_rule", in.OvertimeRule, false, maxShort)
-	if in.PayDay < 0 || in.PayDay > 31 {
+	if in.PayDay < 0 || in.PayDay > MaxPayDay {
 		f.Add("pay_day", "field.pay_day")
 	}
-	if in.ProbationMonths < 0 || in.ProbationMonths > 6 {
+	if in.ProbationMonths < 0 || in.ProbationMonths > MaxProbation {
 		f.Add("probation_months", "field.probation")
 	}
 	switch in.Shift {
@@ -151,6 +174,8 @@ func (in *PostingInput) Validate(ref Reference, today Date) error {
 		f.Add("start_date", "field.required")
 	} else if in.StartDate.Before(today) {
 		f.Add("start_date", "field.date_past")
+	} else if in.StartDate.After(today.AddDays(365)) {
+		f.Add("start_date", "field.date_far")
 	}
 	if in.ClosingDate.IsZero() {
 		f.Add("closing_date", "field.required")
@@ -167,10 +192,10 @@ func (in *PostingInput) Validate(ref Reference, today Date) error {
 		f.Add("street", "field.street")
 	}
 	in.Address = textField(f, "address", in.Address, true, maxShort)
-	if in.AgeMin != 0 && (in.AgeMin < 16 || in.AgeMin > 70) {
+	if in.AgeMin != 0 && (in.AgeMin < MinAge || in.AgeMin > MaxAge) {
 		f.Add("age_min", "field.age")
 	}
-	if in.AgeMax != 0 && (in.AgeMax < 16 || in.AgeMax > 70) {
+	if in.AgeMax != 0 && (in.AgeMax < MinAge || in.AgeMax > MaxAge) {
 		f.Add("age_max", "field.age")
 	} else if in.AgeMax != 0 && in.AgeMin > in.AgeMax {
 		f.Add("age_max", "field.age_range")
@@ -211,7 +236,7 @@ func (in *SeekerInput) Validate(ref Reference, now time.Time, byOfficer bool) er
 		f.Add("id_number", reason)
 	} else {
 		in.IDNumber, in.BirthDate, in.Gender, in.County = num, birth, gender, county
-		if age := ageAt(birth, DateOf(now)); age < 16 {
+		if age := ageAt(birth, DateOf(now)); age < MinAge {
 			f.Add("id_number", "id.too_young")
 		}
 	}
@@ -223,8 +248,8 @@ func (in *SeekerInput) Validate(ref Reference, now time.Time, byOfficer bool) er
 	if len(in.Trades) == 0 {
 		f.Add("trades", "field.required")
 	}
-	if len(in.Trades) > 5 {
-		f.Add("trades", "field.trades_max", "max", 5)
+	if len(in.Trades) > MaxTrades {
+		f.Add("trades", "field.trades_max", "max", MaxTrades)
 	}
 	seen := map[string]bool{}
 	trades := in.Trades[:0]
@@ -239,12 +264,10 @@ func (in *SeekerInput) Validate(ref Reference, now time.Time, byOfficer bool) er
 		}
 	}
 	in.Trades = trades
-	if in.Experience < 0 || in.Experience > 60 {
+	if in.Experience < 0 || in.Experience > MaxExperience {
 		f.Add("experience_years", "field.experience")
 	}
-	if in.ExpectedPay < 0 || in.ExpectedPay > 100000 {
-		f.Add("expected_pay", "field.pay")
-	}
+	CheckPay(f, "expected_pay", in.ExpectedPay)
 	if in.AvailableFrom.IsZero() {
 		in.AvailableFrom = DateOf(now)
 	}

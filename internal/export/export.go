@@ -6,6 +6,7 @@
 package export
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/csv"
@@ -20,10 +21,19 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
-// Limits of an uploaded file.
+// Limits of an uploaded file. An .xlsx workbook is a zip archive, so the
+// limits also bound what it unpacks to (a "zip bomb" of a few hundred KiB can
+// hold gigabytes): the sizes its entries declare are added up before anything
+// is unpacked (archive/zip refuses an entry that unpacks to more than it
+// declares), and excelize is opened with the same limits.
 const (
-	MaxFileSize = 5 << 20 // bytes
-	MaxRows     = 5000    // data rows, the header not counted
+	MaxFileSize     = 5 << 20  // bytes
+	MaxRows         = 5000     // data rows, the header not counted
+	MaxColumns      = 100      // columns of a row
+	MaxCell         = 4000     // characters in a cell (the longest text field)
+	MaxUnpacked     = 48 << 20 // bytes a workbook may unpack to
+	MaxUnpackedPart = 16 << 20 // bytes of one part kept in memory (more goes to a temporary file)
+	maxZipEntries   = 1000
 )
 
 // Format is a file format.
@@ -50,6 +60,10 @@ const (
 	ErrEmpty          = "empty"           // no header row, or no data rows
 	ErrMissingColumns = "missing_columns" // required columns are absent
 	ErrDuplicateCol   = "duplicate_column"
+	ErrUnpackedSize   = "unpacked_too_large" // the workbook unpacks to more than MaxUnpacked
+	ErrTooManyColumns = "too_many_columns"   // a row has more than MaxColumns cells
+	ErrCellTooLong    = "cell_too_long"      // a cell holds more than MaxCell characters
+	ErrBadCharacter   = "bad_character"      // a cell holds a control character (a NUL, an escape) or invalid UTF-8
 )
 
 // Error is what reading a file answers when the file as a whole is wrong.
@@ -57,8 +71,9 @@ const (
 // language; Max and Columns carry the details.
 type Error struct {
 	Code    string
-	Max     int      // the limit, for too_large and too_many_rows
+	Max     int      // the limit, for too_large, unpacked_too_large, too_many_rows, too_many_columns, cell_too_long
 	Columns []string // column names, for missing_columns and duplicate_column
+	Cell    string   // the cell as a spreadsheet names it ("D17"), for cell_too_long and bad_character
 	Err     error    // an underlying cause
 }
 
@@ -77,6 +92,14 @@ func (e *Error) Error() string {
 		s = "required columns are missing: " + strings.Join(e.Columns, ", ")
 	case ErrDuplicateCol:
 		s = "columns appear twice: " + strings.Join(e.Columns, ", ")
+	case ErrUnpackedSize:
+		s = fmt.Sprintf("the workbook unpacks to more than %d bytes", e.Max)
+	case ErrTooManyColumns:
+		s = fmt.Sprintf("a row has more than %d columns", e.Max)
+	case ErrCellTooLong:
+		s = fmt.Sprintf("cell %s holds more than %d characters", e.Cell, e.Max)
+	case ErrBadCharacter:
+		s = fmt.Sprintf("cell %s holds a control character or invalid text", e.Cell)
 	default:
 		s = e.Code
 	}
@@ -238,6 +261,9 @@ func ReadAll(r io.Reader) ([][]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkCells(rows); err != nil {
+		return nil, err
+	}
 	for len(rows) > 0 && blank(rows[len(rows)-1]) {
 		rows = rows[:len(rows)-1]
 	}
@@ -253,9 +279,71 @@ func blank(row []string) bool {
 	return true
 }
 
-func readXLSX(b []byte) ([][]string, error) {
-	x, err := excelize.OpenReader(bytes.NewReader(b))
+// checkZip refuses a workbook whose entries declare more than MaxUnpacked
+// bytes in all, or too many entries, before anything is unpacked.
+func checkZip(b []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
+		return &Error{Code: ErrNotSpreadsheet, Err: err}
+	}
+	if len(zr.File) > maxZipEntries {
+		return &Error{Code: ErrUnpackedSize, Max: MaxUnpacked}
+	}
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if f.UncompressedSize64 > MaxUnpacked || total > MaxUnpacked {
+			return &Error{Code: ErrUnpackedSize, Max: MaxUnpacked}
+		}
+	}
+	return nil
+}
+
+// checkCells refuses a cell over MaxCell characters, or with characters no
+// field may hold (excelize unescapes _x0000_ to a NUL), naming it.
+func checkCells(rows [][]string) error {
+	for i, r := range rows {
+		for j, v := range r {
+			code := ""
+			switch {
+			case len(v) > MaxCell && utf8.RuneCountInString(v) > MaxCell:
+				code = ErrCellTooLong
+			case !cleanText(v):
+				code = ErrBadCharacter
+			}
+			if code != "" {
+				cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+				return &Error{Code: code, Max: MaxCell, Cell: cell}
+			}
+		}
+	}
+	return nil
+}
+
+// cleanText refuses invalid UTF-8 and control characters other than tab
+// and line ends: the C0 set, DEL and the C1 set (as easyjob.TextProblem).
+func cleanText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || (r >= 0x7f && r <= 0x9f) {
+			return false
+		}
+	}
+	return true
+}
+
+func readXLSX(b []byte) ([][]string, error) {
+	if err := checkZip(b); err != nil {
+		return nil, err
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{
+		UnzipSizeLimit: MaxUnpacked, UnzipXMLSizeLimit: MaxUnpackedPart})
+	if err != nil {
+		if strings.Contains(err.Error(), "unzip size exceeds") {
+			return nil, &Error{Code: ErrUnpackedSize, Max: MaxUnpacked, Err: err}
+		}
 		return nil, &Error{Code: ErrNotSpreadsheet, Err: err}
 	}
 	defer x.Close()
@@ -276,6 +364,12 @@ func readXLSX(b []byte) ([][]string, error) {
 		r, err := it.Columns()
 		if err != nil {
 			return nil, &Error{Code: ErrNotSpreadsheet, Err: err}
+		}
+		if len(r) > MaxColumns {
+			r = trimRight(r)
+			if len(r) > MaxColumns {
+				return nil, &Error{Code: ErrTooManyColumns, Max: MaxColumns}
+			}
 		}
 		rows = append(rows, r)
 	}
@@ -315,9 +409,23 @@ func readCSV(b []byte) ([][]string, error) {
 		if len(rows) > MaxRows+1 {
 			return nil, &Error{Code: ErrTooManyRows, Max: MaxRows}
 		}
+		if len(r) > MaxColumns {
+			r = trimRight(r)
+			if len(r) > MaxColumns {
+				return nil, &Error{Code: ErrTooManyColumns, Max: MaxColumns}
+			}
+		}
 		rows = append(rows, r)
 	}
 	return rows, nil
+}
+
+// trimRight drops the empty cells at the end of a row.
+func trimRight(r []string) []string {
+	for len(r) > 0 && strings.TrimSpace(r[len(r)-1]) == "" {
+		r = r[:len(r)-1]
+	}
+	return r
 }
 
 // textLike refuses binary files: control characters other than tab and

@@ -48,12 +48,33 @@ func Token(r *http.Request) string {
 
 // Authenticate resolves the request's token to a user with lookup and puts
 // it in the context; an unknown or expired token leaves the visitor
-// anonymous (the handler decides whether that is allowed).
+// anonymous (the handler decides whether that is allowed). Errors are
+// written without a catalogue; the server uses Errors.Authenticate.
 func Authenticate(lookup func(ctx context.Context, token string) (easyjob.User, error), next http.Handler) http.Handler {
+	return Errors{}.Authenticate(lookup, next)
+}
+
+// Authenticate is the package's Authenticate answering in the request's
+// language. Only a token that lookup does not know (a domain error: not
+// signed in, not found, forbidden, invalid) leaves the visitor anonymous;
+// when the lookup fails otherwise — the database does not answer — a good
+// token must not look like a bad one, so the answer is 503 with
+// Retry-After, and clients keep their token.
+func (e Errors) Authenticate(lookup func(ctx context.Context, token string) (easyjob.User, error), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if tok := Token(r); tok != "" {
-			if u, err := lookup(r.Context(), tok); err == nil {
+			u, err := lookup(r.Context(), tok)
+			switch easyjob.ErrorCode(err) {
+			case "":
 				r = r.WithContext(WithUser(r.Context(), u))
+			case easyjob.EUNAUTHORIZED, easyjob.ENOTFOUND, easyjob.EFORBIDDEN, easyjob.EINVALID:
+			default:
+				de := Classify(err)
+				if de.Code == easyjob.EINTERNAL {
+					de = &easyjob.Error{Code: easyjob.EUNAVAILABLE, Msg: easyjob.M("error.unavailable"), Err: err}
+				}
+				e.Write(w, r, de)
+				return
 			}
 		}
 		next.ServeHTTP(w, r)

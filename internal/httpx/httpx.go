@@ -4,14 +4,18 @@
 package httpx
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -68,6 +72,8 @@ func Status(code string) int {
 		return http.StatusConflict
 	case easyjob.ERATELIMIT:
 		return http.StatusTooManyRequests
+	case easyjob.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -84,36 +90,110 @@ type ErrorDetail struct {
 	Fields  map[string]string `json:"fields,omitempty"`
 }
 
-// Errors renders domain errors in the request's language and logs internal ones.
+// Errors renders domain errors in the request's language and logs internal
+// ones (and, as warnings, a database that does not answer).
 type Errors struct {
 	Cat *i18n.Catalogue
 	Log *slog.Logger
+	// Page, when set, answers requests outside /api/ with an HTML page
+	// instead of JSON (see Write).
+	Page func(w http.ResponseWriter, r *http.Request, err error)
 }
 
 // Detail turns err into its public form.
 func (e Errors) Detail(ctx context.Context, err error) (int, ErrorDetail) {
 	lang := Lang(ctx)
-	var de *easyjob.Error
-	if !errors.As(err, &de) {
-		de = easyjob.Internal(err)
+	de := Classify(err)
+	switch de.Code {
+	case easyjob.EINTERNAL:
+		e.logger().ErrorContext(ctx, "internal error", "request_id", RequestID(ctx), "err", err)
+	case easyjob.EUNAVAILABLE:
+		e.logger().WarnContext(ctx, "database unavailable", "request_id", RequestID(ctx), "err", err)
 	}
-	if de.Code == easyjob.EINTERNAL {
-		e.Log.ErrorContext(ctx, "internal error", "request_id", RequestID(ctx), "err", err)
-	}
-	d := ErrorDetail{Code: de.Code, Message: e.Cat.Msg(lang, de.Msg)}
+	d := ErrorDetail{Code: de.Code, Message: e.msg(lang, de.Msg)}
 	if len(de.Fields) > 0 {
 		d.Fields = make(map[string]string, len(de.Fields))
 		for f, m := range de.Fields {
-			d.Fields[f] = e.Cat.Msg(lang, m)
+			d.Fields[f] = e.msg(lang, m)
 		}
 	}
 	return Status(de.Code), d
 }
 
-// JSONError writes err as JSON.
+func (e Errors) logger() *slog.Logger {
+	if e.Log == nil {
+		return slog.Default()
+	}
+	return e.Log
+}
+
+// msg renders m; without a catalogue, as its key.
+func (e Errors) msg(lang string, m easyjob.Msg) string {
+	if e.Cat == nil {
+		return m.Key
+	}
+	return e.Cat.Msg(lang, m)
+}
+
+// JSONError writes err as JSON (503 with Retry-After when the database
+// does not answer).
 func (e Errors) JSONError(w http.ResponseWriter, r *http.Request, err error) {
 	status, d := e.Detail(r.Context(), err)
+	SetRetryAfterStatus(w, status)
+	SetRetryAfter(w, err)
 	JSON(w, status, ErrorBody{Error: d})
+}
+
+// Write answers with err: as an HTML page through Page for requests outside
+// /api/ when Page is set, else as JSON; with Retry-After on a 503.
+func (e Errors) Write(w http.ResponseWriter, r *http.Request, err error) {
+	if e.Page != nil && !strings.HasPrefix(r.URL.Path, "/api/") {
+		SetRetryAfterStatus(w, Status(Classify(err).Code))
+		e.Page(w, r, err)
+		return
+	}
+	e.JSONError(w, r, err)
+}
+
+// Inputs refuses, before anything else reads them, requests whose query
+// parameters or form values (URL-encoded bodies; handlers that read
+// multipart forms call CheckValues themselves) hold text that no field may
+// hold (see easyjob.TextProblem): 422, naming the parameter. JSON bodies
+// are checked by DecodeJSON.
+func (e Errors) Inputs(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := CheckValues(r.URL.Query())
+		if err == nil && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+			if perr := r.ParseForm(); perr != nil {
+				err = easyjob.Errorf(easyjob.EBADREQUEST, "error.body_malformed")
+			} else {
+				err = CheckValues(r.PostForm)
+			}
+		}
+		if err != nil {
+			e.Write(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// CheckValues refuses names and values of query parameters or form fields
+// that hold text no field may hold, naming the field.
+func CheckValues(vals map[string][]string) error {
+	f := easyjob.Fields{}
+	for name, vs := range vals {
+		if key := easyjob.TextProblem(name); key != "" {
+			f.Add("query", key)
+			continue
+		}
+		for _, v := range vs {
+			if key := easyjob.TextProblem(v); key != "" {
+				f.Add(name, key)
+			}
+		}
+	}
+	return f.Err()
 }
 
 // JSON writes v with status.
@@ -126,23 +206,27 @@ func JSON(w http.ResponseWriter, status int, v any) {
 }
 
 // DecodeJSON reads a JSON body of at most MaxBody bytes into v, refusing
-// unknown fields, trailing data and bodies that are not JSON.
+// unknown fields, trailing data and bodies that are not JSON. A value that
+// does not fit its field (a word for a number, an impossible date) is a 422
+// naming the field by its JSON path, and so is text that no field may hold
+// (a NUL, an escape sequence: easyjob.CheckText), before any query sees it.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return easyjob.Errorf(easyjob.EBADREQUEST, "error.content_type")
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return easyjob.Errorf(easyjob.EBADREQUEST, "error.body_too_large")
+	case err != nil:
+		return easyjob.Errorf(easyjob.EBADREQUEST, "error.body_malformed")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var mbe *http.MaxBytesError
-		var ute *json.UnmarshalTypeError
+		var se *json.SyntaxError
 		switch {
-		case errors.As(err, &mbe):
-			return easyjob.Errorf(easyjob.EBADREQUEST, "error.body_too_large")
-		case errors.As(err, &ute) && ute.Field != "":
-			f := easyjob.Fields{}
-			f.Add(ute.Field, "error.field_type")
-			return f.Err()
 		case strings.HasPrefix(err.Error(), "json: unknown field"):
 			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 			f := easyjob.Fields{}
@@ -150,13 +234,159 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 			return f.Err()
 		case errors.Is(err, io.EOF):
 			return easyjob.Errorf(easyjob.EBADREQUEST, "error.body_empty")
+		case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF):
+			return easyjob.Errorf(easyjob.EBADREQUEST, "error.body_malformed")
+		}
+		// The body is JSON, but a value does not fit its field: find which.
+		if path, t, ok := badField(reflect.TypeOf(v), body, ""); ok {
+			f := easyjob.Fields{}
+			f.Add(easyjob.BodyField(path), typeKey(t))
+			return f.Err()
 		}
 		return easyjob.Errorf(easyjob.EBADREQUEST, "error.body_malformed")
 	}
 	if dec.More() {
 		return easyjob.Errorf(easyjob.EBADREQUEST, "error.body_malformed")
 	}
-	return nil
+	return easyjob.CheckText(v)
+}
+
+var (
+	dateType = reflect.TypeFor[easyjob.Date]()
+	timeType = reflect.TypeFor[time.Time]()
+)
+
+// typeKey is the message for a value that does not fit type t.
+func typeKey(t reflect.Type) string {
+	switch t {
+	case dateType:
+		return "field.date_invalid"
+	case timeType:
+		return "field.time_invalid"
+	}
+	return "error.field_type"
+}
+
+// badField finds the first value in raw (in the order of the JSON names)
+// that does not decode into its place in t, and returns its JSON path and
+// type. encoding/json reports neither for errors of UnmarshalJSON and
+// UnmarshalText methods (easyjob.Date, time.Time), and names embedded
+// structs by their Go names.
+func badField(t reflect.Type, raw json.RawMessage, path string) (string, reflect.Type, bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if string(bytes.TrimSpace(raw)) == "null" {
+		return "", nil, false
+	}
+	pt := reflect.PointerTo(t)
+	custom := pt.Implements(reflect.TypeFor[json.Unmarshaler]()) || pt.Implements(reflect.TypeFor[encoding.TextUnmarshaler]())
+	switch {
+	case !custom && t.Kind() == reflect.Struct:
+		var m map[string]json.RawMessage
+		if json.Unmarshal(raw, &m) != nil {
+			return path, t, true
+		}
+		fields := jsonFields(t)
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			ft, name, ok := lookupField(fields, k)
+			if !ok {
+				continue
+			}
+			if p, bt, bad := badField(ft, m[k], easyjob.FieldPath(path, name)); bad {
+				return p, bt, true
+			}
+		}
+		return "", nil, false
+	case !custom && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) && t.Elem().Kind() != reflect.Uint8:
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			return path, t, true
+		}
+		for _, it := range items {
+			if p, bt, bad := badField(t.Elem(), it, path); bad {
+				return p, bt, true
+			}
+		}
+		return "", nil, false
+	case !custom && t.Kind() == reflect.Map && t.Key().Kind() == reflect.String:
+		var m map[string]json.RawMessage
+		if json.Unmarshal(raw, &m) != nil {
+			return path, t, true
+		}
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if p, bt, bad := badField(t.Elem(), m[k], easyjob.FieldPath(path, k)); bad {
+				return p, bt, true
+			}
+		}
+		return "", nil, false
+	}
+	if json.Unmarshal(raw, reflect.New(t).Interface()) != nil {
+		return path, t, true
+	}
+	return "", nil, false
+}
+
+type jsonField struct {
+	name string
+	typ  reflect.Type
+}
+
+// jsonFields lists the JSON names of a struct's fields, promoted ones
+// included, as encoding/json sees them (shallower fields first).
+func jsonFields(t reflect.Type) []jsonField {
+	var out, deeper []jsonField
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		ft := sf.Type
+		if sf.Anonymous && name == "" {
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				deeper = append(deeper, jsonFields(ft)...)
+				continue
+			}
+		}
+		if !sf.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = sf.Name
+		}
+		out = append(out, jsonField{name, sf.Type})
+	}
+	return append(out, deeper...)
+}
+
+// lookupField finds key as encoding/json does: the exact name first, then
+// ignoring case.
+func lookupField(fields []jsonField, key string) (reflect.Type, string, bool) {
+	for _, f := range fields {
+		if f.name == key {
+			return f.typ, f.name, true
+		}
+	}
+	for _, f := range fields {
+		if strings.EqualFold(f.name, key) {
+			return f.typ, f.name, true
+		}
+	}
+	return nil, "", false
 }
 
 // QueryInt reads an integer query parameter with bounds; def when absent.

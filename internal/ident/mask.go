@@ -15,6 +15,17 @@ func MaskID(s string) string {
 	return maskKeep(s, 4, 4)
 }
 
+// MaskIDForEmployer masks an identity number for an employer: at most the
+// first 6 characters (the county of registration) and the last one (the
+// check character) stay, so neither the birth date nor the sequence number
+// shows ("451026***********X"). MaskID's last four narrowed a number with a
+// known county and age to a few dozen. Strings of 7 characters or fewer are
+// starred entirely.
+func MaskIDForEmployer(s string) string {
+	s = strings.ToUpper(normalize(s))
+	return maskKeep(s, 6, 1)
+}
+
 // MaskPhone masks a mobile number as "138****5678". A string ParsePhone
 // accepts is first reduced to its 11 digits; anything else keeps its first
 // 3 and last 4 characters, or is starred entirely when 7 characters or

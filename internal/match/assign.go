@@ -238,6 +238,12 @@ type Region struct {
 	Counties  []string // active seekers from these home counties
 	SeekerIDs []int64  // and these seekers (if active)
 	Districts []string // postings in these districts only; empty means all
+	// Busy seekers take no part even if selected (they hold an open offer
+	// or a place, which the caller knows from the applications).
+	Busy map[int64]bool
+	// Excluded lists, per seeker, the postings never to propose to them
+	// (they withdrew, declined or were turned down there).
+	Excluded map[int64][]int64
 	// MaxChoices bounds each seeker's list to their best postings; 0 means 100.
 	MaxChoices int
 }
@@ -318,6 +324,9 @@ func (st *state) assign(rg Region, now Date) (AssignResult, error) {
 			slots = append(slots, s)
 		}
 	}
+	if len(rg.Busy) > 0 {
+		slots = slices.DeleteFunc(slots, func(s int32) bool { return rg.Busy[st.srecs[s].id] })
+	}
 	slices.SortFunc(slots, func(a, b int32) int { return cmp.Compare(st.srecs[a].id, st.srecs[b].id) })
 
 	// seekers' lists
@@ -337,7 +346,12 @@ func (st *state) assign(rg Region, now Date) (AssignResult, error) {
 		for k := range trades {
 			trades[k] = st.codes.codes[r.trades[k]]
 		}
-		h := st.scanPostings(r, trades, now, maxc, keep, sc)
+		ex := rg.Excluded[r.id]
+		h := st.scanPostings(r, trades, now, maxc+len(ex), keep, sc)
+		if len(ex) > 0 {
+			h = slices.DeleteFunc(h, func(x hitP) bool { return slices.Contains(ex, x.id) })
+			h = h[:min(len(h), maxc)]
+		}
 		prefs := make([]int, len(h))
 		scores := make([]float64, len(h))
 		for k := range h {

@@ -1,5 +1,7 @@
 package policy
 
+import "slices"
+
 // Key is a stable key with its names.
 type Key struct {
 	Key  string
@@ -76,3 +78,9 @@ func keysOf(ks []Key) []string {
 	}
 	return out
 }
+
+// KnownDistrict tells whether code is one of Districts.
+func KnownDistrict(code string) bool { return slices.Contains(districtKeys, code) }
+
+// KnownIndustry tells whether key is one of Industries.
+func KnownIndustry(key string) bool { return slices.Contains(industryKeys, key) }

@@ -44,3 +44,15 @@ func (r *Rules) with(m *Measure) *Rules {
 	}
 	return &Rules{measures: ms}
 }
+
+// Only returns the rules of the measures with the slugs, in the order of the document (for a
+// run that evaluates a few measures over many profiles). Unknown slugs are ignored.
+func (r *Rules) Only(slugs ...string) *Rules {
+	var ms []*Measure
+	for _, m := range r.measures {
+		if slices.Contains(slugs, m.Slug) {
+			ms = append(ms, m)
+		}
+	}
+	return &Rules{measures: ms}
+}

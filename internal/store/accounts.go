@@ -2,9 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"errors"
-	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -21,7 +22,12 @@ const (
 	CodeAttempts     = 5
 	SessionTTLWeb    = 7 * 24 * time.Hour
 	SessionTTLAPI    = 30 * 24 * time.Hour
-	PasswordFailures = 10 // per account per 15 minutes
+	PasswordFailures = 10 // per username and client address in PasswordWindow
+	PasswordWindow   = 15 * time.Minute
+	// HashWait is how long a password check waits for a hashing slot
+	// before the answer is "busy, retry in HashBusyRetry".
+	HashWait      = 2 * time.Second
+	HashBusyRetry = 2 * time.Second
 )
 
 // NewUser is an account an admin (or the demo) creates.
@@ -65,7 +71,7 @@ func (s *Store) validateNewUser(in *NewUser) error {
 
 // CreateUser creates a password account. Admins create officers and admins;
 // an employer's account may add accounts for its own enterprise.
-func (s *Store) CreateUser(ctx context.Context, a easyjob.Actor, in NewUser) (_r0 easyjob.User, err error) {
+func (s *Store) CreateUser(ctx context.Context, a easyjob.Actor, in NewUser) (_ easyjob.User, err error) {
 	defer wrapErr(&err, "store.CreateUser")
 	if err := s.validateNewUser(&in); err != nil {
 		return easyjob.User{}, err
@@ -80,7 +86,10 @@ func (s *Store) CreateUser(ctx context.Context, a easyjob.Actor, in NewUser) (_r
 }
 
 func (s *Store) createUser(ctx context.Context, q queryRower, now int64, in NewUser) (easyjob.User, error) {
-	hash, err := auth.HashPassword(in.Password, s.Password)
+	hash, err := s.hashing().HashPassword(ctx, in.Password, s.Password)
+	if errors.Is(err, auth.ErrBusy) {
+		return easyjob.User{}, busy()
+	}
 	if err != nil {
 		return easyjob.User{}, err
 	}
@@ -112,12 +121,27 @@ func scanUser(row interface{ Scan(...any) error }) (easyjob.User, error) {
 	return u, err
 }
 
-// Login checks a username and password and opens a session of kind "web"
-// or "api". Too many failures lock the account for 15 minutes.
-func (s *Store) Login(ctx context.Context, username, password, kind string) (_r0 string, _r1 easyjob.User, err error) {
+// Login is LoginFrom a client whose address is unknown (the demo, tests,
+// the account just registered).
+func (s *Store) Login(ctx context.Context, username, password, kind string) (string, easyjob.User, error) {
+	return s.LoginFrom(ctx, "", username, password, kind)
+}
+
+// LoginFrom checks a username and password from a client address and opens
+// a session of kind "web" or "api".
+//
+// Each (username, client) pair may fail PasswordFailures times in
+// PasswordWindow; the slot is taken atomically before the password is
+// hashed, so simultaneous guesses cannot overrun it. An unknown username
+// takes slots and is hashed (against a dummy hash) exactly like a real one,
+// so the two cannot be told apart by status, message or time; and a
+// client that runs out slows only itself down, not the account's owner
+// signing in from elsewhere. Hashing waits for a slot of s.Hashing.
+func (s *Store) LoginFrom(ctx context.Context, client, username, password, kind string) (_ string, _ easyjob.User, err error) {
 	defer wrapErr(&err, "store.Login")
 	f := easyjob.Fields{}
-	if strings.TrimSpace(username) == "" {
+	username = strings.TrimSpace(username)
+	if username == "" {
 		f.Add("username", "field.required")
 	}
 	if password == "" {
@@ -126,34 +150,104 @@ func (s *Store) Login(ctx context.Context, username, password, kind string) (_r0
 	if err := f.Err(); err != nil {
 		return "", easyjob.User{}, err
 	}
+	subject := s.attemptSubject("password", username, client)
+	if err := s.takeAttempt(ctx, subject, PasswordFailures, PasswordWindow); err != nil {
+		return "", easyjob.User{}, err
+	}
 	var hash string
 	var disabled bool
-	row := s.DB.R.QueryRowContext(ctx, `SELECT `+userCols+`, u.password_hash, u.disabled FROM users u WHERE u.username = $1`, strings.TrimSpace(username))
+	row := s.DB.R.QueryRowContext(ctx, `SELECT `+userCols+`, u.password_hash, u.disabled FROM users u WHERE u.username = $1`, username)
 	var u easyjob.User
 	var role string
 	var at int64
 	err = row.Scan(&u.ID, &u.Username, &u.Name, &role, &u.Region, &u.EmployerID, &u.SeekerID, &at, &hash, &disabled)
 	u.Role, u.CreatedAt = easyjob.Role(role), easyjob.FromMillis(at)
-	bad := easyjob.Errorf(easyjob.EUNAUTHORIZED, "auth.bad_password")
+	known := err == nil
 	if errors.Is(err, sql.ErrNoRows) {
-		auth.CheckPassword(s.dummyHash(), password) // same time as a real check
-		return "", easyjob.User{}, bad
-	}
-	if err != nil {
+		hash = s.dummyHash() // same work, same answer as a real account
+	} else if err != nil {
+		s.releaseAttempt(ctx, subject)
 		return "", easyjob.User{}, err
 	}
-	key := "user:" + fmt.Sprint(u.ID)
-	if n, err := s.recentFailures(ctx, key, 15*time.Minute); err != nil {
+	switch err := s.hashing().CheckPassword(ctx, hash, password); {
+	case errors.Is(err, auth.ErrBusy):
+		s.releaseAttempt(ctx, subject)
+		return "", easyjob.User{}, busy()
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		s.releaseAttempt(ctx, subject) // gone while waiting: nothing was checked
 		return "", easyjob.User{}, err
-	} else if n >= PasswordFailures {
-		return "", easyjob.User{}, easyjob.Errorf(easyjob.ERATELIMIT, "auth.locked")
+	case err != nil || !known || disabled:
+		return "", easyjob.User{}, easyjob.Errorf(easyjob.EUNAUTHORIZED, "auth.bad_password")
 	}
-	if disabled || auth.CheckPassword(hash, password) != nil {
-		s.recordFailure(ctx, key)
-		return "", easyjob.User{}, bad
+	if _, err := s.DB.W.ExecContext(ctx, `DELETE FROM login_attempts WHERE subject = $1`, subject); err != nil {
+		return "", easyjob.User{}, err
 	}
 	tok, err := s.openSession(ctx, s.DB.W, s.now(), u.ID, kind)
 	return tok, u, err
+}
+
+// busy is the answer when every hashing slot stays taken.
+func busy() error {
+	return easyjob.Errorf(easyjob.ERATELIMIT, "auth.busy", "seconds", int(HashBusyRetry.Seconds()))
+}
+
+// hashing is the gate password hashes pass through.
+func (s *Store) hashing() *auth.Gate {
+	s.gateOnce.Do(func() {
+		if s.Hashing == nil {
+			s.Hashing = auth.NewGate(runtime.GOMAXPROCS(0), HashWait)
+		}
+	})
+	return s.Hashing
+}
+
+// attemptSubject names what attempts are counted against: a blind index,
+// so neither the username (perhaps a password typed in the wrong box) nor
+// the client's address is stored.
+func (s *Store) attemptSubject(kind, name, client string) string {
+	return kind + ":" + s.Sealer.BlindIndex("signin\x00"+name+"\x00"+client)
+}
+
+// takeAttempt takes one of max attempt slots of subject in the window, in
+// one statement: the row is created, or restarted when its window has
+// passed, or counted up while under max; otherwise nothing changes, no row
+// comes back and the answer is "slow down" with the seconds left. One
+// statement with a conditional upsert is atomic on SQLite (one writer) and
+// on PostgreSQL (the conflicting row is locked and the WHERE re-checked).
+func (s *Store) takeAttempt(ctx context.Context, subject string, max int, window time.Duration) error {
+	now := s.now()
+	old := now - window.Milliseconds()
+	var n int
+	err := s.DB.W.QueryRowContext(ctx, `INSERT INTO login_attempts (subject, attempts, since) VALUES ($1, 1, $2)
+		ON CONFLICT (subject) DO UPDATE SET
+			attempts = CASE WHEN login_attempts.since <= $3 THEN 1 ELSE login_attempts.attempts + 1 END,
+			since = CASE WHEN login_attempts.since <= $3 THEN $2 ELSE login_attempts.since END
+		WHERE login_attempts.since <= $3 OR login_attempts.attempts < $4
+		RETURNING attempts`, subject, now, old, max).Scan(&n)
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	var since int64
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT since FROM login_attempts WHERE subject = $1`, subject).Scan(&since); err != nil {
+		return err
+	}
+	wait := max64((since+window.Milliseconds()-now+999)/1000, 1)
+	return easyjob.Errorf(easyjob.ERATELIMIT, "auth.slow_down", "seconds", int(wait), "minutes", int((wait+59)/60))
+}
+
+// releaseAttempt gives back a slot that was not used to check a password.
+func (s *Store) releaseAttempt(ctx context.Context, subject string) {
+	if _, err := s.DB.W.ExecContext(context.WithoutCancel(ctx), `UPDATE login_attempts SET attempts = attempts - 1
+		WHERE subject = $1 AND attempts > 0`, subject); err != nil {
+		s.Log.WarnContext(ctx, "releasing a sign-in attempt", "err", err)
+	}
+}
+
+func max64(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
 }
 
 // dummyHash is checked when a username does not exist, so that answering
@@ -176,7 +270,7 @@ func (s *Store) openSession(ctx context.Context, q execer, now int64, userID int
 }
 
 // Session returns the user of a live session token.
-func (s *Store) Session(ctx context.Context, token string) (_r0 easyjob.User, err error) {
+func (s *Store) Session(ctx context.Context, token string) (_ easyjob.User, err error) {
 	defer wrapErr(&err, "store.Session")
 	if token == "" {
 		return easyjob.User{}, easyjob.Errorf(easyjob.EUNAUTHORIZED, "auth.required")
@@ -197,7 +291,7 @@ func (s *Store) Logout(ctx context.Context, token string) (err error) {
 }
 
 // User returns a user by id.
-func (s *Store) User(ctx context.Context, id int64) (_r0 easyjob.User, err error) {
+func (s *Store) User(ctx context.Context, id int64) (_ easyjob.User, err error) {
 	defer wrapErr(&err, "store.User", "id", id)
 	u, err := scanUser(s.DB.R.QueryRowContext(ctx, `SELECT `+userCols+` FROM users u WHERE u.id = $1`, id))
 	return u, NotFound(err, "user")
@@ -240,7 +334,7 @@ func (s *Store) RequestCode(ctx context.Context, phone string) (err error) {
 // LoginWithCode signs a seeker in with a one-time code. A number seen for
 // the first time gets a seeker account without a profile; the profile
 // follows (easyjob.SeekerInput). Each code allows CodeAttempts tries.
-func (s *Store) LoginWithCode(ctx context.Context, phone, code, kind string) (_r0 string, _r1 easyjob.User, err error) {
+func (s *Store) LoginWithCode(ctx context.Context, phone, code, kind string) (_ string, _ easyjob.User, err error) {
 	defer wrapErr(&err, "store.LoginWithCode")
 	p, reason := s.Ref.Phone(phone)
 	f := easyjob.Fields{}
@@ -262,25 +356,49 @@ func (s *Store) LoginWithCode(ctx context.Context, phone, code, kind string) (_r
 	err = s.Tx(ctx, func(tx *Tx) error {
 		var id int64
 		var hash string
-		var attempts int
-		err := tx.QueryRowContext(ctx, `SELECT id, code_hash, attempts FROM login_codes
-			WHERE phone_hash = $1 AND used = FALSE AND expires_at > $2 ORDER BY id DESC LIMIT 1`, ph, now).Scan(&id, &hash, &attempts)
+		err := tx.QueryRowContext(ctx, `SELECT id, code_hash FROM login_codes
+			WHERE phone_hash = $1 AND used = FALSE AND expires_at > $2 ORDER BY id DESC LIMIT 1`, ph, now).Scan(&id, &hash)
 		if errors.Is(err, sql.ErrNoRows) {
 			return easyjob.Errorf(easyjob.EUNAUTHORIZED, "auth.code_expired")
 		}
 		if err != nil {
 			return err
 		}
-		if attempts >= CodeAttempts {
+		// Count the attempt before comparing, on a condition whose row count
+		// is checked: on PostgreSQL a concurrent attempt waits for this row
+		// and then re-checks attempts < CodeAttempts and used = FALSE, so no
+		// more than CodeAttempts comparisons are ever made of one code.
+		res, err := tx.ExecContext(ctx, `UPDATE login_codes SET attempts = attempts + 1
+			WHERE id = $1 AND used = FALSE AND attempts < $2`, id, CodeAttempts)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			var used bool
+			if err := tx.QueryRowContext(ctx, `SELECT used FROM login_codes WHERE id = $1`, id).Scan(&used); err != nil {
+				return err
+			}
+			if used {
+				return easyjob.Errorf(easyjob.EUNAUTHORIZED, "auth.code_expired")
+			}
 			return easyjob.Errorf(easyjob.ERATELIMIT, "auth.code_attempts")
 		}
-		if hash != auth.HashCode(ph, code) {
-			_, err := tx.ExecContext(ctx, `UPDATE login_codes SET attempts = attempts + 1 WHERE id = $1`, id)
+		if subtle.ConstantTimeCompare([]byte(hash), []byte(auth.HashCode(ph, code))) != 1 {
 			wrong = true
-			return err // commit the attempt
+			return nil // commit the attempt
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE login_codes SET used = TRUE WHERE id = $1`, id); err != nil {
+		// One code opens one session: only the attempt that turns used from
+		// FALSE to TRUE goes on.
+		res, err = tx.ExecContext(ctx, `UPDATE login_codes SET used = TRUE WHERE id = $1 AND used = FALSE`, id)
+		if err != nil {
 			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n != 1 {
+			return easyjob.Errorf(easyjob.EUNAUTHORIZED, "auth.code_expired")
 		}
 		u, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userCols+` FROM users u WHERE u.phone_hash = $1`, ph))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -300,20 +418,6 @@ func (s *Store) LoginWithCode(ctx context.Context, phone, code, kind string) (_r
 		return "", easyjob.User{}, f.Err()
 	}
 	return tok, u, err
-}
-
-// Failures of password sign-in are counted in login_codes' sibling table.
-func (s *Store) recentFailures(ctx context.Context, key string, window time.Duration) (int, error) {
-	var n int
-	err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_failures WHERE subject = $1 AND at > $2`,
-		key, s.now()-window.Milliseconds()).Scan(&n)
-	return n, err
-}
-
-func (s *Store) recordFailure(ctx context.Context, key string) {
-	if _, err := s.DB.W.ExecContext(ctx, `INSERT INTO login_failures (subject, at) VALUES ($1, $2)`, key, s.now()); err != nil {
-		s.Log.WarnContext(ctx, "recording a sign-in failure", "err", err)
-	}
 }
 
 // ActorOf is the actor for a signed-in user in a language.

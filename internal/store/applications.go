@@ -11,7 +11,7 @@ import (
 
 // Apply records a seeker's application to a published posting with places
 // left. Officers may apply for a seeker of their region (e.g. at a station).
-func (s *Store) Apply(ctx context.Context, a easyjob.Actor, seekerID, postingID int64) (_r0 easyjob.Application, err error) {
+func (s *Store) Apply(ctx context.Context, a easyjob.Actor, seekerID, postingID int64) (_ easyjob.Application, err error) {
 	defer wrapErr(&err, "store.Apply", "seekerID", seekerID, "postingID", postingID)
 	var empty easyjob.Application
 	switch a.Role {
@@ -94,7 +94,10 @@ type Move struct {
 // from the state read (a concurrent move loses with a conflict), and a move
 // into offered (or any state that holds a place) takes a place of the
 // posting's headcount only if one is left.
-func (s *Store) Transition(ctx context.Context, a easyjob.Actor, appID int64, m Move) (_r0 easyjob.Application, err error) {
+// A seeker holds at most one open offer, whoever makes it: a second offer
+// fails with "application.offer_held" (a partial unique index, so offers
+// raced from two employers cannot both win).
+func (s *Store) Transition(ctx context.Context, a easyjob.Actor, appID int64, m Move) (_ easyjob.Application, err error) {
 	defer wrapErr(&err, "store.Transition", "appID", appID)
 	var empty easyjob.Application
 	app, err := s.Application(ctx, a, appID)
@@ -104,7 +107,7 @@ func (s *Store) Transition(ctx context.Context, a easyjob.Actor, appID int64, m 
 	if !s.mayAct(ctx, a, app) {
 		return empty, Forbidden()
 	}
-	if !easyjob.CanTransition(app.State, m.To, a.Role) {
+	if !easyjob.CanTransition(app.State, m.To, a.Role) || easyjob.Via(app.State, m.To) != "" {
 		return empty, easyjob.Errorf(easyjob.ECONFLICT, "application.transition",
 			"from", easyjob.M("state."+string(app.State)), "to", easyjob.M("state."+string(m.To)))
 	}
@@ -119,51 +122,94 @@ func (s *Store) Transition(ctx context.Context, a easyjob.Actor, appID int64, m 
 			return empty, err
 		}
 	}
+	err = s.Tx(ctx, func(tx *Tx) error { return s.move(ctx, tx, a, app, m) })
+	if err != nil {
+		return empty, err
+	}
+	s.moved(app, m.To)
+	return s.Application(ctx, a, appID)
+}
+
+// MoveTx moves an application inside the caller's transaction, for a system
+// that records more with the move (the retention check-ins: a date and a
+// reason). The move must be in the pipeline's table for a's role; it
+// happens only from the state read (else a conflict), keeps the headcount
+// and writes the event. The caller checks who may act on the application.
+func (s *Store) MoveTx(ctx context.Context, tx *Tx, a easyjob.Actor, app easyjob.Application, to easyjob.ApplicationState, reason string) error {
+	if !easyjob.CanTransition(app.State, to, a.Role) {
+		return easyjob.Errorf(easyjob.ECONFLICT, "application.transition",
+			"from", easyjob.M("state."+string(app.State)), "to", easyjob.M("state."+string(to)))
+	}
+	if err := s.move(ctx, tx, a, app, Move{To: to, Reason: reason}); err != nil {
+		return Wrap(err, "store.MoveTx", "appID", app.ID)
+	}
+	tx.AfterCommit(func() { s.moved(app, to) })
+	return nil
+}
+
+// MayAct tells whether a may act on app at all: the seeker themself, the
+// employer, an officer of the seeker's county or the posting's district.
+func (s *Store) MayAct(ctx context.Context, a easyjob.Actor, app easyjob.Application) bool {
+	return s.mayAct(ctx, a, app)
+}
+
+// moved tells the in-memory indexes after a move committed.
+func (s *Store) moved(app easyjob.Application, to easyjob.ApplicationState) {
+	s.changed("posting", app.PostingID)
+	if to == easyjob.StateArrived || to == easyjob.StateOnboarded || to == easyjob.StateLeft || to == easyjob.StateSeparated {
+		s.changed("villagers", app.EmployerID)
+	}
+}
+
+// move is one transition in tx: the conditional update, the headcount and
+// pending counts, and the event.
+func (s *Store) move(ctx context.Context, tx *Tx, a easyjob.Actor, app easyjob.Application, m Move) error {
+	appID := app.ID
 	delta := easyjob.HeadcountDelta(app.State, m.To)
 	pendingDelta := 0
 	if app.State.Pending() && !m.To.Pending() {
 		pendingDelta = -1
 	}
-	err = s.Tx(ctx, func(tx *Tx) error {
-		q := `UPDATE applications SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4`
-		args := []any{string(m.To), tx.At, appID, string(app.State)}
-		if m.To == easyjob.StateOffered {
-			q = `UPDATE applications SET state = $1, updated_at = $2, offer_start = $5, offer_pay = $6 WHERE id = $3 AND state = $4`
-			args = append(args, m.StartDate, m.Pay)
-		}
-		res, err := tx.ExecContext(ctx, q, args...)
+	q := `UPDATE applications SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4`
+	args := []any{string(m.To), tx.At, appID, string(app.State)}
+	if m.To == easyjob.StateOffered {
+		q = `UPDATE applications SET state = $1, updated_at = $2, offer_start = $5, offer_pay = $6 WHERE id = $3 AND state = $4`
+		args = append(args, m.StartDate, m.Pay)
+	}
+	res, err := tx.ExecContext(ctx, q, args...)
+	if c, ok := UniqueViolation(err); ok && m.To == easyjob.StateOffered && oneOfferIndex(c) {
+		return easyjob.Errorf(easyjob.ECONFLICT, "application.offer_held")
+	}
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return easyjob.Errorf(easyjob.ECONFLICT, "application.changed")
+	}
+	switch {
+	case delta > 0:
+		res, err := tx.ExecContext(ctx, `UPDATE postings SET filled = filled + 1, pending = pending + $1, updated_at = $2
+			WHERE id = $3 AND filled < headcount`, pendingDelta, tx.At, app.PostingID)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return easyjob.Errorf(easyjob.ECONFLICT, "application.changed")
+			return easyjob.Errorf(easyjob.ECONFLICT, "application.full")
 		}
-		switch {
-		case delta > 0:
-			res, err := tx.ExecContext(ctx, `UPDATE postings SET filled = filled + 1, pending = pending + $1, updated_at = $2
-				WHERE id = $3 AND filled < headcount`, pendingDelta, tx.At, app.PostingID)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return easyjob.Errorf(easyjob.ECONFLICT, "application.full")
-			}
-		case delta < 0 || pendingDelta != 0:
-			if _, err := tx.ExecContext(ctx, `UPDATE postings SET filled = filled + $1, pending = pending + $2, updated_at = $3
-				WHERE id = $4`, delta, pendingDelta, tx.At, app.PostingID); err != nil {
-				return err
-			}
+	case delta < 0 || pendingDelta != 0:
+		if _, err := tx.ExecContext(ctx, `UPDATE postings SET filled = filled + $1, pending = pending + $2, updated_at = $3
+			WHERE id = $4`, delta, pendingDelta, tx.At, app.PostingID); err != nil {
+			return err
 		}
-		return s.event(ctx, tx, appID, app.State, m.To, a, m.Reason)
-	})
-	if err != nil {
-		return empty, err
 	}
-	s.changed("posting", app.PostingID)
-	if m.To == easyjob.StateArrived || m.To == easyjob.StateOnboarded || m.To == easyjob.StateLeft {
-		s.changed("villagers", app.EmployerID)
-	}
-	return s.Application(ctx, a, appID)
+	return s.event(ctx, tx, appID, app.State, m.To, a, m.Reason)
+}
+
+// oneOfferIndex tells whether a unique violation is of the one-open-offer
+// rule (applications_one_offer: at most one application per seeker in state
+// offered), by PostgreSQL's constraint name or SQLite's column.
+func oneOfferIndex(constraint string) bool {
+	return constraint == "applications_one_offer" || constraint == "applications.seeker_id"
 }
 
 func (s *Store) validateOffer(ctx context.Context, app easyjob.Application, m *Move) error {
@@ -180,6 +226,8 @@ func (s *Store) validateOffer(ctx context.Context, app easyjob.Application, m *M
 	}
 	if m.Pay == 0 {
 		f.Add("pay", "field.required")
+	} else if m.Pay > easyjob.MaxPay {
+		f.Add("pay", "field.pay")
 	} else if m.Pay < s.MinWage {
 		f.Add("pay", "check.min_wage", "pay", m.Pay, "min", s.MinWage)
 	} else if m.Pay < p.PayMin {
@@ -227,7 +275,7 @@ func scanApplication(row interface{ Scan(...any) error }) (easyjob.Application, 
 
 // Application returns one application to those who may see it. The seeker's
 // name is shown to the employer (the seeker applied) and to officers.
-func (s *Store) Application(ctx context.Context, a easyjob.Actor, id int64) (_r0 easyjob.Application, err error) {
+func (s *Store) Application(ctx context.Context, a easyjob.Actor, id int64) (_ easyjob.Application, err error) {
 	defer wrapErr(&err, "store.Application", "id", id)
 	x, err := scanApplication(s.DB.R.QueryRowContext(ctx, `SELECT `+applicationCols+applicationFrom+` WHERE a.id = $1`, id))
 	if err != nil {
@@ -249,7 +297,7 @@ type ApplicationFilter struct {
 
 // Applications lists what the actor may see: a seeker their own, an
 // employer those to its postings, an officer those of their region.
-func (s *Store) Applications(ctx context.Context, a easyjob.Actor, f ApplicationFilter) (_r0 easyjob.Page[easyjob.Application], err error) {
+func (s *Store) Applications(ctx context.Context, a easyjob.Actor, f ApplicationFilter) (_ easyjob.Page[easyjob.Application], err error) {
 	defer wrapErr(&err, "store.Applications")
 	var empty easyjob.Page[easyjob.Application]
 	after, err := decodeCursor(f.Cursor)
@@ -298,7 +346,7 @@ func (s *Store) Applications(ctx context.Context, a easyjob.Actor, f Application
 }
 
 // Events lists an application's kept transitions, oldest first.
-func (s *Store) Events(ctx context.Context, a easyjob.Actor, appID int64) (_r0 []easyjob.Event, err error) {
+func (s *Store) Events(ctx context.Context, a easyjob.Actor, appID int64) (_ []easyjob.Event, err error) {
 	defer wrapErr(&err, "store.Events", "appID", appID)
 	if _, err := s.Application(ctx, a, appID); err != nil {
 		return nil, err

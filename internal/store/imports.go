@@ -139,7 +139,7 @@ func badKind() error {
 // CheckImport checks the rows of a file as single registration would, and
 // also for duplicates inside the file and against the database and for the
 // officer's region. It writes nothing.
-func (s *Store) CheckImport(ctx context.Context, a easyjob.Actor, kind string, rows []ImportRow) (_r0 ImportCheck, err error) {
+func (s *Store) CheckImport(ctx context.Context, a easyjob.Actor, kind string, rows []ImportRow) (_ ImportCheck, err error) {
 	defer wrapErr(&err, "store.CheckImport")
 	c, _, err := s.checkImport(ctx, a, kind, rows)
 	return c, err
@@ -361,7 +361,7 @@ func (s *Store) checkPostingRows(ctx context.Context, a easyjob.Actor, rows []Im
 
 // SaveImport keeps checked rows until the officer decides, and returns the
 // token that names them.
-func (s *Store) SaveImport(ctx context.Context, a easyjob.Actor, kind, fileName string, rows []ImportRow) (_r0 string, err error) {
+func (s *Store) SaveImport(ctx context.Context, a easyjob.Actor, kind, fileName string, rows []ImportRow) (_ string, err error) {
 	defer wrapErr(&err, "store.SaveImport")
 	if !canImport(a) {
 		return "", Forbidden()
@@ -407,11 +407,14 @@ type PendingImport struct {
 	Rows      []ImportRow
 	CreatedAt time.Time
 	Committed bool
+	// Started: writing the valid rows began and has not finished (an
+	// interrupted import); CommitImport with "valid" continues it.
+	Started bool
 }
 
 // Import returns one of the actor's saved imports; another officer's is not
 // found.
-func (s *Store) Import(ctx context.Context, a easyjob.Actor, token string) (_r0 PendingImport, err error) {
+func (s *Store) Import(ctx context.Context, a easyjob.Actor, token string) (_ PendingImport, err error) {
 	defer wrapErr(&err, "store.Import")
 	p, _, err := s.loadImport(ctx, a, token)
 	return p, err
@@ -424,8 +427,9 @@ func (s *Store) loadImport(ctx context.Context, a easyjob.Actor, token string) (
 	var p PendingImport
 	var id, officer, created, committed int64
 	var sealed []byte
-	err := s.DB.R.QueryRowContext(ctx, `SELECT id, officer_id, kind, file_name, rows_json, created_at, committed_at
-		FROM imports WHERE token = $1`, token).Scan(&id, &officer, &p.Kind, &p.FileName, &sealed, &created, &committed)
+	var mode string
+	err := s.DB.R.QueryRowContext(ctx, `SELECT id, officer_id, kind, file_name, rows_json, created_at, committed_at, mode
+		FROM imports WHERE token = $1`, token).Scan(&id, &officer, &p.Kind, &p.FileName, &sealed, &created, &committed, &mode)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && officer != a.UserID) {
 		return p, 0, easyjob.NotFound("import")
 	}
@@ -442,6 +446,7 @@ func (s *Store) loadImport(ctx context.Context, a easyjob.Actor, token string) (
 		}
 	}
 	p.Token, p.CreatedAt, p.Committed = token, easyjob.FromMillis(created), committed != 0
+	p.Started = committed == 0 && mode == ImportValid
 	return p, id, nil
 }
 
@@ -454,7 +459,16 @@ var errRowFailed = errors.New("an import row failed")
 // the others reported. A token is committed once, and only by its officer;
 // after an all-or-nothing attempt that wrote nothing it may be committed
 // again (for instance with "valid").
-func (s *Store) CommitImport(ctx context.Context, a easyjob.Actor, token, mode string) (_r0 ImportResult, err error) {
+//
+// "valid" writes each row in its own transaction, which also records the
+// row in import_progress (its primary key refuses a second writer), and
+// keeps the file's rows until every row is done. An import interrupted
+// half-way (the process killed, the request cancelled) is therefore
+// resumed by committing the same token with "valid" again: the rows already
+// written are skipped, never written twice, and Written counts them all. An
+// import that has begun this way cannot be switched to "all"
+// ("import.started").
+func (s *Store) CommitImport(ctx context.Context, a easyjob.Actor, token, mode string) (_ ImportResult, err error) {
 	defer wrapErr(&err, "store.CommitImport")
 	if mode != ImportAll && mode != ImportValid {
 		f := easyjob.Fields{}
@@ -471,86 +485,201 @@ func (s *Store) CommitImport(ctx context.Context, a easyjob.Actor, token, mode s
 	if s.Clock.Now().Sub(p.CreatedAt) > importTTL {
 		return ImportResult{}, easyjob.Errorf(easyjob.ECONFLICT, "import.expired")
 	}
+	done, err := s.importProgress(ctx, id)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	if (p.Started || len(done) > 0) && mode != ImportValid {
+		return ImportResult{}, easyjob.Errorf(easyjob.ECONFLICT, "import.started")
+	}
+	if mode == ImportValid {
+		return s.commitValid(ctx, a, id, p, done)
+	}
 	c, rows, err := s.checkImport(ctx, a, p.Kind, p.Rows)
 	if err != nil {
 		return ImportResult{}, err
 	}
 	res := ImportResult{ImportCheck: c, Mode: mode}
-	if (mode == ImportAll && c.Invalid > 0) || c.Valid == 0 {
+	if c.Invalid > 0 || c.Valid == 0 {
 		return res, nil
 	}
-	claim := func(exec func(string, ...any) (sql.Result, error)) error {
-		r, err := exec(`UPDATE imports SET committed_at = $1, mode = $2, rows_json = $3 WHERE id = $4 AND committed_at = 0`,
-			s.now(), mode, []byte{}, id)
+	var written []int64
+	err = s.Tx(ctx, func(tx *Tx) error {
+		written = written[:0]
+		r, err := tx.ExecContext(ctx, `UPDATE imports SET committed_at = $1, mode = $2, rows_json = $3 WHERE id = $4 AND committed_at = 0`,
+			tx.At, mode, []byte{}, id)
 		if err != nil {
 			return err
 		}
 		if n, _ := r.RowsAffected(); n == 0 {
 			return easyjob.Errorf(easyjob.ECONFLICT, "import.committed")
 		}
-		return nil
-	}
-	var written []int64
-	if mode == ImportAll {
-		err = s.Tx(ctx, func(tx *Tx) error {
-			written = written[:0]
-			if err := claim(func(q string, args ...any) (sql.Result, error) { return tx.ExecContext(ctx, q, args...) }); err != nil {
-				return err
-			}
-			for i := range rows {
-				nid, err := s.insertImported(ctx, tx, a, p.Kind, rows[i])
-				if err != nil {
-					if addFields(res.Rows[i].Errors, err) == nil {
-						return errRowFailed
-					}
-					return err
-				}
-				written = append(written, nid)
-			}
-			_, err := tx.ExecContext(ctx, `UPDATE imports SET written = $1 WHERE id = $2`, len(written), id)
-			return err
-		})
-		if errors.Is(err, errRowFailed) {
-			res.count()
-			return res, nil
-		}
-		if err != nil {
-			return ImportResult{}, err
-		}
-	} else {
-		if err := claim(func(q string, args ...any) (sql.Result, error) { return s.DB.W.ExecContext(ctx, q, args...) }); err != nil {
-			return ImportResult{}, err
-		}
 		for i := range rows {
-			if len(res.Rows[i].Errors) > 0 {
-				continue
-			}
-			var nid int64
-			err := s.Tx(ctx, func(tx *Tx) error {
-				var err error
-				nid, err = s.insertImported(ctx, tx, a, p.Kind, rows[i])
-				return err
-			})
+			nid, err := s.insertImported(ctx, tx, a, p.Kind, rows[i])
 			if err != nil {
 				if addFields(res.Rows[i].Errors, err) == nil {
-					continue // written meanwhile by someone else: reported on the row
+					return errRowFailed
 				}
-				return ImportResult{}, err
+				return err
 			}
 			written = append(written, nid)
 		}
-		if _, err := s.DB.W.ExecContext(ctx, `UPDATE imports SET written = $1 WHERE id = $2`, len(written), id); err != nil {
-			return ImportResult{}, err
-		}
+		_, err = tx.ExecContext(ctx, `UPDATE imports SET written = $1 WHERE id = $2`, len(written), id)
+		return err
+	})
+	if errors.Is(err, errRowFailed) {
 		res.count()
+		return res, nil
+	}
+	if err != nil {
+		return ImportResult{}, err
 	}
 	res.Committed, res.Written = true, len(written)
-	if p.Kind == ImportSeekers {
+	s.importChanged(p.Kind, written)
+	return res, nil
+}
+
+// commitValid writes the valid rows of an import not written yet, one
+// transaction each, recording each row's progress in that transaction.
+func (s *Store) commitValid(ctx context.Context, a easyjob.Actor, id int64, p PendingImport, done map[int]int64) (ImportResult, error) {
+	// The rows already written are done: check the others only (those
+	// written are in the database now and would look like duplicates).
+	var todo []int
+	var rest []ImportRow
+	for i, r := range p.Rows {
+		if _, ok := done[i]; !ok {
+			todo = append(todo, i)
+			rest = append(rest, r)
+		}
+	}
+	c, rows, err := s.checkImport(ctx, a, p.Kind, rest)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	full := ImportCheck{Kind: p.Kind, Rows: make([]RowCheck, len(p.Rows))}
+	for i, r := range p.Rows {
+		if _, ok := done[i]; ok {
+			full.Rows[i] = RowCheck{Line: r.Line, Label: importLabel(p.Kind, r), Errors: easyjob.Fields{}}
+		}
+	}
+	for j, i := range todo {
+		full.Rows[i] = c.Rows[j]
+	}
+	full.count()
+	res := ImportResult{ImportCheck: full, Mode: ImportValid}
+	if full.Valid == 0 {
+		return res, nil
+	}
+	r, err := s.DB.W.ExecContext(ctx, `UPDATE imports SET mode = $1 WHERE id = $2 AND committed_at = 0`, ImportValid, id)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return ImportResult{}, easyjob.Errorf(easyjob.ECONFLICT, "import.committed")
+	}
+	var written []int64
+	defer func() { s.importChanged(p.Kind, written) }()
+	for j, i := range todo {
+		if len(full.Rows[i].Errors) > 0 {
+			continue
+		}
+		var nid int64
+		err := s.Tx(ctx, func(tx *Tx) error {
+			nid = 0
+			// The progress row first: a second writer of this row (another
+			// request resuming the same import) waits here and then fails.
+			_, err := tx.ExecContext(ctx, `INSERT INTO import_progress (import_id, row_index, record_id, at) VALUES ($1, $2, 0, $3)`,
+				id, i, tx.At)
+			if isUnique(err) {
+				return errRowDone
+			}
+			if err != nil {
+				return err
+			}
+			if nid, err = s.insertImported(ctx, tx, a, p.Kind, rows[j]); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE import_progress SET record_id = $1 WHERE import_id = $2 AND row_index = $3`,
+				nid, id, i); err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `UPDATE imports SET written = written + 1 WHERE id = $1`, id)
+			return err
+		})
+		switch {
+		case errors.Is(err, errRowDone):
+			continue // written by a concurrent resume
+		case err != nil:
+			if addFields(full.Rows[i].Errors, err) == nil {
+				continue // written meanwhile by someone else: reported on the row
+			}
+			return ImportResult{}, err
+		}
+		written = append(written, nid)
+		if s.afterImportRow != nil {
+			s.afterImportRow(len(written))
+		}
+	}
+	// Every row is done: the file's rows go, with the personal data they hold.
+	if _, err := s.DB.W.ExecContext(ctx, `UPDATE imports SET committed_at = $1, rows_json = $2,
+		written = (SELECT COUNT(*) FROM import_progress WHERE import_id = $3) WHERE id = $3 AND committed_at = 0`,
+		s.now(), []byte{}, id); err != nil {
+		return ImportResult{}, err
+	}
+	if err := s.DB.R.QueryRowContext(ctx, `SELECT written FROM imports WHERE id = $1`, id).Scan(&res.Written); err != nil {
+		return ImportResult{}, err
+	}
+	// A concurrent resume may have written rows this one checked as
+	// duplicates: the rows in import_progress are written, whoever wrote them.
+	if done, err = s.importProgress(ctx, id); err != nil {
+		return ImportResult{}, err
+	}
+	for i := range done {
+		res.Rows[i].Errors = easyjob.Fields{}
+	}
+	res.count()
+	res.Committed = true
+	return res, nil
+}
+
+// errRowDone skips a row another request has written.
+var errRowDone = errors.New("import row already written")
+
+// importProgress returns the rows of an import already written (by row
+// index) and what they became.
+func (s *Store) importProgress(ctx context.Context, id int64) (map[int]int64, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT row_index, record_id FROM import_progress WHERE import_id = $1`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int]int64{}
+	for rows.Next() {
+		var i int
+		var rec int64
+		if err := rows.Scan(&i, &rec); err != nil {
+			return nil, err
+		}
+		out[i] = rec
+	}
+	return out, rows.Err()
+}
+
+// importLabel is a row's seeker name or posting title, as written.
+func importLabel(kind string, r ImportRow) string {
+	if kind == ImportSeekers {
+		return strings.TrimSpace(r.Values["name"])
+	}
+	return strings.TrimSpace(r.Values["title"])
+}
+
+// importChanged tells the in-memory indexes about written seekers.
+func (s *Store) importChanged(kind string, written []int64) {
+	if kind == ImportSeekers {
 		for _, nid := range written {
 			s.changed("seeker", nid)
 		}
 	}
-	return res, nil
 }
 
 func (s *Store) insertImported(ctx context.Context, tx *Tx, a easyjob.Actor, kind string, c checked) (int64, error) {

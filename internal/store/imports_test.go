@@ -385,3 +385,100 @@ func TestImportFullFile(t *testing.T) {
 		t.Logf("%s: check %v, save and commit (check again + write) %v", k.Name, t1.Sub(t0).Round(time.Millisecond), time.Since(t1).Round(time.Millisecond))
 	})
 }
+
+// TestImportResumes interrupts a "valid rows only" import after some rows
+// (the request cancelled, as when the process is killed) and resumes it: the
+// rows written so far are recorded, the rest wait with the file, "all" is
+// refused, and committing the same token again — twice at once here —
+// writes each remaining row exactly once. Postings have no unique key, so a
+// row written twice would show as two postings.
+func TestImportResumes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		f := storetest.NewFixture(t, k)
+		s := f.S
+		for _, kind := range []string{store.ImportSeekers, store.ImportPostings} {
+			t.Run(kind, func(t *testing.T) {
+				const n, stopAfter = 60, 23
+				a, rows := f.Station, seekerRows(n)
+				if kind == store.ImportPostings {
+					a, rows = f.Longgang, postingRows(f, n)
+				}
+				rows[7].Values["name"], rows[7].Values["title"] = "", "" // one bad row
+				token, err := s.SaveImport(context.Background(), a, kind, "big.xlsx", rows)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ctx, cancel := context.WithCancel(context.Background())
+				store.SetAfterImportRow(s, func(written int) {
+					if written == stopAfter {
+						cancel()
+					}
+				})
+				if _, err := s.CommitImport(ctx, a, token, store.ImportValid); err == nil {
+					t.Fatal("the interrupted import says it finished")
+				}
+				store.SetAfterImportRow(s, nil)
+				ctx = context.Background()
+				var written, progress int
+				s.DB.R.QueryRow(`SELECT written FROM imports WHERE token = $1`, token).Scan(&written)
+				s.DB.R.QueryRow(`SELECT COUNT(*) FROM import_progress`).Scan(&progress)
+				if written != stopAfter || progress != stopAfter || records(t, s, kind) != stopAfter {
+					t.Fatalf("after the interruption: written %d, progress %d, records %d; want %d", written, progress, records(t, s, kind), stopAfter)
+				}
+				p, err := s.Import(ctx, a, token)
+				if err != nil || p.Committed || !p.Started || len(p.Rows) != n {
+					t.Fatalf("interrupted import %+v %v", p, err)
+				}
+				if _, err := s.CommitImport(ctx, a, token, store.ImportAll); code(err) != easyjob.ECONFLICT {
+					t.Fatalf("all after a partial write: %v", err)
+				}
+				type out struct {
+					res store.ImportResult
+					err error
+				}
+				outs := make(chan out, 2)
+				for range 2 {
+					go func() {
+						res, err := s.CommitImport(ctx, a, token, store.ImportValid)
+						outs <- out{res, err}
+					}()
+				}
+				finished := 0
+				for range 2 {
+					o := <-outs
+					switch {
+					case o.err == nil:
+						finished++
+						if !o.res.Committed || o.res.Written != n-1 || o.res.Invalid != 1 || o.res.Bad()[0].Line != 9 {
+							t.Errorf("resumed: written %d, invalid %d, bad %+v", o.res.Written, o.res.Invalid, o.res.Bad())
+						}
+					case code(o.err) == easyjob.ECONFLICT: // the other finished first
+					default:
+						t.Errorf("resume: %v", o.err)
+					}
+				}
+				if finished == 0 {
+					t.Fatal("no resume finished")
+				}
+				var distinct int
+				s.DB.R.QueryRow(`SELECT COUNT(DISTINCT record_id) FROM import_progress`).Scan(&distinct)
+				if got := records(t, s, kind); got != n-1 || distinct != n-1 {
+					t.Fatalf("%d records, %d distinct in progress; want %d, each once", got, distinct, n-1)
+				}
+				if p, err := s.Import(ctx, a, token); err != nil || !p.Committed || p.Started || len(p.Rows) != 0 {
+					t.Fatalf("finished import %+v %v", p, err)
+				}
+				s.DB.W.Exec(`DELETE FROM import_progress`)
+			})
+		}
+	})
+}
+
+func records(t *testing.T, s *store.Store, kind string) int {
+	t.Helper()
+	var n int
+	if err := s.DB.R.QueryRow(`SELECT COUNT(*) FROM ` + kind).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

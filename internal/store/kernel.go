@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,8 +38,35 @@ func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
 // Today is the transaction's date in Asia/Shanghai.
 func (tx *Tx) Today() easyjob.Date { return easyjob.DateOf(tx.Now) }
 
-// Tx runs fn in a write transaction and commits when it returns nil.
+// txAttempts bounds how often Tx runs a transaction that PostgreSQL aborted
+// as a deadlock victim or a serialisation failure.
+const txAttempts = 4
+
+// Tx runs fn in a write transaction and commits when it returns nil. When
+// PostgreSQL aborts the transaction as a deadlock victim or a serialisation
+// failure (SQLSTATE 40P01, 40001), Tx rolls back and runs fn again, up to
+// txAttempts times in all: fn must therefore only set (not accumulate) what
+// it hands out of the closure, and leave side effects to AfterCommit. Rows
+// of one table that a transaction locks together should still be locked in
+// a fixed order (LockRows), so that a retry is the exception.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.tx(ctx, fn)
+		if err == nil || attempt == txAttempts || !Retryable(err) {
+			return err
+		}
+		if s.Log != nil {
+			s.Log.Warn("transaction retried", "attempt", attempt, "sqlstate", sqlState(err))
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt*attempt) * 5 * time.Millisecond):
+		}
+	}
+}
+
+func (s *Store) tx(ctx context.Context, fn func(tx *Tx) error) error {
 	st, err := s.DB.W.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -54,6 +82,43 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	for _, f := range tx.after {
 		f()
+	}
+	return nil
+}
+
+// Retryable tells whether err is PostgreSQL aborting a transaction that can
+// simply run again: a deadlock victim (40P01) or a serialisation failure
+// (40001). SQLite has one writer and never reports either.
+func Retryable(err error) bool {
+	switch sqlState(err) {
+	case "40P01", "40001":
+		return true
+	}
+	return false
+}
+
+func sqlState(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
+}
+
+// LockRows takes the write locks of rows of one table in ascending id
+// order, at the start of a transaction that changes several of them: two
+// transactions that touch the same rows then queue instead of deadlocking
+// on PostgreSQL (SQLite has one writer anyway). It is an update that
+// changes nothing, so it is one SQL text for both databases; SELECT … FOR
+// UPDATE is not. table and col are constants of the caller.
+func LockRows(ctx context.Context, tx *Tx, table, col string, ids ...int64) error {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET `+col+` = `+col+` WHERE id = $1`, id); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -96,6 +161,20 @@ func Collect[T any](rows *sql.Rows, err error, scan func(Scanner) (T, error)) ([
 		return nil, err
 	}
 	return out, nil
+}
+
+// EncodeCursor and DecodeCursor make the opaque cursors of every list
+// ({items, next_cursor}): the last id seen, base64. A malformed cursor is a
+// field error on "cursor".
+func EncodeCursor(id int64) string { return encodeCursor(id) }
+
+// DecodeCursor reads a cursor made by EncodeCursor ("" is the start: 0).
+func DecodeCursor(c string) (int64, error) { return decodeCursor(c) }
+
+// PageOf trims the one look-ahead row a list query read (LIMIT limit+1)
+// and sets the next cursor from the last item's id.
+func PageOf[T any](items []T, limit int, id func(T) int64) easyjob.Page[T] {
+	return page(items, limit, id)
 }
 
 // Querier is a pool or a transaction.
@@ -239,7 +318,12 @@ func UniqueViolation(err error) (constraint string, ok bool) {
 	if errors.As(err, &se) {
 		switch se.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			_, cols, _ := strings.Cut(se.Error(), "failed: ")
+			// The text repeats "constraint failed: " ("constraint failed:
+			// UNIQUE constraint failed: t.c (2067)"): the columns follow the last.
+			cols := se.Error()
+			if i := strings.LastIndex(cols, "failed: "); i >= 0 {
+				cols = cols[i+len("failed: "):]
+			}
 			if i := strings.IndexByte(cols, '('); i >= 0 {
 				cols = cols[:i]
 			}

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"easyjob/internal/easyjob"
@@ -152,6 +154,56 @@ func TestKernel(t *testing.T) {
 		}
 		if de := easyjob.NotFound("probe"); store.Wrap(de, "store.Probe") != error(de) {
 			t.Error("Wrap changed a domain error")
+		}
+	})
+}
+
+// TestTxRetriesDeadlock makes two transactions lock two rows in opposite
+// orders: PostgreSQL aborts one as a deadlock victim (40P01) and Store.Tx
+// runs it again, so both succeed. SQLite has one writer: nothing to retry.
+func TestTxRetriesDeadlock(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		if k.Name != "postgres" {
+			t.Skip("one writer: no deadlock")
+		}
+		ctx := context.Background()
+		f := storetest.NewFixture(t, k)
+		a, b := f.Published(t, 1).ID, f.Published(t, 1).ID
+		var both sync.WaitGroup
+		both.Add(2)
+		var runs atomic.Int32
+		lock := func(tx *store.Tx, id int64) error {
+			_, err := tx.ExecContext(ctx, `UPDATE postings SET updated_at = updated_at WHERE id = $1`, id)
+			return err
+		}
+		swap := func(first, second int64) error {
+			attempt := 0
+			return f.S.Tx(ctx, func(tx *store.Tx) error {
+				attempt++
+				runs.Add(1)
+				if err := lock(tx, first); err != nil {
+					return err
+				}
+				if attempt == 1 {
+					both.Done()
+					both.Wait() // both hold their first row
+				}
+				return lock(tx, second)
+			})
+		}
+		errs := make(chan error, 2)
+		go func() { errs <- swap(a, b) }()
+		go func() { errs <- swap(b, a) }()
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatalf("not retried: %v", err)
+			}
+		}
+		if n := runs.Load(); n != 3 {
+			t.Fatalf("%d runs, want 3 (one retried)", n)
+		}
+		if err := f.S.Tx(ctx, func(tx *store.Tx) error { return store.LockRows(ctx, tx, "postings", "updated_at", b, a, b) }); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

@@ -75,7 +75,7 @@ func regionInScope(a easyjob.Actor, code string) bool {
 // than its remaining headcount, and the assignment is stable for the
 // seekers' and employers' stated preferences (scores). Proposals are kept
 // for review; ConvertProposals turns them into offers.
-func (s *Store) ProposeMatchDay(ctx context.Context, a easyjob.Actor, code string, day easyjob.Date) (_r0 MatchRun, err error) {
+func (s *Store) ProposeMatchDay(ctx context.Context, a easyjob.Actor, code string, day easyjob.Date) (_ MatchRun, err error) {
 	defer wrapErr(&err, "store.ProposeMatchDay", "day", day)
 	var run MatchRun
 	if !a.IsOfficer() {
@@ -105,6 +105,10 @@ func (s *Store) ProposeMatchDay(ctx context.Context, a easyjob.Actor, code strin
 	}
 	m, err := s.matching(ctx)
 	if err != nil {
+		return run, err
+	}
+	// Start from who is still free and what they have not left behind.
+	if rg.Busy, rg.Excluded, err = s.matchDayApplications(ctx, rg); err != nil {
 		return run, err
 	}
 	res, err := m.Index().Assign(rg, match.Date(day.Days()))
@@ -145,8 +149,53 @@ func (s *Store) ProposeMatchDay(ctx context.Context, a easyjob.Actor, code strin
 	return s.MatchRun(ctx, a, run.ID)
 }
 
+// matchDayApplications reads, for the seekers of a match day's region, who
+// is not free (an open offer, or a place accepted or taken: one open offer
+// per seeker is also a database rule) and which postings each must not be
+// proposed for (withdrawn, declined, rejected, a no-show or left there).
+// Pending applications (applied, shortlisted) leave the seeker free: the
+// proposal is converted on that application.
+func (s *Store) matchDayApplications(ctx context.Context, rg match.Region) (map[int64]bool, map[int64][]int64, error) {
+	var w Where
+	w.Add("a.state NOT IN ('applied', 'shortlisted')")
+	if !rg.All {
+		var ors []string
+		for _, c := range rg.Counties {
+			ors = append(ors, "k.home_county = "+w.Arg(c))
+		}
+		for _, id := range rg.SeekerIDs {
+			ors = append(ors, "k.id = "+w.Arg(id))
+		}
+		if len(ors) == 0 {
+			return nil, nil, nil
+		}
+		w.Add("(" + strings.Join(ors, " OR ") + ")")
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT a.seeker_id, a.posting_id, a.state FROM applications a
+		JOIN seekers k ON k.id = a.seeker_id`+w.SQL(), w.Args()...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	busy, excluded := map[int64]bool{}, map[int64][]int64{}
+	for rows.Next() {
+		var seeker, posting int64
+		var state string
+		if err := rows.Scan(&seeker, &posting, &state); err != nil {
+			return nil, nil, err
+		}
+		switch st := easyjob.ApplicationState(state); {
+		case st == easyjob.StateOffered || st.TakesHeadcount():
+			busy[seeker] = true
+		default:
+			excluded[seeker] = append(excluded[seeker], posting)
+		}
+	}
+	return busy, excluded, rows.Err()
+}
+
 // MatchRun returns a match day's run with its proposals.
-func (s *Store) MatchRun(ctx context.Context, a easyjob.Actor, id int64) (_r0 MatchRun, err error) {
+func (s *Store) MatchRun(ctx context.Context, a easyjob.Actor, id int64) (_ MatchRun, err error) {
 	defer wrapErr(&err, "store.MatchRun", "id", id)
 	var run MatchRun
 	if !a.IsOfficer() {
@@ -197,7 +246,7 @@ type ConvertResult struct {
 // earliest) and base pay through Transition, so every pipeline rule and the
 // headcount hold. ids empty means every proposal still proposed. A
 // proposal that cannot be offered is marked failed with the reason's key.
-func (s *Store) ConvertProposals(ctx context.Context, a easyjob.Actor, runID int64, ids []int64) (_r0 ConvertResult, err error) {
+func (s *Store) ConvertProposals(ctx context.Context, a easyjob.Actor, runID int64, ids []int64) (_ ConvertResult, err error) {
 	defer wrapErr(&err, "store.ConvertProposals", "runID", runID)
 	res := ConvertResult{Proposals: []Proposal{}}
 	run, err := s.MatchRun(ctx, a, runID)

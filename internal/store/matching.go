@@ -43,6 +43,15 @@ type Matching struct {
 	// demo loader) are found by id.
 	maxPosting, maxSeeker, maxApp int64
 
+	// ShortTTL is how long a per-county count of seekers short of
+	// recommendations (ShortCounts) is served before it is counted again;
+	// up to ten times as old, it is served while a new count runs in the
+	// background. StartMatching sets a minute.
+	ShortTTL time.Duration
+	shortMu  sync.Mutex // serialises counts
+	short    atomic.Pointer[shortCache]
+	shortRun atomic.Bool // a background count is running
+
 	// MeasureMemory makes the build measure the heap between its phases
 	// (it collects garbage three times: for benchmarks only).
 	MeasureMemory bool
@@ -54,6 +63,10 @@ type Matching struct {
 	Seekers      int
 	SearchDocs   int
 }
+
+// FullPollEvery is how often Run reads the tables even when the database
+// says nothing committed: a safety net, not the way changes arrive.
+const FullPollEvery = 30 * time.Second
 
 // PollEvery is how often Run looks for changes made by other processes.
 const PollEvery = 250 * time.Millisecond
@@ -67,9 +80,9 @@ const pollOverlap = 3000
 // already set). The indexes are built on first use (Ready), and from then
 // on a poller bound to ctx follows other processes until ctx ends or the
 // database is closed. Building at start is the caller's choice: call Ready.
-func (s *Store) StartMatching(ctx context.Context) (_r0 *Matching, err error) {
+func (s *Store) StartMatching(ctx context.Context) (_ *Matching, err error) {
 	defer wrapErr(&err, "store.StartMatching")
-	m := &Matching{s: s, ctx: ctx, seen: map[int64]int64{}}
+	m := &Matching{s: s, ctx: ctx, seen: map[int64]int64{}, ShortTTL: time.Minute}
 	prev := s.OnChange
 	s.OnChange = func(kind string, id int64) {
 		if prev != nil {
@@ -116,15 +129,26 @@ func (m *Matching) Index() *match.Index { return m.ix.Load() }
 // SearchIndex returns the search index.
 func (m *Matching) SearchIndex() *search.Index { return m.sx.Load() }
 
-// Run polls for changes until ctx ends or the database is closed.
+// Run polls for changes until ctx ends or the database is closed. Each tick
+// first asks the database whether anything committed at all (changeProbe);
+// only then, or every FullPollEvery as a safety net, are the tables read.
 func (m *Matching) Run(ctx context.Context) {
 	t := time.NewTicker(PollEvery)
 	defer t.Stop()
+	probe, err := newChangeProbe(ctx, m.s.DB)
+	if err == nil {
+		defer probe.close()
+	}
+	var last time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			if probe != nil && !probe.changed(ctx) && time.Since(last) < FullPollEvery {
+				continue
+			}
+			last = time.Now()
 			err := m.Poll(ctx)
 			if err != nil && strings.Contains(err.Error(), "database is closed") {
 				return
@@ -215,6 +239,57 @@ func (m *Matching) build(ctx context.Context) error {
 	}
 	m.Built = time.Since(t0)
 	return nil
+}
+
+// shortCache is a per-county count of seekers short of recommendations.
+type shortCache struct {
+	day     match.Date
+	below   int
+	asOf    time.Time // store clock
+	started time.Time // wall clock
+	counted time.Time // wall clock, for ShortTTL
+	items   []match.CountyShort
+}
+
+// shortCounts returns the per-county count of seekers with fewer than
+// ShortBelow recommendations, counted at most once per ShortTTL (a count
+// takes about a second per million seekers on one core): a fresh count is
+// served as is, a stale one while a new count runs in the background, and
+// none, or one from another day or far too old, is counted now.
+func (m *Matching) shortCounts() *shortCache {
+	ttl, day := m.ShortTTL, m.today()
+	if c := m.short.Load(); c != nil && c.day == day {
+		age := time.Since(c.counted)
+		if age <= ttl {
+			return c
+		}
+		if age <= 10*ttl {
+			if m.shortRun.CompareAndSwap(false, true) {
+				go func() {
+					defer m.shortRun.Store(false)
+					m.countShort(day)
+				}()
+			}
+			return c
+		}
+	}
+	return m.countShort(day)
+}
+
+// countShort counts, unless a count started after the call finished
+// while it waited.
+func (m *Matching) countShort(day match.Date) *shortCache {
+	called := time.Now()
+	m.shortMu.Lock()
+	defer m.shortMu.Unlock()
+	if c := m.short.Load(); c != nil && c.day == day && c.started.After(called) {
+		return c
+	}
+	c := &shortCache{day: day, below: ShortBelow, asOf: m.s.Clock.Now(), started: time.Now()}
+	c.items = m.Index().CountShort(day, ShortBelow, nil)
+	c.counted = time.Now()
+	m.short.Store(c)
+	return c
 }
 
 // heap returns the live heap after a collection when measuring memory.
@@ -320,7 +395,8 @@ func (m *Matching) keepPosting(x *easyjob.Posting, live bool) {
 // placedSeekers lists the seekers holding an accepted offer or a job: they
 // are not active for candidates and match days.
 func (m *Matching) placedSeekers(ctx context.Context, cond string, args ...any) (map[int64]bool, error) {
-	q := `SELECT DISTINCT seeker_id FROM applications WHERE state IN ('accepted', 'departed', 'arrived', 'onboarded')`
+	q := `SELECT DISTINCT seeker_id FROM applications WHERE state IN ('accepted', 'departed', 'arrived', 'onboarded',
+		'retained_30', 'retained_90', 'retained_180')`
 	if cond != "" {
 		q += " AND " + cond
 	}
@@ -385,7 +461,7 @@ func (m *Matching) scanSeekers(ctx context.Context, cond string, args []any, pla
 // arrived or were onboarded.
 func (m *Matching) scanVillagers(ctx context.Context, cond string, args []any, fn func(employerID int64, county string, n int) error) error {
 	q := `SELECT p.employer_id, k.home_county, COUNT(*) FROM applications a JOIN postings p ON p.id = a.posting_id
-		JOIN seekers k ON k.id = a.seeker_id WHERE a.state IN ('arrived', 'onboarded')`
+		JOIN seekers k ON k.id = a.seeker_id WHERE a.state IN ('arrived', 'onboarded', 'retained_30', 'retained_90', 'retained_180')`
 	if cond != "" {
 		q += " AND " + cond
 	}
@@ -504,7 +580,7 @@ func (m *Matching) refreshVillagers(ctx context.Context, employers []int64) erro
 		}
 		rows, err := m.s.DB.R.QueryContext(ctx, `SELECT DISTINCT k.home_county FROM applications a
 			JOIN postings p ON p.id = a.posting_id JOIN seekers k ON k.id = a.seeker_id
-			WHERE p.employer_id = $1 AND a.state = 'left'`, emp)
+			WHERE p.employer_id = $1 AND a.state IN ('left', 'separated')`, emp)
 		if err != nil {
 			return err
 		}
@@ -553,7 +629,10 @@ func (m *Matching) Poll(ctx context.Context) (err error) {
 		return err
 	}
 	var seekers []int64
-	rows, err := m.s.DB.R.QueryContext(ctx, `SELECT id FROM seekers WHERE updated_at > $1 OR id > $2`, lo, m.maxSeeker)
+	// Each arm uses its own index (an OR, or a UNION that sorts, would scan);
+	// a seeker found by both arms is read once (dedupe below).
+	rows, err := m.s.DB.R.QueryContext(ctx, `SELECT id FROM seekers WHERE updated_at > $1
+		UNION ALL SELECT id FROM seekers WHERE id > $2`, lo, m.maxSeeker)
 	if err != nil {
 		return err
 	}
@@ -567,8 +646,11 @@ func (m *Matching) Poll(ctx context.Context) (err error) {
 	}
 	rows.Close()
 	// Applications move headcount, pending counts, who is placed, villagers.
+	// SQLite plans "updated_at > $1 OR id > $2" under a join as a scan of
+	// every posting; the ids come first from two indexed lookups instead.
 	rows, err = m.s.DB.R.QueryContext(ctx, `SELECT a.seeker_id, a.posting_id, p.employer_id FROM applications a
-		JOIN postings p ON p.id = a.posting_id WHERE a.updated_at > $1 OR a.id > $2`, lo, m.maxApp)
+		JOIN postings p ON p.id = a.posting_id WHERE a.id IN (SELECT id FROM applications WHERE updated_at > $1
+		UNION ALL SELECT id FROM applications WHERE id > $2)`, lo, m.maxApp)
 	if err != nil {
 		return err
 	}

@@ -72,6 +72,25 @@ var ErrSchemaNewer = errors.New("database schema is newer than this easyjob")
 // lock serialises them). It refuses a database whose schema is newer than the
 // binary knows.
 func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
+	return db.MigrateThen(ctx, nil)
+}
+
+// MigrateThen is Migrate followed by then (another migrator's schema, such as
+// River's), both under one lock: the file lock on SQLite, and on PostgreSQL
+// an advisory lock held around goose's own session lock.
+func (db *DB) MigrateThen(ctx context.Context, then func(context.Context) error) (applied int, err error) {
+	if db.Dialect == Postgres && then != nil {
+		conn, err := db.W.Conn(ctx)
+		if err != nil {
+			return 0, err
+		}
+		defer conn.Close()
+		const key = 0x65617379 // "easy"
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
+			return 0, fmt.Errorf("locking for migration: %s", oneLine(err))
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key)
+	}
 	if db.Dialect == SQLite {
 		unlock, err := lockFile(db.target + ".migrate-lock")
 		if err != nil {
@@ -93,6 +112,11 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 			return len(perr.Applied), fmt.Errorf("migration %d failed and was rolled back: %v", perr.Failed.Source.Version, oneLine(perr.Err))
 		}
 		return len(res), fmt.Errorf("migrating: %s", oneLine(err))
+	}
+	if then != nil {
+		if err := then(ctx); err != nil {
+			return len(res), fmt.Errorf("migrating: %s", oneLine(err))
+		}
 	}
 	return len(res), nil
 }

@@ -165,3 +165,74 @@ func TestHeadcountUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+// TestOneOpenOffer races offers to one seeker from several postings on both
+// databases: exactly one wins, the others get "application.offer_held", the
+// headcount gives back nothing it did not take; once the seeker declines,
+// another offer may be made.
+func TestOneOpenOffer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, k)
+		s := f.S
+		sk, me := f.Seeker(t)
+		const n = 8
+		var apps []easyjob.Application
+		for range n {
+			p := f.Published(t, 2)
+			a, err := s.Apply(ctx, me, sk.ID, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			apps = append(apps, a)
+		}
+		start := easyjob.DateOf(f.Clock.Now()).AddDays(7)
+		var won atomic.Int32
+		var wg sync.WaitGroup
+		for i, a := range apps {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				by := f.Boss
+				if i%2 == 1 {
+					by = f.Longgang // officers make offers too
+				}
+				_, err := s.Transition(ctx, by, a.ID, store.Move{To: easyjob.StateOffered, StartDate: start, Pay: 5000})
+				var e *easyjob.Error
+				switch {
+				case err == nil:
+					won.Add(1)
+				case errors.As(err, &e) && e.Code == easyjob.ECONFLICT && e.Msg.Key == "application.offer_held":
+				default:
+					t.Errorf("offer %d: %v", a.ID, err)
+				}
+			}()
+		}
+		wg.Wait()
+		if won.Load() != 1 {
+			t.Fatalf("%d offers open at once, want 1", won.Load())
+		}
+		var offered, filled int
+		s.DB.R.QueryRow(`SELECT COUNT(*) FROM applications WHERE seeker_id = $1 AND state = 'offered'`, sk.ID).Scan(&offered)
+		s.DB.R.QueryRow(`SELECT SUM(filled) FROM postings`).Scan(&filled)
+		if offered != 1 || filled != 1 {
+			t.Fatalf("offered %d, filled %d", offered, filled)
+		}
+		var held easyjob.Application
+		for _, a := range apps {
+			if x, _ := s.Application(ctx, f.Boss, a.ID); x.State == easyjob.StateOffered {
+				held = x
+			}
+		}
+		if _, err := s.Transition(ctx, me, held.ID, store.Move{To: easyjob.StateDeclined}); err != nil {
+			t.Fatal(err)
+		}
+		other := apps[0]
+		if other.ID == held.ID {
+			other = apps[1]
+		}
+		if _, err := s.Transition(ctx, f.Boss, other.ID, store.Move{To: easyjob.StateOffered, StartDate: start, Pay: 5000}); err != nil {
+			t.Fatalf("offer after decline: %v", err)
+		}
+	})
+}

@@ -30,7 +30,7 @@ func flatten(m map[string]any) []any {
 
 // CreatePosting validates and checks a posting and submits it for review.
 // A posting that a check refuses (pay below the minimum wage) is not written.
-func (s *Store) CreatePosting(ctx context.Context, a easyjob.Actor, employerID int64, in easyjob.PostingInput) (_r0 easyjob.Posting, err error) {
+func (s *Store) CreatePosting(ctx context.Context, a easyjob.Actor, employerID int64, in easyjob.PostingInput) (_ easyjob.Posting, err error) {
 	defer wrapErr(&err, "store.CreatePosting", "employerID", employerID)
 	if !(a.Role == easyjob.RoleEmployer && a.EmployerID == employerID) {
 		e, err := s.Employer(ctx, employerID)
@@ -79,7 +79,7 @@ func insertPosting(ctx context.Context, q queryRower, employerID int64, in easyj
 
 // UpdatePosting replaces a posting's fields; it goes back to review. The
 // headcount cannot drop below the places already taken.
-func (s *Store) UpdatePosting(ctx context.Context, a easyjob.Actor, id int64, in easyjob.PostingInput) (_r0 easyjob.Posting, err error) {
+func (s *Store) UpdatePosting(ctx context.Context, a easyjob.Actor, id int64, in easyjob.PostingInput) (_ easyjob.Posting, err error) {
 	defer wrapErr(&err, "store.UpdatePosting", "id", id)
 	p, err := s.Posting(ctx, a, id)
 	if err != nil {
@@ -125,7 +125,7 @@ func (s *Store) canManagePosting(a easyjob.Actor, p easyjob.Posting) bool {
 
 // ReviewPosting records an officer's decision: "approve" publishes (the
 // employer must be verified), "return" sends it back with a comment.
-func (s *Store) ReviewPosting(ctx context.Context, a easyjob.Actor, id int64, decision, comment string) (_r0 easyjob.Posting, err error) {
+func (s *Store) ReviewPosting(ctx context.Context, a easyjob.Actor, id int64, decision, comment string) (_ easyjob.Posting, err error) {
 	defer wrapErr(&err, "store.ReviewPosting", "id", id)
 	p, err := s.Posting(ctx, a, id)
 	if err != nil {
@@ -180,7 +180,7 @@ func (s *Store) ReviewPosting(ctx context.Context, a easyjob.Actor, id int64, de
 }
 
 // ClosePosting stops a posting taking applications; those in progress go on.
-func (s *Store) ClosePosting(ctx context.Context, a easyjob.Actor, id int64) (_r0 easyjob.Posting, err error) {
+func (s *Store) ClosePosting(ctx context.Context, a easyjob.Actor, id int64) (_ easyjob.Posting, err error) {
 	defer wrapErr(&err, "store.ClosePosting", "id", id)
 	p, err := s.Posting(ctx, a, id)
 	if err != nil {
@@ -223,7 +223,7 @@ func scanPosting(row interface{ Scan(...any) error }) (easyjob.Posting, error) {
 
 // Posting returns a posting. Published postings are public; others only to
 // their employer and the officers of their district.
-func (s *Store) Posting(ctx context.Context, a easyjob.Actor, id int64) (_r0 easyjob.Posting, err error) {
+func (s *Store) Posting(ctx context.Context, a easyjob.Actor, id int64) (_ easyjob.Posting, err error) {
 	defer wrapErr(&err, "store.Posting", "id", id)
 	p, err := scanPosting(s.DB.R.QueryRowContext(ctx, `SELECT `+postingCols+`
 		FROM postings p JOIN employers e ON e.id = p.employer_id WHERE p.id = $1`, id))
@@ -246,7 +246,7 @@ type PostingFilter struct {
 
 // Postings lists postings: an employer's own, an officer's region (for
 // review queues), or the published ones for everyone else.
-func (s *Store) Postings(ctx context.Context, a easyjob.Actor, f PostingFilter) (_r0 easyjob.Page[easyjob.Posting], err error) {
+func (s *Store) Postings(ctx context.Context, a easyjob.Actor, f PostingFilter) (_ easyjob.Page[easyjob.Posting], err error) {
 	defer wrapErr(&err, "store.Postings")
 	var empty easyjob.Page[easyjob.Posting]
 	after, err := decodeCursor(f.Cursor)

@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"regexp"
+	"time"
 
 	"easyjob/internal/easyjob"
+	"easyjob/internal/ident"
 	"easyjob/internal/match"
+	"easyjob/internal/region"
 	"easyjob/internal/search"
 )
 
@@ -19,11 +22,38 @@ type Reason struct {
 	Message string         `json:"message"`
 }
 
-// Recommendation is one posting recommended to a seeker.
+// Recommendation is one posting recommended to a seeker. Kind is "match"
+// for a posting in one of the seeker's trades and "also" for one they could
+// also do (a fallback, ranked below every match, its grounds first among
+// its reasons).
 type Recommendation struct {
 	Posting easyjob.Posting `json:"posting"`
 	Score   float64         `json:"score"`
 	Reasons []Reason        `json:"reasons"`
+	Kind    string          `json:"kind"`
+}
+
+// Kinds of recommendations.
+const (
+	KindMatch = "match"
+	KindAlso  = "also"
+)
+
+// EmptyPage says why a seeker's page of recommendations is empty, in the
+// seeker's words: Cause is one of no_open, no_trade, age, age_unknown,
+// available, pay, applied, combined; Reason says why and what would change
+// it (a message key with its arguments; the API renders Message).
+type EmptyPage struct {
+	Cause  string `json:"cause"`
+	Reason Reason `json:"reason"`
+}
+
+// RecommendationPage is a seeker's page: the direct matches, best first,
+// then what they could also do; Empty explains a page without items.
+type RecommendationPage struct {
+	Items  []Recommendation `json:"items"`
+	Direct int              `json:"direct"` // the first Direct items are matches
+	Empty  *EmptyPage       `json:"empty,omitempty"`
 }
 
 // Candidate is one seeker proposed for a posting. The seeker is masked
@@ -64,49 +94,117 @@ func checkLimit(limit int) error {
 }
 
 // Recommendations returns up to limit open postings for a seeker, best
-// first, with the reasons of each score. The seeker sees their own; an
-// officer those of the seekers of their region.
-func (s *Store) Recommendations(ctx context.Context, a easyjob.Actor, seekerID int64, limit int) (_r0 []Recommendation, err error) {
+// first, with the reasons of each score: the matches of the seeker's
+// trades, then, when they are fewer than limit, postings the seeker could
+// also do (Kind "also"). The seeker sees their own; an officer those of the
+// seekers of their region. See RecommendationPage for why a page is empty.
+func (s *Store) Recommendations(ctx context.Context, a easyjob.Actor, seekerID int64, limit int) ([]Recommendation, error) {
+	pg, err := s.RecommendationPage(ctx, a, seekerID, limit)
+	return pg.Items, err
+}
+
+// RecommendationPage is Recommendations with the number of direct matches
+// and, for an empty page, why it is empty and what would change it.
+func (s *Store) RecommendationPage(ctx context.Context, a easyjob.Actor, seekerID int64, limit int) (_ RecommendationPage, err error) {
 	defer wrapErr(&err, "store.Recommendations", "seekerID", seekerID)
+	var none RecommendationPage
 	if err := checkLimit(limit); err != nil {
-		return nil, err
+		return none, err
 	}
 	m, err := s.matching(ctx)
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	if !(a.Role == easyjob.RoleSeeker && a.SeekerID == seekerID) {
 		var county string
 		err := s.DB.R.QueryRowContext(ctx, `SELECT home_county FROM seekers WHERE id = $1`, seekerID).Scan(&county)
 		if err != nil {
-			return nil, NotFound(err, "seeker")
+			return none, NotFound(err, "seeker")
 		}
 		if !a.IsOfficer() || !a.Scope.County(county) {
-			return nil, Forbidden()
+			return none, Forbidden()
 		}
 	}
-	recs, err := m.Index().RecommendByID(seekerID, m.today(), limit)
+	// Postings already applied to stay on the page, as before fallbacks:
+	// the posting's page shows the application.
+	pg, err := m.Index().RecommendPageByID(seekerID, m.today(), limit, nil)
 	if errors.Is(err, match.ErrNotFound) {
 		// Written a moment ago by another process, or unknown.
 		if err := m.refreshOne(ctx, seekerID); err != nil {
-			return nil, err
+			return none, err
 		}
-		recs, err = m.Index().RecommendByID(seekerID, m.today(), limit)
+		pg, err = m.Index().RecommendPageByID(seekerID, m.today(), limit, nil)
 		if errors.Is(err, match.ErrNotFound) {
-			return nil, easyjob.NotFound("seeker")
+			return none, easyjob.NotFound("seeker")
 		}
 	}
 	if err != nil {
-		return nil, err
+		return none, err
 	}
+	recs := pg.Items
 	ps, err := m.postings(ctx, len(recs), func(i int) int64 { return recs[i].PostingID })
 	if err != nil {
-		return nil, err
+		return none, err
 	}
-	out := make([]Recommendation, 0, len(recs))
-	for _, r := range recs {
-		if p, ok := ps[r.PostingID]; ok {
-			out = append(out, Recommendation{Posting: p, Score: r.Score, Reasons: reasons(r.Reasons)})
+	out := RecommendationPage{Items: make([]Recommendation, 0, len(recs))}
+	for i, r := range recs {
+		p, ok := ps[r.PostingID]
+		if !ok {
+			continue
+		}
+		kind := KindMatch
+		if r.Kind == match.KindAlso {
+			kind = KindAlso
+		} else if i < pg.Direct {
+			out.Direct++
+		}
+		out.Items = append(out.Items, Recommendation{Posting: p, Score: r.Score, Reasons: reasons(r.Reasons), Kind: kind})
+	}
+	if pg.Empty.Cause != match.NotEmpty {
+		out.Empty = &EmptyPage{Cause: pg.Empty.Cause.String(), Reason: Reason{Key: pg.Empty.Reason.Key, Args: pg.Empty.Reason.Args}}
+	}
+	return out, nil
+}
+
+// ShortBelow is the page size under which a seeker counts as short of
+// recommendations for officers (ShortCounts).
+const ShortBelow = 5
+
+// CountyShort is, for one home county, how many of its active seekers
+// (not placed) there are and how many of them have fewer than Below
+// recommendations, matches and fallbacks together.
+type CountyShort struct {
+	County  string `json:"county"`
+	Name    string `json:"name"`
+	Seekers int    `json:"seekers"`
+	Short   int    `json:"short"`
+}
+
+// ShortCounts is the per-county count of seekers short of recommendations,
+// as of a moment at most a minute or so old (it is counted over every seeker
+// in memory, at most about once a minute per process).
+type ShortCounts struct {
+	Below int           `json:"below"`
+	AsOf  time.Time     `json:"as_of"`
+	Items []CountyShort `json:"items"`
+}
+
+// ShortCounts counts, per home county in the officer's scope, the seekers
+// with fewer than ShortBelow recommendations (officers and admins).
+func (s *Store) ShortCounts(ctx context.Context, a easyjob.Actor) (_ ShortCounts, err error) {
+	defer wrapErr(&err, "store.ShortCounts")
+	if !a.IsOfficer() {
+		return ShortCounts{}, Forbidden()
+	}
+	m, err := s.matching(ctx)
+	if err != nil {
+		return ShortCounts{}, err
+	}
+	c := m.shortCounts()
+	out := ShortCounts{Below: c.below, AsOf: c.asOf, Items: []CountyShort{}}
+	for _, x := range c.items {
+		if a.Scope.County(x.County) {
+			out.Items = append(out.Items, CountyShort{County: x.County, Name: region.FullName(x.County), Seekers: x.Seekers, Short: x.Short})
 		}
 	}
 	return out, nil
@@ -166,9 +264,10 @@ func (s *Store) postingsByID(ctx context.Context, ids []int64) (map[int64]easyjo
 
 // Candidates returns up to limit seekers for a posting, best first, with
 // reasons: for the posting's employer and the officers of its district.
-// Seekers are masked unless they applied to one of the employer's postings;
-// those shown unmasked to the employer are audited.
-func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64, limit int) (_r0 []Candidate, err error) {
+// The employer sees a seeker who applied to one of its postings with name
+// and phone (audited; the ID number as MaskIDForEmployer) and any other
+// only Anonymous, with anonymousReasons; officers see them masked (Mask).
+func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64, limit int) (_ []Candidate, err error) {
 	defer wrapErr(&err, "store.Candidates", "postingID", postingID)
 	if err := checkLimit(limit); err != nil {
 		return nil, err
@@ -238,11 +337,15 @@ func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64
 			continue
 		}
 		x := Candidate{Score: c.Score, Reasons: reasons(c.Reasons), Applied: applied[k.ID]}
-		if x.Applied && a.Role == easyjob.RoleEmployer {
+		switch {
+		case a.Role == easyjob.RoleEmployer && x.Applied:
 			k = Mask(k)
 			k.Name, k.Phone, k.Masked = seekers[c.SeekerID].Name, seekers[c.SeekerID].Phone, false
+			k.IDNumber = ident.MaskIDForEmployer(seekers[c.SeekerID].IDNumber)
 			audited = append(audited, k.ID)
-		} else {
+		case a.Role == easyjob.RoleEmployer:
+			k, x.Reasons = Anonymous(k), anonymousReasons(x.Reasons)
+		default:
 			k = Mask(k)
 		}
 		x.Seeker = k
@@ -264,6 +367,33 @@ func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64
 	}
 	return out, nil
 }
+
+// anonymousReasons are a candidate's reasons as an employer sees them before
+// the candidate applied: the policy priorities become one
+// ("reason.policy_priority") so registered-poor status does not show, and
+// fellow villagers at the employer are left out, since the employer knows
+// where its workers come from and would learn the candidate's county.
+func anonymousReasons(rs []Reason) []Reason {
+	out := make([]Reason, 0, len(rs))
+	priority := false
+	for _, r := range rs {
+		switch r.Key {
+		case match.ReasonPolicyPoor, match.ReasonPolicyTwinned:
+			if !priority {
+				out = append(out, Reason{Key: ReasonPolicyPriority})
+			}
+			priority = true
+		case match.ReasonVillagers:
+		default:
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// ReasonPolicyPriority stands for the policy priorities (registered poor,
+// twinned county) in what employers see of candidates who have not applied.
+const ReasonPolicyPriority = "reason.policy_priority"
 
 // SearchQuery is a keyword search with filters over published postings
 // with places left.
@@ -327,7 +457,7 @@ func (q SearchQuery) Validate() error {
 // Search finds published postings with places left by keywords (segmented
 // Chinese, all words must occur in the title, the employer's name or the
 // description) and filters, ordered by relevance then freshness.
-func (s *Store) Search(ctx context.Context, a easyjob.Actor, q SearchQuery) (_r0 SearchResult, err error) {
+func (s *Store) Search(ctx context.Context, a easyjob.Actor, q SearchQuery) (_ SearchResult, err error) {
 	defer wrapErr(&err, "store.Search")
 	var empty SearchResult
 	if err := q.Validate(); err != nil {
@@ -385,7 +515,7 @@ type PolicyInput struct {
 }
 
 // MatchPolicy returns the scoring policy in force.
-func (s *Store) MatchPolicy(ctx context.Context) (_r0 PolicyInput, err error) {
+func (s *Store) MatchPolicy(ctx context.Context) (_ PolicyInput, err error) {
 	defer wrapErr(&err, "store.MatchPolicy")
 	pol, _, err := s.loadPolicy(ctx)
 	return PolicyInput{PoorWeight: pol.PoorWeight, TwinnedWeight: pol.TwinnedWeight, CongestionAlpha: pol.CongestionAlpha}, err
@@ -393,7 +523,7 @@ func (s *Store) MatchPolicy(ctx context.Context) (_r0 PolicyInput, err error) {
 
 // SetMatchPolicy sets the priority weights and the congestion factor
 // (admins and city officers). Every process follows within a second.
-func (s *Store) SetMatchPolicy(ctx context.Context, a easyjob.Actor, in PolicyInput) (_r0 PolicyInput, err error) {
+func (s *Store) SetMatchPolicy(ctx context.Context, a easyjob.Actor, in PolicyInput) (_ PolicyInput, err error) {
 	defer wrapErr(&err, "store.SetMatchPolicy")
 	if !a.IsCityWide() {
 		return in, Forbidden()

@@ -13,7 +13,7 @@ import (
 
 // RegisterSeeker registers a seeker on their behalf at a station, recording
 // how they consented. The seeker can later sign in with their phone.
-func (s *Store) RegisterSeeker(ctx context.Context, a easyjob.Actor, in easyjob.SeekerInput) (_r0 easyjob.Seeker, err error) {
+func (s *Store) RegisterSeeker(ctx context.Context, a easyjob.Actor, in easyjob.SeekerInput) (_ easyjob.Seeker, err error) {
 	defer wrapErr(&err, "store.RegisterSeeker")
 	if !a.IsOfficer() {
 		return easyjob.Seeker{}, Forbidden()
@@ -35,7 +35,7 @@ func (s *Store) RegisterSeeker(ctx context.Context, a easyjob.Actor, in easyjob.
 
 // CreateProfile lets a seeker who signed in with a code write their own
 // profile; consent is given in the app.
-func (s *Store) CreateProfile(ctx context.Context, a easyjob.Actor, in easyjob.SeekerInput) (_r0 easyjob.Seeker, err error) {
+func (s *Store) CreateProfile(ctx context.Context, a easyjob.Actor, in easyjob.SeekerInput) (_ easyjob.Seeker, err error) {
 	defer wrapErr(&err, "store.CreateProfile")
 	if a.Role != easyjob.RoleSeeker {
 		return easyjob.Seeker{}, Forbidden()
@@ -146,7 +146,7 @@ func (s *Store) insertSeekerTx(ctx context.Context, tx *Tx, a easyjob.Actor, in 
 // UpdateSeeker changes what a seeker may change about themselves (or an
 // officer for them): trades, pay, dorm and meals, availability, education,
 // group. Name, ID number and phone stay as registered.
-func (s *Store) UpdateSeeker(ctx context.Context, a easyjob.Actor, id int64, in easyjob.SeekerInput) (_r0 easyjob.Seeker, err error) {
+func (s *Store) UpdateSeeker(ctx context.Context, a easyjob.Actor, id int64, in easyjob.SeekerInput) (_ easyjob.Seeker, err error) {
 	defer wrapErr(&err, "store.UpdateSeeker", "id", id)
 	cur, err := s.seekerRow(ctx, id)
 	if err != nil {
@@ -253,7 +253,7 @@ func (s *Store) ScanSeeker(row Scanner) (easyjob.Seeker, error) { return s.scanS
 
 // SeekerRow reads a seeker by id, decrypted, without access checks: for
 // systems that have checked access themselves.
-func (s *Store) SeekerRow(ctx context.Context, id int64) (_r0 easyjob.Seeker, err error) {
+func (s *Store) SeekerRow(ctx context.Context, id int64) (_ easyjob.Seeker, err error) {
 	defer wrapErr(&err, "store.SeekerRow", "id", id)
 	return s.seekerRow(ctx, id)
 }
@@ -274,9 +274,11 @@ const (
 //   - an officer of their region: name and phone (audited); the full ID
 //     number only when reveal gives a reason (audited with it);
 //   - an employer: name and phone only if the seeker applied to one of its
-//     postings (audited); never the ID number;
+//     postings (audited); the ID number masked to its county and check
+//     character (MaskIDForEmployer); before applying the seeker is not
+//     found (candidates are Anonymous);
 //   - anyone else: not found.
-func (s *Store) Seeker(ctx context.Context, a easyjob.Actor, id int64, reveal string) (_r0 easyjob.Seeker, err error) {
+func (s *Store) Seeker(ctx context.Context, a easyjob.Actor, id int64, reveal string) (_ easyjob.Seeker, err error) {
 	defer wrapErr(&err, "store.Seeker", "id", id)
 	k, err := s.seekerRow(ctx, id)
 	if err != nil {
@@ -304,7 +306,7 @@ func (s *Store) Seeker(ctx context.Context, a easyjob.Actor, id int64, reveal st
 		if !ok {
 			return easyjob.Seeker{}, easyjob.NotFound("seeker")
 		}
-		k.IDNumber = ident.MaskID(k.IDNumber)
+		k.IDNumber = ident.MaskIDForEmployer(k.IDNumber)
 		if err := s.audit(ctx, a, id, "view_contact", ReasonApplied); err != nil {
 			return easyjob.Seeker{}, err
 		}
@@ -321,6 +323,42 @@ func Mask(k easyjob.Seeker) easyjob.Seeker {
 	return k
 }
 
+// Anonymous is a seeker as an employer sees a candidate who has not applied
+// to it: what a hiring choice needs — trades, experience, expected pay,
+// availability, dorm and meals, education, an age band and the province —
+// and nothing that identifies them: no ID characters, phone, birth date,
+// age, home county, gender, group, registered-poor or health status, and
+// the name cut to its first character ("张**").
+func Anonymous(k easyjob.Seeker) easyjob.Seeker {
+	province := ""
+	if len(k.HomeCounty) >= 2 {
+		province = k.HomeCounty[:2] + "0000"
+	}
+	return easyjob.Seeker{
+		ID: k.ID, Name: ident.MaskName(k.Name), Trades: k.Trades, Experience: k.Experience, ExpectedPay: k.ExpectedPay,
+		WantsDorm: k.WantsDorm, WantsMeals: k.WantsMeals, AvailableFrom: k.AvailableFrom, Education: k.Education,
+		AgeBand: AgeBand(k.Age), Province: province, Masked: true,
+	}
+}
+
+// AgeBand is a coarse age: "16-25", "26-35", "36-45", "46-55", "56+", or ""
+// when unknown.
+func AgeBand(age int) string {
+	switch {
+	case age <= 0:
+		return ""
+	case age <= 25:
+		return "16-25"
+	case age <= 35:
+		return "26-35"
+	case age <= 45:
+		return "36-45"
+	case age <= 55:
+		return "46-55"
+	}
+	return "56+"
+}
+
 func (s *Store) appliedTo(ctx context.Context, seekerID, employerID int64) (bool, error) {
 	var n int
 	err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM applications a JOIN postings p ON p.id = a.posting_id
@@ -330,7 +368,7 @@ func (s *Store) appliedTo(ctx context.Context, seekerID, employerID int64) (bool
 
 // SeekerByIDNumber finds a seeker by the blind index of their ID number (a
 // station checks whether someone is already registered).
-func (s *Store) SeekerByIDNumber(ctx context.Context, a easyjob.Actor, number string) (_r0 easyjob.Seeker, err error) {
+func (s *Store) SeekerByIDNumber(ctx context.Context, a easyjob.Actor, number string) (_ easyjob.Seeker, err error) {
 	defer wrapErr(&err, "store.SeekerByIDNumber")
 	if !a.IsOfficer() {
 		return easyjob.Seeker{}, Forbidden()
@@ -361,7 +399,7 @@ type SeekerFilter struct {
 
 // Seekers lists the seekers of an officer's region, masked: opening one
 // (Seeker) is the audited view.
-func (s *Store) Seekers(ctx context.Context, a easyjob.Actor, f SeekerFilter) (_r0 easyjob.Page[easyjob.Seeker], err error) {
+func (s *Store) Seekers(ctx context.Context, a easyjob.Actor, f SeekerFilter) (_ easyjob.Page[easyjob.Seeker], err error) {
 	defer wrapErr(&err, "store.Seekers")
 	var empty easyjob.Page[easyjob.Seeker]
 	if !a.IsOfficer() {
@@ -411,7 +449,7 @@ func (s *Store) audit(ctx context.Context, a easyjob.Actor, seekerID int64, acti
 
 // AuditLog lists the views of a seeker's personal data, newest first:
 // admins, the officers of the seeker's region, and the seeker themselves.
-func (s *Store) AuditLog(ctx context.Context, a easyjob.Actor, seekerID int64) (_r0 []easyjob.AuditEntry, err error) {
+func (s *Store) AuditLog(ctx context.Context, a easyjob.Actor, seekerID int64) (_ []easyjob.AuditEntry, err error) {
 	defer wrapErr(&err, "store.AuditLog", "seekerID", seekerID)
 	k, err := s.seekerRow(ctx, seekerID)
 	if err != nil {

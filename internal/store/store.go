@@ -42,6 +42,10 @@ type Store struct {
 	MinWage int
 	// Password are the argon2id parameters of new password hashes.
 	Password auth.Params
+	// Hashing bounds the password hashes run at once (default: GOMAXPROCS
+	// slots, HashWait); set it before the first sign-in.
+	Hashing  *auth.Gate
+	gateOnce sync.Once
 	dummy    struct {
 		once sync.Once
 		hash string
@@ -54,6 +58,9 @@ type Store struct {
 	// Matching serves recommendations, candidates, search and match days
 	// from memory; StartMatching sets it.
 	Matching *Matching
+	// afterImportRow, set by tests, is called after each row of a "valid"
+	// import is committed, with the number written by this call so far.
+	afterImportRow func(n int)
 }
 
 // New returns a Store with the defaults: system clock, embedded reference
@@ -142,23 +149,44 @@ func (s *Store) Send(ctx context.Context, tx *Tx, phone, subject, key string, kv
 // MessageLang is the language of text messages.
 const MessageLang = "zh-CN"
 
-// send writes a message to the outbox inside tx. The phone is stored
-// sealed, with a blind index so a person's messages can be found.
+// send writes a message to the outbox inside tx. The phone and the body
+// are stored sealed (AES-256-GCM, the column's name as associated data),
+// with a blind index of the phone so a person's messages can be found.
 func (s *Store) send(ctx context.Context, tx *Tx, phone, subject, body string) error {
-	sealed, err := s.Sealer.Seal([]byte(phone), []byte("outbox.recipient"))
+	to, err := s.Sealer.Seal([]byte(phone), []byte("outbox.recipient"))
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (channel, recipient_hash, recipient_cipher, subject, body, created_at)
-		VALUES ('sms', $1, $2, $3, $4, $5)`, s.Sealer.BlindIndex(phone), sealed, subject, body, tx.At)
+	text, err := s.Sealer.Seal([]byte(body), []byte("outbox.body"))
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (channel, recipient_hash, recipient_cipher, subject, body, body_cipher, created_at)
+		VALUES ('sms', $1, $2, $3, '', $4, $5)`, s.Sealer.BlindIndex(phone), to, subject, text, tx.At)
 	return err
 }
 
+// erasedOnDelivery are the subjects of messages whose body is deleted once
+// delivered, not kept sealed: a sign-in code is of no use to anyone
+// afterwards but someone who would sign in as its recipient.
+var erasedOnDelivery = map[string]bool{"login_code": true}
+
+// body is a message's text: the sealed body, or the plain body of rows
+// written before bodies were sealed; "" once erased.
+func (s *Store) body(plain string, sealed []byte) (string, error) {
+	if len(sealed) == 0 {
+		return plain, nil
+	}
+	b, err := s.Sealer.Open(sealed, []byte("outbox.body"))
+	return string(b), err
+}
+
 // Outbox lists the newest messages to a phone, newest first (tests and the
-// demo read sign-in codes from here).
-func (s *Store) Outbox(ctx context.Context, phone string, limit int) (_r0 []Message, err error) {
+// demo read sign-in codes from here before they are delivered; a delivered
+// sign-in code's Body is "").
+func (s *Store) Outbox(ctx context.Context, phone string, limit int) (_ []Message, err error) {
 	defer wrapErr(&err, "store.Outbox")
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, channel, subject, body, created_at FROM outbox
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, channel, subject, body, body_cipher, created_at FROM outbox
 		WHERE recipient_hash = $1 ORDER BY id DESC LIMIT $2`, s.Sealer.BlindIndex(phone), limit)
 	if err != nil {
 		return nil, err
@@ -168,7 +196,12 @@ func (s *Store) Outbox(ctx context.Context, phone string, limit int) (_r0 []Mess
 	for rows.Next() {
 		m := Message{Recipient: phone}
 		var at int64
-		if err := rows.Scan(&m.ID, &m.Channel, &m.Subject, &m.Body, &at); err != nil {
+		var plain string
+		var sealed []byte
+		if err := rows.Scan(&m.ID, &m.Channel, &m.Subject, &plain, &sealed, &at); err != nil {
+			return nil, err
+		}
+		if m.Body, err = s.body(plain, sealed); err != nil {
 			return nil, err
 		}
 		m.CreatedAt = easyjob.FromMillis(at)
@@ -178,10 +211,13 @@ func (s *Store) Outbox(ctx context.Context, phone string, limit int) (_r0 []Mess
 }
 
 // Deliver hands up to limit unsent messages to sender and marks those sent.
-// It returns how many were delivered.
-func (s *Store) Deliver(ctx context.Context, sender Sender, limit int) (_r0 int, err error) {
+// It returns how many were delivered. A delivered message keeps only what
+// a record needs: the recipient's blind index, the subject, the times and
+// (for notices) the sealed body; the sealed phone is emptied, and a
+// sign-in code's body is erased.
+func (s *Store) Deliver(ctx context.Context, sender Sender, limit int) (_ int, err error) {
 	defer wrapErr(&err, "store.Deliver")
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, channel, recipient_cipher, subject, body, created_at
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, channel, recipient_cipher, subject, body, body_cipher, created_at
 		FROM outbox WHERE sent_at = 0 ORDER BY id LIMIT $1`, limit)
 	if err != nil {
 		return 0, err
@@ -189,14 +225,19 @@ func (s *Store) Deliver(ctx context.Context, sender Sender, limit int) (_r0 int,
 	var batch []Message
 	for rows.Next() {
 		var m Message
-		var sealed []byte
+		var to, text []byte
+		var plain string
 		var at int64
-		if err := rows.Scan(&m.ID, &m.Channel, &sealed, &m.Subject, &m.Body, &at); err != nil {
+		if err := rows.Scan(&m.ID, &m.Channel, &to, &m.Subject, &plain, &text, &at); err != nil {
 			rows.Close()
 			return 0, err
 		}
-		p, err := s.Sealer.Open(sealed, []byte("outbox.recipient"))
+		p, err := s.Sealer.Open(to, []byte("outbox.recipient"))
 		if err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if m.Body, err = s.body(plain, text); err != nil {
 			rows.Close()
 			return 0, err
 		}
@@ -209,12 +250,31 @@ func (s *Store) Deliver(ctx context.Context, sender Sender, limit int) (_r0 int,
 		if err := sender.Send(ctx, m); err != nil {
 			return n, err
 		}
-		if _, err := s.DB.W.ExecContext(ctx, `UPDATE outbox SET sent_at = $1 WHERE id = $2`, s.now(), m.ID); err != nil {
+		var kept []byte // nil: the body is erased
+		if !erasedOnDelivery[m.Subject] {
+			if kept, err = s.Sealer.Seal([]byte(m.Body), []byte("outbox.body")); err != nil {
+				return n, err
+			}
+		}
+		if _, err := s.DB.W.ExecContext(ctx, `UPDATE outbox SET sent_at = $1, body = '', body_cipher = $2, recipient_cipher = $3
+			WHERE id = $4`, s.now(), kept, []byte{}, m.ID); err != nil {
 			return n, err
 		}
 		n++
 	}
 	return n, nil
+}
+
+// PruneSignIn deletes what sign-in no longer needs: attempt counters whose
+// window has passed and codes older than a day.
+func (s *Store) PruneSignIn(ctx context.Context) (err error) {
+	defer wrapErr(&err, "store.PruneSignIn")
+	now := s.now()
+	if _, err := s.DB.W.ExecContext(ctx, `DELETE FROM login_attempts WHERE since < $1`, now-PasswordWindow.Milliseconds()); err != nil {
+		return err
+	}
+	_, err = s.DB.W.ExecContext(ctx, `DELETE FROM login_codes WHERE created_at < $1`, now-(24*time.Hour).Milliseconds())
+	return err
 }
 
 // LogSender "delivers" by logging: in development it logs the message

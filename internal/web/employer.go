@@ -254,6 +254,9 @@ func (h *Handler) employerPosting(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, c := range cands {
 			v := CandidateView{Candidate: c, County: region.FullName(c.Seeker.HomeCounty)}
+			if c.Seeker.HomeCounty == "" { // not applied: the province only
+				v.County = region.FullName(c.Seeker.Province)
+			}
 			for _, reason := range c.Reasons {
 				v.Reasons = append(v.Reasons, h.Cat.Msg(langOf(r), easyjob.Msg{Key: reason.Key, Args: reason.Args}))
 			}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"easyjob/internal/easyjob"
 	"easyjob/internal/httpx"
 )
 
@@ -16,8 +17,14 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
-	tok, u, err := h.S.Login(r.Context(), r.PostFormValue("username"), r.PostFormValue("password"), "web")
+	err := h.Limits.AllowSignIn(r)
+	var tok string
+	var u easyjob.User
+	if err == nil {
+		tok, u, err = h.S.LoginFrom(r.Context(), h.Limits.Client(r), r.PostFormValue("username"), r.PostFormValue("password"), "web")
+	}
 	if err != nil {
+		httpx.SetRetryAfter(w, err)
 		p := h.page(r, "login.title", nil)
 		p.Form = map[string]string{"username": r.PostFormValue("username"), "next": r.PostFormValue("next")}
 		h.R.Render(w, r, h.formErrors(r, err, &p), "login", p)
@@ -51,7 +58,12 @@ func (h *Handler) seekerSendCode(w http.ResponseWriter, r *http.Request) {
 	phone := strings.TrimSpace(r.PostFormValue("phone"))
 	p := h.page(r, "seeker_login.title", nil)
 	p.Form = map[string]string{"phone": phone, "next": r.PostFormValue("next")}
-	if err := h.S.RequestCode(r.Context(), phone); err != nil {
+	err := h.Limits.AllowCode(r)
+	if err == nil {
+		err = h.S.RequestCode(r.Context(), phone)
+	}
+	if err != nil {
+		httpx.SetRetryAfter(w, err)
 		status := h.formErrors(r, err, &p)
 		if status == http.StatusTooManyRequests {
 			p.Form["sent"] = "1" // a code was sent recently: let them type it
@@ -66,8 +78,14 @@ func (h *Handler) seekerSendCode(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) seekerLogin(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
-	tok, u, err := h.S.LoginWithCode(r.Context(), r.PostFormValue("phone"), r.PostFormValue("code"), "web")
+	err := h.Limits.AllowSignIn(r)
+	var tok string
+	var u easyjob.User
+	if err == nil {
+		tok, u, err = h.S.LoginWithCode(r.Context(), r.PostFormValue("phone"), r.PostFormValue("code"), "web")
+	}
 	if err != nil {
+		httpx.SetRetryAfter(w, err)
 		p := h.page(r, "seeker_login.title", nil)
 		p.Form = map[string]string{"phone": r.PostFormValue("phone"), "sent": "1", "next": r.PostFormValue("next")}
 		h.R.Render(w, r, h.formErrors(r, err, &p), "seeker_login", p)

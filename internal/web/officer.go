@@ -45,6 +45,7 @@ type officerEmployersData struct {
 	Employers []easyjob.Employer
 	Next      string
 	Verified  string
+	Arrears   map[int64]int // open wage-arrears reports per employer (retention)
 }
 
 func (h *Handler) officerEmployers(w http.ResponseWriter, r *http.Request) {
@@ -66,8 +67,13 @@ func (h *Handler) officerEmployers(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, err)
 		return
 	}
+	arrears, err := h.arrearsOf(r, pg.Items)
+	if err != nil {
+		h.errorPage(w, r, err)
+		return
+	}
 	h.R.Render(w, r, http.StatusOK, "officer_employers", h.page(r, "officer_employers.title",
-		officerEmployersData{Employers: pg.Items, Next: pg.NextCursor, Verified: v}))
+		officerEmployersData{Employers: pg.Items, Next: pg.NextCursor, Verified: v, Arrears: arrears}))
 }
 
 func (h *Handler) officerReviewEmployer(w http.ResponseWriter, r *http.Request) {
@@ -129,6 +135,7 @@ type officerPostingData struct {
 	Card
 	Employer easyjob.Employer
 	Reviews  []easyjob.Review
+	Arrears  int // the employer's open wage-arrears reports (retention)
 }
 
 func (h *Handler) officerPosting(w http.ResponseWriter, r *http.Request) {
@@ -144,17 +151,27 @@ func (h *Handler) officerPosting(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, err)
 		return
 	}
-	e, err := h.S.Employer(r.Context(), p.EmployerID)
+	e, err := h.S.EmployerFor(r.Context(), httpx.Actor(r.Context()), p.EmployerID)
 	if err != nil {
 		h.errorPage(w, r, err)
 		return
 	}
-	rs, err := h.S.Reviews(r.Context(), "posting", id)
+	a := httpx.Actor(r.Context())
+	rs, err := h.S.Reviews(r.Context(), a, "posting", id)
+	if easyjob.ErrorCode(err) == easyjob.EFORBIDDEN {
+		rs, err = nil, nil // an officer outside the posting's district
+	}
 	if err != nil {
 		h.errorPage(w, r, err)
 		return
 	}
 	d := officerPostingData{Card: h.card(h.localChecks(r, p), h.S.Today()), Employer: e, Reviews: rs}
+	if h.Retention != nil {
+		if d.Arrears, err = h.Retention.OpenArrears(r.Context(), e.ID); err != nil {
+			h.errorPage(w, r, err)
+			return
+		}
+	}
 	h.R.Render(w, r, http.StatusOK, "officer_posting", h.page(r, "officer_posting.title", d))
 }
 

@@ -141,10 +141,11 @@ func (h *Handler) fileError(r *http.Request, err error) error {
 		cols = append(cols, h.columnLabel(lang, c))
 	}
 	max := fe.Max
-	if fe.Code == export.ErrTooLarge {
+	if fe.Code == export.ErrTooLarge || fe.Code == export.ErrUnpackedSize {
 		max = fe.Max >> 20
 	}
-	return fieldError("file", "import.err."+fe.Code, "max", max, "columns", strings.Join(cols, h.Cat.T(lang, "sheet.list_sep")))
+	return fieldError("file", "import.err."+fe.Code, "max", max, "columns", strings.Join(cols, h.Cat.T(lang, "sheet.list_sep")),
+		"cell", fe.Cell)
 }
 
 type reportLine struct {
@@ -213,6 +214,10 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer r.MultipartForm.RemoveAll()
+	if err := multipartError(r); err != nil {
+		h.importFormError(w, r, "", err)
+		return
+	}
 	kind := r.FormValue("kind")
 	if store.ImportColumns(kind) == nil {
 		h.importFormError(w, r, "", fieldError("kind", "import.kind"))

@@ -25,7 +25,7 @@ func TestImportKeys(t *testing.T) {
 		keys = append(keys, "sheet.col."+c)
 	}
 	for _, code := range []string{export.ErrTooLarge, export.ErrTooManyRows, export.ErrNotSpreadsheet, export.ErrEmpty,
-		export.ErrMissingColumns, export.ErrDuplicateCol} {
+		export.ErrMissingColumns, export.ErrDuplicateCol, export.ErrUnpackedSize, export.ErrTooManyColumns, export.ErrCellTooLong, export.ErrBadCharacter} {
 		keys = append(keys, "import.err."+code)
 	}
 	for _, lang := range i18n.Languages {

@@ -47,6 +47,10 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /officer/register", h.registerSeeker)
 	mux.HandleFunc("GET /officer/id-info", h.idInfo)
 	mux.HandleFunc("GET /officer/seekers", h.officerSeekers)
+	mux.HandleFunc("GET /officer/short", h.officerShort)
 	h.importRoutes(mux)
 	h.charterRoutes(mux)
+	h.epidemicRoutes(mux)
+	h.supportRoutes(mux)
+	h.retentionRoutes(mux)
 }

@@ -9,6 +9,7 @@ import (
 	"easyjob/internal/httpx"
 	"easyjob/internal/occupation"
 	"easyjob/internal/region"
+	"easyjob/internal/retention"
 	"easyjob/internal/store"
 )
 
@@ -19,6 +20,7 @@ type Card struct {
 	OccupationName string
 	Reasons        []string
 	StartsIn       int
+	Also           bool // recommended as work the seeker could also do
 }
 
 func (h *Handler) card(p easyjob.Posting, today easyjob.Date) Card {
@@ -28,12 +30,15 @@ func (h *Handler) card(p easyjob.Posting, today easyjob.Date) Card {
 
 type seekerHomeData struct {
 	Seeker    easyjob.Seeker
-	Cards     []Card
+	Cards     []Card // matches of the seeker's trades, or the search's results
+	Also      []Card // work the seeker could also do, below the matches
+	Empty     string // why no posting is recommended, in the seeker's words
 	Query     string
 	District  string
 	Districts []Option
 	Next      string
 	Recommend bool
+	CheckIns  []retention.CheckIn // check-ins waiting for the seeker's answer
 }
 
 func (h *Handler) seekerHome(w http.ResponseWriter, r *http.Request) {
@@ -52,45 +57,59 @@ func (h *Handler) seekerHome(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	d := seekerHomeData{Seeker: k, Query: strings.TrimSpace(q.Get("q")), District: q.Get("district"), Districts: districtOptions()}
-	d.Cards, d.Next, d.Recommend, err = h.listings(r, a, k, d.Query, d.District, q.Get("cursor"))
-	if err != nil {
+	if err := h.listings(r, a, &d, q.Get("cursor")); err != nil {
+		h.errorPage(w, r, err)
+		return
+	}
+	if d.CheckIns, err = h.checkinPrompt(r, a); err != nil {
 		h.errorPage(w, r, err)
 		return
 	}
 	h.R.Render(w, r, http.StatusOK, "seeker_home", h.page(r, "seeker_home.title", d))
 }
 
-// listings are the postings shown on a seeker's home: recommendations with
-// their reasons when nothing is searched, else the search's results.
-func (h *Handler) listings(r *http.Request, a easyjob.Actor, k easyjob.Seeker, query, district, cursor string) ([]Card, string, bool, error) {
+// listings fills in the postings shown on a seeker's home: when nothing is
+// searched, the recommendations with their reasons, the matches first, then
+// what the seeker could also do; when none are recommended, why, and the
+// latest postings; else the search's results.
+func (h *Handler) listings(r *http.Request, a easyjob.Actor, d *seekerHomeData, cursor string) error {
 	today := h.S.Today()
 	lang := langOf(r)
-	var out []Card
-	if query == "" && district == "" && cursor == "" {
-		recs, err := h.S.Recommendations(r.Context(), a, k.ID, 20)
+	if d.Query == "" && d.District == "" && cursor == "" {
+		pg, err := h.S.RecommendationPage(r.Context(), a, d.Seeker.ID, 20)
 		if err != nil {
-			return nil, "", false, err
+			return err
 		}
-		for _, rec := range recs {
+		for _, rec := range pg.Items {
 			c := h.card(rec.Posting, today)
+			c.Also = rec.Kind == store.KindAlso
 			for _, reason := range rec.Reasons {
 				c.Reasons = append(c.Reasons, h.Cat.Msg(lang, easyjob.Msg{Key: reason.Key, Args: reason.Args}))
 			}
-			out = append(out, c)
+			if c.Also {
+				d.Also = append(d.Also, c)
+			} else {
+				d.Cards = append(d.Cards, c)
+			}
 		}
-		if len(out) > 0 {
-			return out, "", true, nil
+		if len(pg.Items) > 0 {
+			d.Recommend = true
+			return nil
+		}
+		if pg.Empty != nil {
+			d.Empty = h.Cat.Msg(lang, easyjob.Msg{Key: pg.Empty.Reason.Key, Args: pg.Empty.Reason.Args})
 		}
 	}
 	res, err := h.S.Search(r.Context(), a, store.SearchQuery{ListOptions: store.ListOptions{Limit: 20, Cursor: cursor},
-		Q: query, District: district})
+		Q: d.Query, District: d.District})
 	if err != nil {
-		return nil, "", false, err
+		return err
 	}
 	for _, p := range res.Items {
-		out = append(out, h.card(p, today))
+		d.Cards = append(d.Cards, h.card(p, today))
 	}
-	return out, res.NextCursor, false, nil
+	d.Next = res.NextCursor
+	return nil
 }
 
 type postingDetailData struct {
@@ -112,7 +131,7 @@ func (h *Handler) postingDetail(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, err)
 		return
 	}
-	e, err := h.S.Employer(r.Context(), p.EmployerID)
+	e, err := h.S.EmployerFor(r.Context(), a, p.EmployerID)
 	if err != nil {
 		h.errorPage(w, r, err)
 		return

@@ -15,7 +15,9 @@ import (
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
 	"easyjob/internal/region"
+	"easyjob/internal/retention"
 	"easyjob/internal/store"
+	"easyjob/internal/support"
 )
 
 // Handler serves the HTML pages.
@@ -26,7 +28,11 @@ type Handler struct {
 	S        *store.Store
 	Charter  *charter.Service
 	Epidemic *epidemic.Service
-	Version  string
+	Support  *support.Service
+	// Retention serves the check-in, dispute and subsidy pages.
+	Retention *retention.Service
+	Version   string
+	Limits    *httpx.Limits // sign-in rate limits; nil: none
 }
 
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
@@ -100,10 +106,8 @@ func (h *Handler) require(w http.ResponseWriter, r *http.Request, roles ...easyj
 
 // errorPage shows a whole-page error in the user's language.
 func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, err error) {
-	var de *easyjob.Error
-	if !errors.As(err, &de) {
-		de = easyjob.Internal(err)
-	}
+	de := httpx.Classify(err) // a database that does not answer is a 503
+	httpx.SetRetryAfterStatus(w, httpx.Status(de.Code))
 	if de.Code == easyjob.EINTERNAL {
 		h.Log.ErrorContext(r.Context(), "page error", "request_id", httpx.RequestID(r.Context()), "path", r.URL.Path, "err", err)
 	}
