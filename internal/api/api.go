@@ -36,9 +36,14 @@ type Route struct {
 	ID, Tag      string
 	Summary      string
 	Public       bool     // no sign-in needed
-	Query        []string // documented query parameters
-	In, Out      any      // request and response bodies, for the document
-	Created      bool     // answers 201
+	Query        []string // documented query parameters, typed by name in paramSchemas
+	// Params types this route's parameters (query or path) whose name means
+	// something else on other routes; it wins over paramSchemas and pathSchemas.
+	Params       map[string]map[string]any
+	In, Out      any  // request and response bodies, for the document
+	OptionalBody bool // In may be left out (an empty body)
+	Created      bool // answers 201
+	Accepted     bool // answers 202 (accepted, carried out later)
 	h            func(w http.ResponseWriter, r *http.Request) error
 }
 
@@ -79,7 +84,7 @@ func (h *Handler) table() []Route {
 	)
 	return append([]Route{
 		{Method: "POST", Path: "/login", ID: "login", Tag: "accounts", Public: true, Summary: "Sign in with a username and password, or a phone and a one-time code; returns a bearer token", In: LoginRequest{}, Out: LoginResponse{}, h: h.login},
-		{Method: "POST", Path: "/login/code", ID: "requestCode", Tag: "accounts", Public: true, Summary: "Send a one-time sign-in code to a mainland mobile number", In: CodeRequest{}, Out: Status{}, h: h.requestCode},
+		{Method: "POST", Path: "/login/code", ID: "requestCode", Tag: "accounts", Public: true, Summary: "Send a one-time sign-in code to a mainland mobile number", In: CodeRequest{}, Out: Status{}, Accepted: true, h: h.requestCode},
 		{Method: "POST", Path: "/logout", ID: "logout", Tag: "accounts", Summary: "End this session", Out: Status{}, h: h.logout},
 		{Method: "GET", Path: "/me", ID: "me", Tag: "accounts", Summary: "The signed-in user", Out: easyjob.User{}, h: h.me},
 		{Method: "POST", Path: "/me/profile", ID: "createProfile", Tag: "seekers", Summary: "A seeker who signed in with a code writes their profile (consent given in the app)", In: easyjob.SeekerInput{}, Out: seeker{}, Created: true, h: h.createProfile},
@@ -98,7 +103,7 @@ func (h *Handler) table() []Route {
 		{Method: "POST", Path: "/postings/{id}/review", ID: "reviewPosting", Tag: "postings", Summary: "Approve (publish) or return a posting with a comment (officers)", In: ReviewRequest{}, Out: posting{}, h: h.reviewPosting},
 		{Method: "POST", Path: "/postings/{id}/close", ID: "closePosting", Tag: "postings", Summary: "Stop taking applications", Out: posting{}, h: h.closePosting},
 		{Method: "GET", Path: "/postings/{id}/reviews", ID: "postingReviews", Tag: "postings", Summary: "Officers' decisions on a posting", Out: easyjob.Page[easyjob.Review]{}, h: h.reviews("posting")},
-		{Method: "POST", Path: "/postings/{id}/apply", ID: "apply", Tag: "applications", Summary: "Apply to a posting (the seeker, or an officer for a seeker of their region)", In: ApplyRequest{}, Out: application{}, Created: true, h: h.apply},
+		{Method: "POST", Path: "/postings/{id}/apply", ID: "apply", Tag: "applications", Summary: "Apply to a posting (the seeker, or an officer for a seeker of their region)", In: ApplyRequest{}, OptionalBody: true, Out: application{}, Created: true, h: h.apply},
 		{Method: "GET", Path: "/postings/{id}/applications", ID: "postingApplications", Tag: "applications", Summary: "Applications to a posting", Query: []string{"state", "limit", "cursor"}, Out: easyjob.Page[application]{}, h: h.postingApplications},
 
 		{Method: "POST", Path: "/seekers", ID: "registerSeeker", Tag: "seekers", Summary: "Register a seeker on their behalf at a station, recording consent (officers)", In: easyjob.SeekerInput{}, Out: seeker{}, Created: true, h: h.registerSeeker},

@@ -27,6 +27,7 @@ type client struct {
 	url   string
 	token string
 	lang  string
+	hc    *http.Client // checks every request and answer against the OpenAPI document
 }
 
 func (c *client) do(method, path string, body any) (int, map[string]any) {
@@ -50,7 +51,7 @@ func (c *client) do(method, path string, body any) (int, map[string]any) {
 	if c.lang != "" {
 		req.Header.Set("Accept-Language", c.lang)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := c.hc.Do(req)
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -74,7 +75,12 @@ func (c *client) must(status int, method, path string, body any) map[string]any 
 }
 
 func (c *client) as(token string) *client {
-	return &client{t: c.t, url: c.url, token: token, lang: c.lang}
+	return &client{t: c.t, url: c.url, token: token, lang: c.lang, hc: c.hc}
+}
+
+// in is c asking for answers in lang (through the same checking client).
+func (c *client) in(lang string) *client {
+	return &client{t: c.t, url: c.url, token: c.token, lang: lang, hc: c.hc}
 }
 
 func (c *client) login(user, pw string) *client {
@@ -87,11 +93,21 @@ type env struct {
 	anon  *client
 	app   *app.App
 	admin *client
+	check *checker
 }
 
 func boot(t *testing.T, k storetest.Kind) *env {
 	t.Helper()
+	return bootWith(t, k, nil)
+}
+
+// bootWith boots with settings changed by set (nil: the defaults).
+func bootWith(t *testing.T, k storetest.Kind, set func(*config.Config)) *env {
+	t.Helper()
 	cfg := config.Defaults()
+	if set != nil {
+		set(&cfg)
+	}
 	cfg.DB = k.URL(t)
 	cfg.KeyFile = t.TempDir() + "/key"
 	a, err := app.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -106,7 +122,8 @@ func boot(t *testing.T, k storetest.Kind) *env {
 		store.NewUser{Username: "root", Password: "root-password", Name: "Root", Role: easyjob.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{anon: &client{t: t, url: srv.URL}, app: a}
+	check := newChecker(t, srv.URL)
+	e := &env{anon: &client{t: t, url: srv.URL, hc: &http.Client{Transport: check}}, app: a, check: check}
 	e.admin = e.anon.login("root", "root-password")
 	return e
 }

@@ -29,14 +29,18 @@ type (
 	ReplanRequest struct {
 		Confirm bool `json:"confirm"` // false: preview only
 	}
+	// Charters, PickupPoints and Arrivals are pages, as every list.
 	Charters struct {
-		Items []charter.CharterView `json:"items"`
+		Items      []charter.CharterView `json:"items"`
+		NextCursor string                `json:"next_cursor"`
 	}
 	PickupPoints struct {
-		Items []charter.PickupPoint `json:"items"`
+		Items      []charter.PickupPoint `json:"items"`
+		NextCursor string                `json:"next_cursor"`
 	}
 	Arrivals struct {
-		Items []charter.Arrival `json:"items"`
+		Items      []charter.Arrival `json:"items"`
+		NextCursor string            `json:"next_cursor"`
 	}
 	CheckInRequest struct {
 		Code string `json:"code"` // the scanned pass (URL or token) or the last six ID characters
@@ -51,7 +55,7 @@ type (
 
 func (h *Handler) charterRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/pickup-points", ID: "listPickupPoints", Tag: "charters", Summary: "Pickup points of the officer's counties", Out: PickupPoints{}, h: h.listPickupPoints},
+		{Method: "GET", Path: "/pickup-points", ID: "listPickupPoints", Tag: "charters", Summary: "Pickup points of the officer's counties", Query: []string{"limit", "cursor"}, Out: PickupPoints{}, h: h.listPickupPoints},
 		{Method: "POST", Path: "/pickup-points", ID: "addPickupPoint", Tag: "charters", Summary: "Add a pickup point to a county; county_seat with no coordinates uses the county's seat of government", In: charter.PickupPointInput{}, Out: charter.PickupPoint{}, Created: true, h: h.addPickupPoint},
 		{Method: "GET", Path: "/counties/{county}/risk", ID: "getCountyRisk", Tag: "charters", Summary: "A county's current risk level (low when never set)", Out: epidemic.CountyRisk{}, h: h.getCountyRisk},
 		{Method: "PUT", Path: "/counties/{county}/risk", ID: "setCountyRisk", Tag: "charters", Summary: "Set a county's risk level now; nobody from a high-risk county rides (officers)", In: RiskRequest{}, Out: epidemic.CountyRisk{}, h: h.setCountyRisk},
@@ -60,26 +64,26 @@ func (h *Handler) charterRoutes() []Route {
 		{Method: "POST", Path: "/plans", ID: "confirmPlan", Tag: "charters", Summary: "Plan and write a day's charters in one transaction and notify every rider; nothing is written when planning fails", In: charter.PlanRequest{}, Out: charter.PlanView{}, Created: true, h: h.confirmPlan},
 		{Method: "GET", Path: "/plans/{id}", ID: "getPlan", Tag: "charters", Summary: "A confirmed plan with its charters", Out: charter.PlanView{}, h: h.getPlan},
 		{Method: "POST", Path: "/plans/{id}/replan", ID: "replan", Tag: "charters", Summary: "Replan after cancellations and late hires: notified riders keep their seats when capacity allows; moves are listed", In: ReplanRequest{}, Out: charter.PlanView{}, h: h.replan},
-		{Method: "GET", Path: "/charters", ID: "listCharters", Tag: "charters", Summary: "Charters the officer may see: leaving their counties or delivering into their district", Query: []string{"date", "plan_id"}, Out: Charters{}, h: h.listCharters},
+		{Method: "GET", Path: "/charters", ID: "listCharters", Tag: "charters", Summary: "Charters the officer may see: leaving their counties or delivering into their district", Query: []string{"date", "plan_id", "limit", "cursor"}, Out: Charters{}, h: h.listCharters},
 		{Method: "GET", Path: "/charters/{id}", ID: "getManifest", Tag: "charters", Summary: "A charter's manifest: seats, names, masked ID numbers, phones, drop-offs (audited)", Out: charter.CharterView{}, h: h.getManifest},
 		{Method: "POST", Path: "/charters/{id}/checkin", ID: "checkIn", Tag: "charters", Summary: "Board a rider by the scanned boarding pass or the last six ID characters", In: CheckInRequest{}, Out: charter.ManifestRow{}, h: h.checkIn},
 		{Method: "POST", Path: "/charters/{id}/riders", ID: "addRider", Tag: "charters", Summary: "Seat an accepted hire who passes the health gate on a charter with room", In: AddRiderRequest{}, Out: charter.ManifestRow{}, Created: true, h: h.addRider},
 		{Method: "POST", Path: "/charters/{id}/depart", ID: "depart", Tag: "charters", Summary: "Close boarding: boarded riders' applications move to departed, the others are no-shows", Out: charter.DepartResult{}, h: h.depart},
 		{Method: "POST", Path: "/seats/{id}/no-show", ID: "noShow", Tag: "charters", Summary: "Record that a rider did not come; the place is freed", Out: Status{}, h: h.noShow},
 		{Method: "POST", Path: "/seats/{id}/reassign", ID: "reassignSeat", Tag: "charters", Summary: "Move a rider to another charter of the same pickup point with room", In: ReassignRequest{}, Out: charter.ManifestRow{}, h: h.reassignSeat},
-		{Method: "GET", Path: "/arrivals", ID: "listArrivals", Tag: "charters", Summary: "Riders on their way: an employer's own, or those going to an officer's district", Out: Arrivals{}, h: h.listArrivals},
+		{Method: "GET", Path: "/arrivals", ID: "listArrivals", Tag: "charters", Summary: "Riders on their way: an employer's own, or those going to an officer's district", Query: []string{"limit", "cursor"}, Out: Arrivals{}, h: h.listArrivals},
 		{Method: "POST", Path: "/applications/{id}/arrive", ID: "confirmArrival", Tag: "charters", Summary: "Confirm a departed rider's arrival (the employer or the receiving officer)", Out: easyjob.Application{}, h: h.confirmArrival},
 		{Method: "GET", Path: "/passes/{token}", ID: "getPass", Tag: "charters", Summary: "A boarding pass: the rider's own, or for officers of the pickup county", Out: charter.Pass{}, h: h.getPass},
 	}
 }
 
 func (h *Handler) listPickupPoints(w http.ResponseWriter, r *http.Request) error {
-	ps, err := h.Charter.PickupPoints(r.Context(), httpx.Actor(r.Context()))
+	lo, err := list(r)
 	if err != nil {
 		return err
 	}
-	httpx.JSON(w, http.StatusOK, PickupPoints{Items: ps})
-	return nil
+	ps, err := h.Charter.PickupPoints(r.Context(), httpx.Actor(r.Context()), lo)
+	return reply(w, http.StatusOK, PickupPoints(ps), err)
 }
 
 func (h *Handler) addPickupPoint(w http.ResponseWriter, r *http.Request) error {
@@ -196,7 +200,11 @@ func (h *Handler) replan(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) listCharters(w http.ResponseWriter, r *http.Request) error {
-	var f charter.CharterFilter
+	lo, err := list(r)
+	if err != nil {
+		return err
+	}
+	f := charter.CharterFilter{ListOptions: lo}
 	q := r.URL.Query()
 	if s := q.Get("date"); s != "" {
 		d, err := easyjob.ParseDate(s)
@@ -215,11 +223,7 @@ func (h *Handler) listCharters(w http.ResponseWriter, r *http.Request) error {
 		f.PlanID = int64(n)
 	}
 	cs, err := h.Charter.Charters(r.Context(), httpx.Actor(r.Context()), f)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, Charters{Items: cs})
-	return nil
+	return reply(w, http.StatusOK, Charters(cs), err)
 }
 
 func (h *Handler) getManifest(w http.ResponseWriter, r *http.Request) error {
@@ -300,12 +304,12 @@ func (h *Handler) reassignSeat(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) listArrivals(w http.ResponseWriter, r *http.Request) error {
-	xs, err := h.Charter.Arrivals(r.Context(), httpx.Actor(r.Context()))
+	lo, err := list(r)
 	if err != nil {
 		return err
 	}
-	httpx.JSON(w, http.StatusOK, Arrivals{Items: xs})
-	return nil
+	xs, err := h.Charter.Arrivals(r.Context(), httpx.Actor(r.Context()), lo)
+	return reply(w, http.StatusOK, Arrivals(xs), err)
 }
 
 func (h *Handler) confirmArrival(w http.ResponseWriter, r *http.Request) error {

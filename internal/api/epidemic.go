@@ -10,18 +10,6 @@ import (
 
 // Request and response bodies of the epidemic system.
 type (
-	// ReportRequest documents a day's report: each value a whole number,
-	// or null (or "" or absent) when missing — a missing value is never 0.
-	ReportRequest struct {
-		NewConfirmed *int   `json:"new_confirmed"`
-		NewSuspected *int   `json:"new_suspected"`
-		InHospital   *int   `json:"in_hospital"`
-		Admitted     *int   `json:"admitted"`
-		Discharged   *int   `json:"discharged"`
-		Deaths       *int   `json:"deaths"`
-		Excluded     *int   `json:"excluded"`
-		Note         string `json:"note"`
-	}
 	ReportDays struct {
 		Items []epidemic.Day `json:"items"`
 	}
@@ -32,7 +20,7 @@ type (
 
 func (h *Handler) epidemicRoutes() []Route {
 	return []Route{
-		{Method: "PUT", Path: "/regions/{code}/reports/{date}", ID: "putReport", Tag: "epidemic", Summary: "Report a twinned county's or a Shenzhen district's day (officers of the region): each value a number or null (missing, never 0); a second report is a correction, the earlier versions stay; late reports are marked late", In: ReportRequest{}, Out: epidemic.Saved{}, h: h.putReport},
+		{Method: "PUT", Path: "/regions/{code}/reports/{date}", ID: "putReport", Tag: "epidemic", Summary: "Report a twinned county's or a Shenzhen district's day (officers of the region): each value a number or null (missing, never 0); a second report is a correction, the earlier versions stay; late reports are marked late", In: epidemic.ReportInput{}, Out: epidemic.Saved{}, h: h.putReport},
 		{Method: "GET", Path: "/regions/{code}/reports", ID: "listReports", Tag: "epidemic", Summary: "A region's days from…to (default the last 30), newest first: the current report, every version, checks, streak and level", Query: []string{"from", "to"}, Out: ReportDays{}, h: h.listReports},
 		{Method: "GET", Path: "/regions/{code}/status", ID: "regionStatus", Tag: "epidemic", Summary: "A region's three zeros and risk level as of a day (default today): three_zeros, streak_start, streak_days, risk_level", Query: []string{"as_of"}, Out: epidemic.Status{}, h: h.regionStatus},
 		{Method: "GET", Path: "/regions", ID: "listRegionStatus", Tag: "epidemic", Summary: "Every reporting region's status as of a day, with prefecture and province roll-ups", Query: []string{"as_of"}, Out: epidemic.Board{}, h: h.listRegionStatus},

@@ -54,7 +54,7 @@ func TestFallbackAPI(t *testing.T) {
 		if r0["key"] != "reason.also_entry" || r0["message"] != "不需要经验，上岗有人带" {
 			t.Errorf("guard's first reason %v", r0)
 		}
-		en := &client{t: t, url: station.url, token: station.token, lang: "en"}
+		en := station.in("en")
 		recs = en.must(200, "GET", "/seekers/"+itoa(dear)+"/recommendations", nil)
 		empty, _ := recs["empty"].(map[string]any)
 		if len(recs["items"].([]any)) != 0 || empty == nil || empty["cause"] != "pay" {

@@ -66,7 +66,7 @@ func TestMatchingAPI(t *testing.T) {
 				t.Errorf("reasons %q lack %q", all, want)
 			}
 		}
-		en := &client{t: t, url: station.url, token: station.token, lang: "en"}
+		en := station.in("en")
 		recs = en.must(200, "GET", "/seekers/"+itoa(sid)+"/recommendations", nil)
 		if m := recs["items"].([]any)[0].(map[string]any)["reasons"].([]any)[0].(map[string]any)["message"].(string); strings.ContainsAny(m, "元包吃") {
 			t.Errorf("English reason %q", m)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"easyjob/internal/easyjob"
 	"easyjob/internal/export"
@@ -56,7 +57,9 @@ func (h *Handler) retentionRoutes() []Route {
 		{Method: "GET", Path: "/subsidy-rules", ID: "listSubsidyRules", Tag: "subsidies", Summary: "Subsidy rules with their validity dates", Out: Rules{}, h: h.listRules},
 		{Method: "POST", Path: "/subsidy-rules", ID: "addSubsidyRule", Tag: "subsidies", Summary: "Add a subsidy rule (city officers, admins)", In: retention.Rule{}, Out: retention.Rule{}, Created: true, h: h.addRule},
 		{Method: "POST", Path: "/subsidy-claims", ID: "createSubsidyClaim", Tag: "subsidies", Summary: "Claim a rule for a placement that meets its condition: 201 once, 409 after (nothing written)", In: ClaimRequest{}, Out: claim{}, Created: true, h: h.createClaim},
-		{Method: "GET", Path: "/subsidy-claims", ID: "listSubsidyClaims", Tag: "subsidies", Summary: "Claims of the officer's regions, newest first", Query: []string{"status", "limit", "cursor"}, Out: easyjob.Page[claim]{}, h: h.listClaims},
+		{Method: "GET", Path: "/subsidy-claims", ID: "listSubsidyClaims", Tag: "subsidies", Summary: "Claims of the officer's regions, newest first", Query: []string{"status", "limit", "cursor"},
+			Params: map[string]map[string]any{"status": {"type": "string", "enum": []string{string(retention.Claimed), string(retention.Approved), string(retention.Paid), string(retention.Rejected)}}},
+			Out:    easyjob.Page[claim]{}, h: h.listClaims},
 		{Method: "POST", Path: "/subsidy-claims/bulk-approve", ID: "approveSubsidyClaims", Tag: "subsidies", Summary: "Approve every listed claim still claimed", In: BulkApproveRequest{}, Out: BulkApproved{}, h: h.approveClaims},
 		{Method: "POST", Path: "/subsidy-claims/{id}/approve", ID: "approveSubsidyClaim", Tag: "subsidies", Summary: "Approve a claim", Out: claim{}, h: h.approveClaim},
 		{Method: "POST", Path: "/subsidy-claims/{id}/pay", ID: "paySubsidyClaim", Tag: "subsidies", Summary: "Record the payment of an approved claim (reference, paid_on); 409 on a rejected claim", In: retention.PayInput{}, Out: claim{}, h: h.payClaim},
@@ -68,9 +71,24 @@ func (h *Handler) retentionRoutes() []Route {
 	}
 }
 
-func flag(r *http.Request, name string) bool {
-	v := r.URL.Query().Get(name)
-	return v == "1" || v == "true"
+// flags reads boolean query parameters (true, false, 1, 0; absent is
+// false) into the pointers after each name; a malformed one is a field error.
+func flags(r *http.Request, named ...any) error {
+	fs := easyjob.Fields{}
+	for i := 0; i+1 < len(named); i += 2 {
+		name, dst := named[i].(string), named[i+1].(*bool)
+		v := r.URL.Query().Get(name)
+		if v == "" {
+			*dst = false
+			continue
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			fs.Add(name, "field.bool")
+		}
+		*dst = b
+	}
+	return fs.Err()
 }
 
 func (h *Handler) listCheckins(w http.ResponseWriter, r *http.Request) error {
@@ -78,7 +96,10 @@ func (h *Handler) listCheckins(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := retention.DueFilter{ListOptions: o, Waiting: flag(r, "waiting"), Escalated: flag(r, "escalated"), Disagree: flag(r, "disagree")}
+	f := retention.DueFilter{ListOptions: o}
+	if err := flags(r, "waiting", &f.Waiting, "escalated", &f.Escalated, "disagree", &f.Disagree); err != nil {
+		return err
+	}
 	if s := r.URL.Query().Get("due_before"); s != "" {
 		if f.DueBefore, err = easyjob.ParseDate(s); err != nil {
 			fs := easyjob.Fields{}
@@ -153,8 +174,11 @@ func (h *Handler) listDisputes(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.Retention.Disputes(r.Context(), httpx.Actor(r.Context()), retention.DisputeFilter{ListOptions: o,
-		Pending: flag(r, "pending"), Escalated: flag(r, "escalated"), EmployerID: emp})
+	f := retention.DisputeFilter{ListOptions: o, EmployerID: emp}
+	if err := flags(r, "pending", &f.Pending, "escalated", &f.Escalated); err != nil {
+		return err
+	}
+	p, err := h.Retention.Disputes(r.Context(), httpx.Actor(r.Context()), f)
 	return reply(w, http.StatusOK, p, err)
 }
 

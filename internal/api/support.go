@@ -141,8 +141,10 @@ func (h *Handler) raiseTicket(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) listTickets(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := support.TicketFilter{Open: q.Get("open") == "true", Overdue: q.Get("overdue") == "true",
-		Department: q.Get("department"), Measure: q.Get("measure")}
+	f := support.TicketFilter{Department: q.Get("department"), Measure: q.Get("measure")}
+	if err := flags(r, "open", &f.Open, "overdue", &f.Overdue); err != nil {
+		return err
+	}
 	ts, err := h.Support.Tickets(r.Context(), httpx.Actor(r.Context()), f)
 	return reply(w, http.StatusOK, Tickets{Items: ts}, err)
 }

@@ -99,8 +99,11 @@ func TestMigrateTwiceCLI(t *testing.T) {
 	})
 }
 
-// `easyjob serve` with only an address serves /, /healthz and /readyz, and
-// stops gracefully when its context ends (as on SIGTERM).
+const metricsToken = "metrics-token-0123456789"
+
+// `easyjob serve` with only an address serves /, /healthz and /readyz (and
+// /metrics to the holder of the metrics token), and stops gracefully when
+// its context ends (as on SIGTERM).
 func TestServe(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -113,7 +116,8 @@ func TestServe(t *testing.T) {
 		defer wg.Done()
 		code = app.Main(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, nil, pw, &errb,
 			func(k string) string {
-				return map[string]string{"EASYJOB_DB": "sqlite:" + filepath.Join(dir, "data", "easyjob.db")}[k]
+				return map[string]string{"EASYJOB_DB": "sqlite:" + filepath.Join(dir, "data", "easyjob.db"),
+					"EASYJOB_METRICS_TOKEN": metricsToken}[k]
 			})
 		pw.Close()
 	}()
@@ -139,7 +143,9 @@ func TestServe(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	for path, want := range map[string]string{"": "易就业", "healthz": "ok", "readyz": "ready", "metrics": "go_goroutines", "about": "CC BY 4.0"} {
-		resp, err := http.Get(m + path)
+		req, _ := http.NewRequest("GET", m+path, nil)
+		req.Header.Set("Authorization", "Bearer "+metricsToken) // /metrics asks for it
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,6 +154,9 @@ func TestServe(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
 			t.Errorf("/%s: %d, want %q", path, resp.StatusCode, want)
 		}
+	}
+	if resp, err := http.Get(m + "metrics"); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("/metrics without the token: %v %v", resp.StatusCode, err)
 	}
 	if fi, err := os.Stat(filepath.Join(dir, "data", "easyjob.key")); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("key file: %v %v", fi, err)

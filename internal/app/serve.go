@@ -3,6 +3,7 @@ package app
 import (
 	"cmp"
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -71,6 +72,16 @@ func runServe(env Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %v", cfg.Addr, err)
 	}
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("cannot listen on %s for metrics: %v", cfg.MetricsAddr, err)
+		}
+		log.Info("serving metrics", "addr", mln.Addr().String())
+		fmt.Fprintf(env.Stdout, "metrics are served on http://%s/metrics\n", mln.Addr())
+		go a.ServeMetrics(env.Ctx, mln)
+	}
 	log.Info("serving", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", Version)
 	fmt.Fprintf(env.Stdout, "easyjob is serving on http://%s/\n", ln.Addr())
 	return a.Serve(env.Ctx, ln, cfg.ShutdownWait)
@@ -90,6 +101,9 @@ type App struct {
 	Cat       *i18n.Catalogue
 	Handler   http.Handler
 	reg       *prometheus.Registry
+	// Metrics serves GET /metrics alone, for the metrics listener
+	// (Config.MetricsAddr); it asks for Config.MetricsToken when one is set.
+	Metrics http.Handler
 	// Queue is an insert-only River client (the admin's queue page reads
 	// through it); RunTasks makes Serve start the workers too.
 	Queue    *tasks.Tasks
@@ -149,7 +163,15 @@ func (a *App) build(ctx context.Context) error {
 		httpx.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", a.ready)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
+	// The metrics are never public on the main listener: there only with
+	// a token; without one only on the metrics listener (a private address).
+	prom := metricsGuard(a.Cfg.MetricsToken, promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
+	mm := http.NewServeMux()
+	mm.Handle("GET /metrics", prom)
+	a.Metrics = mm
+	if a.Cfg.MetricsToken != "" {
+		mux.Handle("GET /metrics", prom)
+	}
 	if err := a.startMatching(ctx); err != nil {
 		return err
 	}
@@ -174,8 +196,55 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.Handler = httpx.Middleware(a.Log, metrics, compress(
-		http.NewCrossOriginProtection().Handler(edge.Inputs(edge.Authenticate(a.Store.Session, mux)))))
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(crossOriginDenied(errs))
+	a.Handler = httpx.Middleware(a.Log, metrics, compress(httpx.SecurityHeaders(
+		cop.Handler(edge.Inputs(edge.Authenticate(a.Store.Session, httpx.Routed(mux)))))))
+	return nil
+}
+
+// crossOriginDenied answers a refused cross-origin write: in the API's
+// error shape under /api/v1, as plain text elsewhere.
+func crossOriginDenied(errs httpx.Errors) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/v1/") {
+			errs.JSONError(w, r, easyjob.Errorf(easyjob.EFORBIDDEN, "error.forbidden"))
+			return
+		}
+		http.Error(w, "cross-origin request refused", http.StatusForbidden)
+	})
+}
+
+// metricsGuard asks for "Authorization: Bearer token" when token is set.
+func metricsGuard(token string, next http.Handler) http.Handler {
+	if token == "" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(token)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ServeMetrics serves a.Metrics on ln until ctx ends.
+func (a *App) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: a.Metrics, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
+		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		a.Log.Warn("metrics listener", "err", err)
+		return err
+	}
 	return nil
 }
 

@@ -37,8 +37,15 @@ func scanArrival(row store.Scanner) (Arrival, error) {
 }
 
 // Arrivals lists the riders on their way (applications in departed): an
-// employer's own, or those going to an officer's district.
-func (s *Service) Arrivals(ctx context.Context, a easyjob.Actor) ([]Arrival, error) {
+// employer's own, or those going to an officer's district; by charter and
+// seat, one page at a time.
+func (s *Service) Arrivals(ctx context.Context, a easyjob.Actor, o store.ListOptions) (_ easyjob.Page[Arrival], err error) {
+	defer func() { err = store.Wrap(err, "charter.Arrivals", "user", a.UserID) }()
+	var empty easyjob.Page[Arrival]
+	after, err := store.DecodeCursor(o.Cursor)
+	if err != nil {
+		return empty, err
+	}
 	var w store.Where
 	w.Add("a.state = 'departed'")
 	switch {
@@ -48,17 +55,26 @@ func (s *Service) Arrivals(ctx context.Context, a easyjob.Actor) ([]Arrival, err
 	case a.Role == easyjob.RoleOfficer:
 		w.Scope(a.Scope, "", "p.district")
 	default:
-		return nil, store.Forbidden()
+		return empty, store.Forbidden()
 	}
-	rows, err := s.S.DB.R.QueryContext(ctx, `SELECT a.id, a.seeker_id, k.name, p.title, e.name, COALESCE(c.id, 0), COALESCE(c.number, 0),
-		COALESCE(cs.seat_no, 0), COALESCE(pp.name, ''), COALESCE(c.departed_at, 0)
-		FROM applications a JOIN postings p ON p.id = a.posting_id JOIN employers e ON e.id = p.employer_id
+	const from = ` FROM applications a JOIN postings p ON p.id = a.posting_id JOIN employers e ON e.id = p.employer_id
 		JOIN seekers k ON k.id = a.seeker_id
 		LEFT JOIN charter_seats cs ON cs.application_id = a.id AND cs.status = 'boarded'
-		LEFT JOIN charters c ON c.id = cs.charter_id LEFT JOIN pickup_points pp ON pp.id = c.pickup_point_id`+
-		w.SQL()+` ORDER BY c.number, cs.seat_no, a.id`, w.Args()...)
+		LEFT JOIN charters c ON c.id = cs.charter_id LEFT JOIN pickup_points pp ON pp.id = c.pickup_point_id`
+	const key = `(COALESCE(c.number, 0), COALESCE(cs.seat_no, 0), a.id)`
+	if after > 0 {
+		w.Add(key+` > (SELECT COALESCE(c.number, 0), COALESCE(cs.seat_no, 0), a.id FROM applications a
+			LEFT JOIN charter_seats cs ON cs.application_id = a.id AND cs.status = 'boarded'
+			LEFT JOIN charters c ON c.id = cs.charter_id WHERE a.id = ?)`, after)
+	}
+	rows, err := s.S.DB.R.QueryContext(ctx, `SELECT a.id, a.seeker_id, k.name, p.title, e.name, COALESCE(c.id, 0), COALESCE(c.number, 0),
+		COALESCE(cs.seat_no, 0), COALESCE(pp.name, ''), COALESCE(c.departed_at, 0)`+from+
+		w.SQL()+` ORDER BY COALESCE(c.number, 0), COALESCE(cs.seat_no, 0), a.id LIMIT `+w.Arg(o.PageSize()+1), w.Args()...)
 	xs, err := store.Collect(rows, err, scanArrival)
-	return xs, store.Wrap(err, "charter.Arrivals", "user", a.UserID)
+	if err != nil {
+		return empty, err
+	}
+	return store.PageOf(xs, o.PageSize(), func(x Arrival) int64 { return x.ApplicationID }), nil
 }
 
 // ConfirmArrival moves a departed rider's application to arrived (the

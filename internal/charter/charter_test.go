@@ -201,7 +201,8 @@ func TestCharterJourney(t *testing.T) {
 		if err != nil || res.Departed != 2 {
 			t.Fatalf("depart %+v %v", res, err)
 		}
-		arr, err := c.Arrivals(ctx, f.Boss)
+		arrPage, err := c.Arrivals(ctx, f.Boss, store.ListOptions{})
+		arr := arrPage.Items
 		if err != nil || len(arr) != 2 || arr[0].CharterNumber != 1 || arr[0].SeatNo == 0 {
 			t.Fatalf("arrivals %+v %v", arr, err)
 		}
@@ -211,7 +212,8 @@ func TestCharterJourney(t *testing.T) {
 				t.Fatalf("arrival %+v %v", app, err)
 			}
 		}
-		cs, _ := c.Charters(ctx, f.Station, charter.CharterFilter{Date: day})
+		csPage, _ := c.Charters(ctx, f.Station, charter.CharterFilter{Date: day})
+		cs := csPage.Items
 		if len(cs) != 1 || cs[0].Status != charter.Arrived {
 			t.Fatalf("charters %+v", cs)
 		}

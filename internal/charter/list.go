@@ -87,11 +87,17 @@ func scanStop(row store.Scanner) (StopView, error) {
 	return v, err
 }
 
-// charterRows reads the charters matching w, with their stops.
-func (s *Service) charterRows(ctx context.Context, w *store.Where) ([]charterRow, error) {
-	rows, err := s.S.DB.R.QueryContext(ctx, `SELECT c.id, c.plan_id, c.number, c.depart_at, c.km, c.seats, c.allowed, c.taken, c.status,
+// charterRows reads the charters matching w, with their stops, in
+// departure order (c.depart_at, c.plan_id, c.number, c.id); at most limit
+// of them when limit > 0.
+func (s *Service) charterRows(ctx context.Context, w *store.Where, limit int) ([]charterRow, error) {
+	q := `SELECT c.id, c.plan_id, c.number, c.depart_at, c.km, c.seats, c.allowed, c.taken, c.status,
 		pp.id, pp.county, pp.name, pp.address, pp.lat, pp.lng
-		FROM charters c JOIN pickup_points pp ON pp.id = c.pickup_point_id`+w.SQL()+` ORDER BY c.depart_at, c.plan_id, c.number`, w.Args()...)
+		FROM charters c JOIN pickup_points pp ON pp.id = c.pickup_point_id` + w.SQL() + ` ORDER BY c.depart_at, c.plan_id, c.number, c.id`
+	if limit > 0 {
+		q += ` LIMIT ` + w.Arg(limit)
+	}
+	rows, err := s.S.DB.R.QueryContext(ctx, q, w.Args()...)
 	out, err := store.Collect(rows, err, scanCharter)
 	if err != nil {
 		return nil, err
@@ -141,7 +147,7 @@ func mayRunCharter(a easyjob.Actor, c charterRow) bool {
 func (s *Service) charterRow(ctx context.Context, a easyjob.Actor, id int64) (charterRow, error) {
 	var w store.Where
 	w.Add("c.id = ?", id)
-	cs, err := s.charterRows(ctx, &w)
+	cs, err := s.charterRows(ctx, &w, 0)
 	if err != nil {
 		return charterRow{}, err
 	}
@@ -151,14 +157,35 @@ func (s *Service) charterRow(ctx context.Context, a easyjob.Actor, id int64) (ch
 	return cs[0], nil
 }
 
-// CharterFilter narrows a list of charters.
+// CharterFilter narrows a list of charters; ListOptions pages it.
 type CharterFilter struct {
+	store.ListOptions
 	Date   easyjob.Date
 	PlanID int64
 }
 
-// Charters lists the charters the officer may see, by departure.
-func (s *Service) Charters(ctx context.Context, a easyjob.Actor, f CharterFilter) ([]CharterView, error) {
+// Charters lists the charters the officer may see, by departure, one page
+// at a time.
+func (s *Service) Charters(ctx context.Context, a easyjob.Actor, f CharterFilter) (_ easyjob.Page[CharterView], err error) {
+	defer func() { err = store.Wrap(err, "charter.Charters", "date", f.Date, "plan", f.PlanID) }()
+	if !a.IsOfficer() {
+		return easyjob.Page[CharterView]{}, store.Forbidden()
+	}
+	after, err := store.DecodeCursor(f.Cursor)
+	if err != nil {
+		return easyjob.Page[CharterView]{}, err
+	}
+	cs, err := s.charterList(ctx, a, f, after, f.PageSize()+1)
+	if err != nil {
+		return easyjob.Page[CharterView]{}, err
+	}
+	return store.PageOf(cs, f.PageSize(), func(c CharterView) int64 { return c.ID }), nil
+}
+
+// charterList reads the charters matching f that the officer may see, in
+// departure order after the charter with id after (0: from the first), at
+// most limit (0: all).
+func (s *Service) charterList(ctx context.Context, a easyjob.Actor, f CharterFilter, after int64, limit int) ([]CharterView, error) {
 	if !a.IsOfficer() {
 		return nil, store.Forbidden()
 	}
@@ -172,17 +199,51 @@ func (s *Service) Charters(ctx context.Context, a easyjob.Actor, f CharterFilter
 	if f.PlanID > 0 {
 		w.Add("c.plan_id = ?", f.PlanID)
 	}
-	rows, err := s.charterRows(ctx, &w)
+	visibleCharters(&w, a.Scope)
+	if after > 0 {
+		// Row values compare in order on both databases.
+		w.Add(`(c.depart_at, c.plan_id, c.number, c.id) >
+			(SELECT x.depart_at, x.plan_id, x.number, x.id FROM charters x WHERE x.id = ?)`, after)
+	}
+	rows, err := s.charterRows(ctx, &w, limit)
 	if err != nil {
-		return nil, store.Wrap(err, "charter.Charters", "date", f.Date, "plan", f.PlanID)
+		return nil, err
 	}
 	out := []CharterView{}
 	for _, c := range rows {
-		if charterVisible(a, c) {
+		if charterVisible(a, c) { // the SQL above selects the same; never show more
 			out = append(out, c.CharterView)
 		}
 	}
 	return out, nil
+}
+
+// visibleCharters is charterVisible in SQL, so that a page's LIMIT counts
+// only charters the officer may see: leaving a county of the scope, or
+// with a stop in a district of it (prefixes, as Where.Scope matches).
+func visibleCharters(w *store.Where, sc easyjob.Scope) {
+	if sc.All {
+		return
+	}
+	var ors, stops []string
+	for _, c := range sc.Counties {
+		if c != "" { // as Scope.County: an empty prefix matches nothing
+			ors = append(ors, "pp.county LIKE "+w.Arg(c+"%"))
+		}
+	}
+	for _, d := range sc.Districts {
+		if d != "" {
+			stops = append(stops, "st.district LIKE "+w.Arg(d+"%"))
+		}
+	}
+	if len(stops) > 0 {
+		ors = append(ors, "EXISTS (SELECT 1 FROM charter_stops st WHERE st.charter_id = c.id AND ("+strings.Join(stops, " OR ")+"))")
+	}
+	if len(ors) == 0 {
+		w.Add("1 = 0")
+		return
+	}
+	w.Add("(" + strings.Join(ors, " OR ") + ")")
 }
 
 // Manifest returns a charter with its riders: names, masked ID numbers and

@@ -139,16 +139,30 @@ func (s *Service) pickupPoint(ctx context.Context, id int64) (PickupPoint, error
 	return p, store.NotFound(err, "pickup_point")
 }
 
-// PickupPoints lists the pickup points of the officer's counties.
-func (s *Service) PickupPoints(ctx context.Context, a easyjob.Actor) ([]PickupPoint, error) {
+// PickupPoints lists the pickup points of the officer's counties, by
+// county, one page at a time.
+func (s *Service) PickupPoints(ctx context.Context, a easyjob.Actor, o store.ListOptions) (_ easyjob.Page[PickupPoint], err error) {
+	defer func() { err = store.Wrap(err, "charter.PickupPoints", "user", a.UserID) }()
+	var empty easyjob.Page[PickupPoint]
 	if !a.IsOfficer() {
-		return nil, store.Forbidden()
+		return empty, store.Forbidden()
+	}
+	after, err := store.DecodeCursor(o.Cursor)
+	if err != nil {
+		return empty, err
 	}
 	var w store.Where
 	w.Scope(a.Scope, "county", "")
-	rows, err := s.S.DB.R.QueryContext(ctx, `SELECT `+pickupCols+` FROM pickup_points`+w.SQL()+` ORDER BY county, id`, w.Args()...)
+	if after > 0 {
+		w.Add("(county, id) > (SELECT x.county, x.id FROM pickup_points x WHERE x.id = ?)", after)
+	}
+	rows, err := s.S.DB.R.QueryContext(ctx, `SELECT `+pickupCols+` FROM pickup_points`+w.SQL()+` ORDER BY county, id LIMIT `+
+		w.Arg(o.PageSize()+1), w.Args()...)
 	ps, err := store.Collect(rows, err, scanPickup)
-	return ps, store.Wrap(err, "charter.PickupPoints", "user", a.UserID)
+	if err != nil {
+		return empty, err
+	}
+	return store.PageOf(ps, o.PageSize(), func(p PickupPoint) int64 { return p.ID }), nil
 }
 
 // SetEmployerPoint records the coordinates of an employer's site (entered

@@ -433,13 +433,13 @@ func (s *Service) Plan(ctx context.Context, a easyjob.Actor, id int64) (_ PlanVi
 		return v, err
 	}
 	if !a.IsOfficer() || !a.Scope.County(v.Pickup.County) {
-		cs, err := s.Charters(ctx, a, CharterFilter{PlanID: id})
+		cs, err := s.charterList(ctx, a, CharterFilter{PlanID: id}, 0, 0)
 		if err != nil || len(cs) == 0 {
 			return PlanView{}, easyjob.NotFound("plan")
 		}
 	}
 	v.Allowed = planner.Bus{Seats: v.Request.Seats, LoadFactor: v.Request.LoadFactor}.Allowed()
-	v.Charters, err = s.Charters(ctx, a, CharterFilter{PlanID: id})
+	v.Charters, err = s.charterList(ctx, a, CharterFilter{PlanID: id}, 0, 0)
 	if err != nil {
 		return v, err
 	}

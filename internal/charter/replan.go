@@ -33,7 +33,7 @@ func (s *Service) current(ctx context.Context, planID int64) (current, error) {
 	var w store.Where
 	w.Add("c.plan_id = ?", planID)
 	w.Add("c.status <> ?", string(Cancelled))
-	rows, err := s.charterRows(ctx, &w)
+	rows, err := s.charterRows(ctx, &w, 0)
 	if err != nil {
 		return cur, err
 	}

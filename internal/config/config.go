@@ -29,6 +29,13 @@ type Config struct {
 	Dev          bool          // EASYJOB_DEV: codes also go to the log; cookies without Secure
 	LogLevel     string        // EASYJOB_LOG_LEVEL: debug, info, warn, error
 	ShutdownWait time.Duration // EASYJOB_SHUTDOWN_WAIT
+	// MetricsAddr, when set, is a second listen address that serves only
+	// GET /metrics (EASYJOB_METRICS_ADDR).
+	MetricsAddr string
+	// MetricsToken, when set, is the bearer token /metrics asks for, on
+	// either listener (EASYJOB_METRICS_TOKEN). With neither setting the
+	// metrics are not served at all: never publicly on the main listener.
+	MetricsToken string
 
 	// Signing in (docs/SECURITY.md).
 	TrustedProxies  string // EASYJOB_TRUSTED_PROXIES: addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For is believed
@@ -76,6 +83,8 @@ func FlagSet(fs *flag.FlagSet, getenv func(string) string) *Config {
 	c.Dev = env("EASYJOB_DEV", "") == "1" || env("EASYJOB_DEV", "") == "true"
 	fs.BoolVar(&c.Dev, "dev", c.Dev, "development mode: sign-in codes in the log, cookies without Secure (EASYJOB_DEV)")
 	fs.StringVar(&c.LogLevel, "log-level", env("EASYJOB_LOG_LEVEL", c.LogLevel), "debug, info, warn or error (EASYJOB_LOG_LEVEL)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("EASYJOB_METRICS_ADDR", ""), "a second listen address serving only /metrics (EASYJOB_METRICS_ADDR)")
+	c.MetricsToken = getenv("EASYJOB_METRICS_TOKEN")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("EASYJOB_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is believed: addresses or CIDR prefixes, comma-separated (EASYJOB_TRUSTED_PROXIES)")
 	for _, n := range []struct {
 		v    *int
@@ -104,6 +113,18 @@ func (c *Config) Validate() error {
 	if c.MinWage <= 0 || c.MinWage > 100000 {
 		return fmt.Errorf("--min-wage %d: want a monthly wage in CNY between 1 and 100000", c.MinWage)
 	}
+	if c.MetricsAddr != "" {
+		_, port, err := net.SplitHostPort(c.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("--metrics-addr %q: want host:port", c.MetricsAddr)
+		}
+		if c.MetricsAddr == c.Addr && port != "0" {
+			return fmt.Errorf("--metrics-addr %q: want another address than --addr", c.MetricsAddr)
+		}
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < MinMetricsToken {
+		return fmt.Errorf("EASYJOB_METRICS_TOKEN: want at least %d characters", MinMetricsToken)
+	}
 	if _, err := c.Proxies(); err != nil {
 		return err
 	}
@@ -125,6 +146,9 @@ func (c *Config) Validate() error {
 	}
 	return nil
 }
+
+// MinMetricsToken is the shortest metrics token accepted.
+const MinMetricsToken = 16
 
 // Proxies are the trusted reverse proxies: EASYJOB_TRUSTED_PROXIES read as
 // addresses and CIDR prefixes.

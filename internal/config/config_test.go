@@ -96,3 +96,32 @@ func TestSignInSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestMetricsSettings(t *testing.T) {
+	env := map[string]string{"EASYJOB_METRICS_ADDR": "127.0.0.1:9464", "EASYJOB_METRICS_TOKEN": "0123456789abcdef"}
+	fs := Quiet("t", nil)
+	c := FlagSet(fs, func(k string) string { return env[k] })
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	if c.MetricsAddr != "127.0.0.1:9464" || c.MetricsToken != "0123456789abcdef" {
+		t.Fatalf("%+v", c)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if d := Defaults(); d.MetricsAddr != "" || d.MetricsToken != "" {
+		t.Fatalf("metrics must not be served by default: %+v", d)
+	}
+	for _, bad := range []func(c *Config){
+		func(c *Config) { c.MetricsAddr = "9464" },
+		func(c *Config) { c.MetricsAddr = c.Addr },
+		func(c *Config) { c.MetricsToken = "short" },
+	} {
+		c := *c
+		bad(&c)
+		if err := c.Validate(); err == nil {
+			t.Errorf("accepted %+v", c)
+		}
+	}
+}

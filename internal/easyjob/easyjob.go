@@ -168,7 +168,7 @@ type Seeker struct {
 	Name          string    `json:"name"`
 	IDNumber      string    `json:"id_number"` // masked unless the reader may see it
 	Gender        string    `json:"gender"`    // male, female (derived from the ID)
-	BirthDate     Date      `json:"birth_date"`
+	BirthDate     Date      `json:"birth_date,omitzero"`
 	Age           int       `json:"age"`
 	HomeCounty    string    `json:"home_county"`
 	Twinned       bool      `json:"twinned"`
@@ -178,7 +178,7 @@ type Seeker struct {
 	ExpectedPay   int       `json:"expected_pay"`
 	WantsDorm     bool      `json:"wants_dorm"`
 	WantsMeals    bool      `json:"wants_meals"`
-	AvailableFrom Date      `json:"available_from"`
+	AvailableFrom Date      `json:"available_from,omitzero"`
 	Education     string    `json:"education"`
 	Poor          bool      `json:"registered_poor"`
 	Health        string    `json:"health"`
@@ -265,7 +265,7 @@ type Application struct {
 	PostingID    int64            `json:"posting_id"`
 	EmployerID   int64            `json:"employer_id"`
 	State        ApplicationState `json:"state"`
-	OfferStart   Date             `json:"offer_start_date"`
+	OfferStart   Date             `json:"offer_start_date,omitzero"`
 	OfferPay     int              `json:"offer_pay"`
 	PostingTitle string           `json:"posting_title,omitempty"`
 	EmployerName string           `json:"employer_name,omitempty"`

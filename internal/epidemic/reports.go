@@ -446,7 +446,7 @@ func changed(a, b Report) []string {
 // suspected cases resolve, to confirmed or excluded, before a day that
 // claims three zeros. all is the region's current reports up to the day.
 func Checks(cur, prev *Report, all []Report) []easyjob.Msg {
-	var out []easyjob.Msg
+	out := []easyjob.Msg{} // a list in JSON even when none fails
 	if cur == nil {
 		return out
 	}

@@ -478,6 +478,7 @@ func Middleware(log *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 		w.Header().Set("X-Request-ID", id)
 		ctx := context.WithValue(r.Context(), keyRequestID, id)
 		ctx = WithLang(ctx, chooseLang(r))
+		ctx, rt := withRouteHolder(ctx)
 		sw := &statusWriter{ResponseWriter: w}
 		r = r.WithContext(ctx)
 		defer func() {
@@ -487,10 +488,7 @@ func Middleware(log *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 					http.Error(sw, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 				}
 			}
-			route := r.Pattern
-			if route == "" {
-				route = "unmatched"
-			}
+			route := rt.route(r)
 			d := time.Since(start)
 			if m != nil {
 				m.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()

@@ -74,8 +74,19 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	db := &DB{Dialect: SQLite, W: w, R: r, target: path}
-	// The first statement creates the file and switches to WAL.
-	if _, err := w.ExecContext(ctx, "PRAGMA user_version"); err != nil {
+	// The first statement creates the file and switches it to WAL. Switching
+	// the journal mode answers SQLITE_BUSY at once, without waiting for
+	// busy_timeout, when another process switches it at the same moment; so
+	// processes opening one file take turns under the migration lock (which
+	// Migrate takes too, so an open also waits for a migration under way).
+	unlock, err := lockFile(path + ".migrate-lock")
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("locking %s to open it: %v", path, err)
+	}
+	_, err = w.ExecContext(ctx, "PRAGMA user_version")
+	unlock()
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("database %s cannot be opened: %v", path, err)
 	}

@@ -53,7 +53,9 @@ func (db *DB) provider() (*goose.Provider, error) {
 	dialect := goose.DialectSQLite3
 	if db.Dialect == Postgres {
 		dialect = goose.DialectPostgres
-		locker, err := lock.NewPostgresSessionLocker()
+		// Waiting migrators look again every second (goose's default is
+		// every 5 s), for five minutes as by default.
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
 		if err != nil {
 			return nil, err
 		}

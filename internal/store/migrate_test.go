@@ -127,3 +127,38 @@ func TestNotWritableFile(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// Several processes opening and migrating one new SQLite file at once:
+// switching to WAL answers SQLITE_BUSY at once (without busy_timeout) while
+// another connection writes or switches, so opening takes the migration
+// lock first. The openers start together, on a fresh file each round.
+func TestOpenSQLiteConcurrently(t *testing.T) {
+	ctx := context.Background()
+	for round := range 30 {
+		url := "sqlite:" + filepath.Join(t.TempDir(), "easyjob.db")
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		errs := make([]error, 8)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				db, err := store.Open(ctx, url)
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				defer db.Close()
+				_, errs[i] = db.Migrate(ctx)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d, opener %d: %v", round, i, err)
+			}
+		}
+	}
+}

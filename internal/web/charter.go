@@ -11,6 +11,7 @@ import (
 	"easyjob/internal/easyjob"
 	"easyjob/internal/epidemic"
 	"easyjob/internal/httpx"
+	"easyjob/internal/store"
 )
 
 // charterRoutes registers the charter pages: pickup points and county
@@ -78,7 +79,10 @@ func (h *Handler) charterList(w http.ResponseWriter, r *http.Request) {
 			f.Date = day
 		}
 	}
-	cs, err := h.Charter.Charters(r.Context(), httpx.Actor(r.Context()), f)
+	cs, err := every(func(o store.ListOptions) (easyjob.Page[charter.CharterView], error) {
+		f.ListOptions = o
+		return h.Charter.Charters(r.Context(), httpx.Actor(r.Context()), f)
+	})
 	if err != nil {
 		h.errorPage(w, r, err)
 		return
@@ -103,7 +107,9 @@ func (h *Handler) pickupList(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) renderPickups(w http.ResponseWriter, r *http.Request, status int, p Page) {
 	a := httpx.Actor(r.Context())
-	pts, err := h.Charter.PickupPoints(r.Context(), a)
+	pts, err := every(func(o store.ListOptions) (easyjob.Page[charter.PickupPoint], error) {
+		return h.Charter.PickupPoints(r.Context(), a, o)
+	})
 	if err != nil {
 		h.errorPage(w, r, err)
 		return
@@ -214,7 +220,9 @@ func (h *Handler) planForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) renderPlanForm(w http.ResponseWriter, r *http.Request, status int, p Page) {
-	pts, err := h.Charter.PickupPoints(r.Context(), httpx.Actor(r.Context()))
+	pts, err := every(func(o store.ListOptions) (easyjob.Page[charter.PickupPoint], error) {
+		return h.Charter.PickupPoints(r.Context(), httpx.Actor(r.Context()), o)
+	})
 	if err != nil {
 		h.errorPage(w, r, err)
 		return

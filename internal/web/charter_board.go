@@ -11,6 +11,7 @@ import (
 	"easyjob/internal/export"
 	"easyjob/internal/httpx"
 	"easyjob/internal/region"
+	"easyjob/internal/store"
 
 	qrcode "github.com/skip2/go-qrcode"
 )
@@ -49,7 +50,9 @@ func (h *Handler) manifest(w http.ResponseWriter, r *http.Request) (manifestData
 			d.Assigned++
 		}
 	}
-	others, err := h.Charter.Charters(r.Context(), a, charter.CharterFilter{PlanID: m.PlanID})
+	others, err := every(func(o store.ListOptions) (easyjob.Page[charter.CharterView], error) {
+		return h.Charter.Charters(r.Context(), a, charter.CharterFilter{ListOptions: o, PlanID: m.PlanID})
+	})
 	if err == nil {
 		for _, o := range others {
 			if o.ID != m.ID && o.HasRoom() {
@@ -189,7 +192,9 @@ func (h *Handler) arrivalsPage(w http.ResponseWriter, r *http.Request) {
 	if !h.require(w, r, easyjob.RoleEmployer, easyjob.RoleOfficer) {
 		return
 	}
-	xs, err := h.Charter.Arrivals(r.Context(), httpx.Actor(r.Context()))
+	xs, err := every(func(o store.ListOptions) (easyjob.Page[charter.Arrival], error) {
+		return h.Charter.Arrivals(r.Context(), httpx.Actor(r.Context()), o)
+	})
 	if err != nil {
 		h.errorPage(w, r, err)
 		return

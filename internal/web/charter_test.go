@@ -125,7 +125,8 @@ func TestCharterPages(t *testing.T) {
 	}
 	b.req("POST", "/officer/pickups", url.Values{"county": {"451026"}, "name": {"那坡县人民政府"}, "lat": {"23.42"}, "lng": {"105.83"}})
 	b.req("POST", "/officer/pickups", url.Values{"county": {"451026"}, "name": {"百省乡路口"}})
-	pts, _ := a.Charter.PickupPoints(ctx, city)
+	ptsPage, _ := a.Charter.PickupPoints(ctx, city, store.ListOptions{})
+	pts := ptsPage.Items
 	if len(pts) != 2 {
 		t.Fatalf("pickup points %+v", pts)
 	}
@@ -159,7 +160,8 @@ func TestCharterPages(t *testing.T) {
 	if st != 422 || !strings.Contains(html.UnescapeString(body), "没有可以乘车的劳动者") {
 		t.Fatalf("no riders: %d", st)
 	}
-	cs, err := a.Charter.Charters(ctx, city, charter.CharterFilter{})
+	csPage, err := a.Charter.Charters(ctx, city, charter.CharterFilter{})
+	cs := csPage.Items
 	if err != nil || len(cs) != 1 {
 		t.Fatalf("charters %+v %v", cs, err)
 	}

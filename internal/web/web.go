@@ -139,14 +139,6 @@ func (h *Handler) formErrors(r *http.Request, err error, p *Page) int {
 	return httpx.Status(de.Code)
 }
 
-// safeNext keeps a post-login redirect on this site.
-func safeNext(next, def string) string {
-	if len(next) > 1 && next[0] == '/' && next[1] != '/' && next[1] != '\\' {
-		return next
-	}
-	return def
-}
-
 // pathID reads the {id} of the path; when it is not a positive number it
 // answers with the not-found page and returns false.
 func (h *Handler) pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {

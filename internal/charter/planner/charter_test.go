@@ -7,7 +7,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestGreatCircleKm(t *testing.T) {
@@ -58,7 +57,7 @@ func TestSolveCVRPLIB(t *testing.T) {
 	}
 	defer f.Close()
 	var out bytes.Buffer
-	if err := SolveCVRPLIB(context.Background(), f, &out, Options{TimeLimit: 200 * time.Millisecond, Seed: 1}); err != nil {
+	if err := SolveCVRPLIB(context.Background(), f, &out, Options{MaxIterations: 40000, Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
 	s, err := ParseSolution(&out)

@@ -139,8 +139,8 @@ const (
 // Streak is a region's three-zeros streak as of a day.
 type Streak struct {
 	State State        `json:"state"`
-	Start easyjob.Date `json:"start"` // zero without a streak
-	Days  int          `json:"days"`  // confirmed Zero days in the run
+	Start easyjob.Date `json:"start,omitzero"` // zero (absent) without a streak
+	Days  int          `json:"days"`           // confirmed Zero days in the run
 	// Pending counts the open days skipped at the end (awaited reports).
 	Pending int `json:"pending"`
 }
@@ -325,9 +325,9 @@ type RollUp struct {
 	ThreeZeros int          `json:"three_zeros"` // regions whose streak holds
 	Unknown    int          `json:"unknown"`     // of those, awaiting today's report
 	NoReports  int          `json:"no_reports"`
-	State      State        `json:"state"` // three_zeros when every region's streak holds
-	Start      easyjob.Date `json:"start"` // the latest start among them: all clear since
-	Days       int          `json:"days"`  // the shortest streak
+	State      State        `json:"state"`          // three_zeros when every region's streak holds
+	Start      easyjob.Date `json:"start,omitzero"` // the latest start among them: all clear since (absent: not all clear)
+	Days       int          `json:"days"`           // the shortest streak
 }
 
 // Roll combines the streaks of a parent's regions: the parent is three

@@ -13,3 +13,9 @@ document.addEventListener("submit", function (e) {
   // Let the form be sent again if the browser comes back to this page.
   window.addEventListener("pageshow", function () { delete form.dataset.busy; if (b) { b.disabled = false; b.removeAttribute("aria-busy"); } }, { once: true });
 });
+
+// A button with data-print prints the page (no inline handlers: the
+// Content-Security-Policy allows scripts from /static only).
+document.addEventListener("click", function (e) {
+  if (e.target.closest && e.target.closest("[data-print]")) { window.print(); }
+});
