@@ -478,6 +478,7 @@ func Middleware(log *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 		w.Header().Set("X-Request-ID", id)
 		ctx := context.WithValue(r.Context(), keyRequestID, id)
 		ctx = WithLang(ctx, chooseLang(r))
+		rememberLang(w, r)
 		sw := &statusWriter{ResponseWriter: w}
 		r = r.WithContext(ctx)
 		defer func() {
@@ -507,6 +508,20 @@ func Middleware(log *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 
 // LangCookie is the cookie that remembers the chosen language.
 const LangCookie = "lang"
+
+// rememberLang keeps a language picked with ?lang= on any page, so the
+// next tap stays in it (the cookie is read on every request).
+func rememberLang(w http.ResponseWriter, r *http.Request) {
+	l := r.URL.Query().Get("lang")
+	if l == "" {
+		return
+	}
+	if c, err := r.Cookie(LangCookie); err == nil && c.Value == i18n.Match(l) {
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: i18n.Match(l), Path: "/",
+		MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+}
 
 func chooseLang(r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); l != "" {
