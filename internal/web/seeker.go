@@ -63,6 +63,11 @@ type seekerHomeData struct {
 	Query     string
 	District  string
 	Districts []Option
+	Filter    searchFilter
+	Trades    []TradeChoice // the everyday trades, for the search's trade filter
+	Searched  string        // what was asked, in words ("保安 · 龙岗区 · 包住"); "" when nothing was
+	Total     int           // how many postings the search found
+	Examples  string        // the placeholder's examples, trades the open postings have
 	Next      string
 	Recommend bool
 	CheckIns  []retention.CheckIn // check-ins waiting for the seeker's answer
@@ -83,7 +88,11 @@ func (h *Handler) seekerHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	d := seekerHomeData{Seeker: k, Query: strings.TrimSpace(q.Get("q")), District: q.Get("district"), Districts: districtOptions(langOf(r))}
+	d := seekerHomeData{Seeker: k, Query: strings.TrimSpace(q.Get("q")), District: q.Get("district"), Districts: districtOptions(langOf(r)),
+		Filter: readSearchFilter(q)}
+	for _, e := range occupation.EverydayTrades() {
+		d.Trades = append(d.Trades, tradeChoice(langOf(r), e.Code))
+	}
 	if err := h.listings(r, a, &d, q.Get("cursor")); err != nil {
 		h.errorPage(w, r, err)
 		return
@@ -106,7 +115,9 @@ func (h *Handler) seekerHome(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) listings(r *http.Request, a easyjob.Actor, d *seekerHomeData, cursor string) error {
 	today := h.S.Today()
 	lang := langOf(r)
-	if d.Query == "" && d.District == "" && cursor == "" {
+	d.Searched = h.searchedWords(r, d)
+	d.Examples = h.searchExamples(r, a)
+	if d.Searched == "" && cursor == "" {
 		pg, err := h.S.RecommendationPage(r.Context(), a, d.Seeker.ID, 20)
 		if err != nil {
 			return err
@@ -131,11 +142,13 @@ func (h *Handler) listings(r *http.Request, a easyjob.Actor, d *seekerHomeData, 
 			d.Empty = h.Cat.Msg(lang, easyjob.Msg{Key: pg.Empty.Reason.Key, Args: pg.Empty.Reason.Args})
 		}
 	}
-	res, err := h.S.Search(r.Context(), a, store.SearchQuery{ListOptions: store.ListOptions{Limit: 20, Cursor: cursor},
-		Q: d.Query, District: d.District})
+	sq := store.SearchQuery{ListOptions: store.ListOptions{Limit: 20, Cursor: cursor}, Q: d.Query, District: d.District,
+		Occupation: d.Filter.Trade, PayMin: d.Filter.PayMin, Dorm: d.Filter.Dorm, Meals: d.Filter.Meals, StartTo: d.Filter.StartBy}
+	res, err := h.S.Search(r.Context(), a, sq)
 	if err != nil {
 		return err
 	}
+	d.Total = res.Total
 	for _, p := range res.Items {
 		d.Cards = append(d.Cards, h.card(r, p, today))
 	}
