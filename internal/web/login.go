@@ -93,5 +93,6 @@ func (h *Handler) seekerLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpx.SetSession(w, r, tok)
+	h.rememberSigninPhone(w, u, r.PostFormValue("phone"))
 	http.Redirect(w, r, safeNext(r.PostFormValue("next"), homeOf(u)), http.StatusSeeOther)
 }
