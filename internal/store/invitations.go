@@ -224,4 +224,3 @@ func markInvitationApplied(ctx context.Context, tx *Tx, postingID, seekerID int6
 		string(InvitationApplied), tx.At, postingID, seekerID, string(InvitationOpen))
 	return err
 }
-
