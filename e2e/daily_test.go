@@ -30,7 +30,11 @@ const fitJS = `(() => {
 // footer tap targets ≥ 40 px) and saves a screenshot named daily-<name>.
 func (e *Env) Fit(name string) {
 	e.T.Helper()
-	e.Text() // the page has loaded
+	body := e.Text() // the page has loaded
+	if !strings.HasPrefix(name, "17-") && (strings.Contains(body, "出了点问题") || strings.Contains(body, "Something is not right")) {
+		e.Shot("failed-" + name)
+		e.T.Errorf("%s shows an error page:\n%s", name, body)
+	}
 	bad, err := chromedp.Run(e.Ctx, chromedp.Evaluate[string](fitJS))
 	if err != nil {
 		e.T.Fatalf("%s: checking the layout: %v", name, err)
@@ -201,7 +205,8 @@ func TestDailySeeker(t *testing.T) {
 		t.Errorf("a seekers' list cell is %v px wide at 360 px", w)
 	}
 	e.Wide("16-seekers")
-	for _, path := range []string{"/officer/charters", "/officer/pickups", "/officer/import", "/officer/postings", "/officer/employers", "/officer/short"} {
+	for _, path := range []string{"/officer/charters", "/officer/pickups", "/officer/import", "/officer/postings", "/officer/employers", "/officer/short", "/officer/ledger", "/officer/claims",
+		"/officer/checkins", "/officer/disputes", "/officer/epidemic", "/officer/support", "/officer/register"} {
 		e.Go(path, "15"+strings.ReplaceAll(path, "/", "-"))
 	}
 }
