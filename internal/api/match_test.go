@@ -61,7 +61,7 @@ func TestMatchingAPI(t *testing.T) {
 			msgs = append(msgs, r.(map[string]any)["message"].(string))
 		}
 		all := strings.Join(msgs, "|")
-		for _, want := range []string{"月薪 5,500 元，高于期望 4,500 元", "包吃包住", "企业已认证", "3 天后上岗"} {
+		for _, want := range []string{"月薪最低 5,500 元，高于您期望的 4,500 元", "包吃包住", "企业已认证", "3 天后上岗"} {
 			if !strings.Contains(all, want) {
 				t.Errorf("reasons %q lack %q", all, want)
 			}

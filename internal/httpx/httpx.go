@@ -479,6 +479,7 @@ func Middleware(log *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 		ctx := context.WithValue(r.Context(), keyRequestID, id)
 		ctx = WithLang(ctx, chooseLang(r))
 		ctx, rt := withRouteHolder(ctx)
+		rememberLang(w, r)
 		sw := &statusWriter{ResponseWriter: w}
 		r = r.WithContext(ctx)
 		defer func() {
@@ -505,6 +506,20 @@ func Middleware(log *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 
 // LangCookie is the cookie that remembers the chosen language.
 const LangCookie = "lang"
+
+// rememberLang keeps a language picked with ?lang= on any page, so the
+// next tap stays in it (the cookie is read on every request).
+func rememberLang(w http.ResponseWriter, r *http.Request) {
+	l := r.URL.Query().Get("lang")
+	if l == "" {
+		return
+	}
+	if c, err := r.Cookie(LangCookie); err == nil && c.Value == i18n.Match(l) {
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: i18n.Match(l), Path: "/",
+		MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+}
 
 func chooseLang(r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); l != "" {

@@ -202,26 +202,29 @@ type Reason struct {
 
 // Message keys of reasons.
 const (
-	ReasonTradeSame     = "reason.trade_same"     // occupation
-	ReasonTradeRelated  = "reason.trade_related"  // occupation, level ("minor" or "middle")
-	ReasonPayAbove      = "reason.pay_above"      // pay, expected
-	ReasonPayMeets      = "reason.pay_meets"      // pay, expected
-	ReasonPayBelow      = "reason.pay_below"      // pay, expected
-	ReasonPay           = "reason.pay"            // pay (seeker states no expectation)
-	ReasonDormMeals     = "reason.dorm_meals"     // both wanted and provided
-	ReasonDorm          = "reason.dorm"           // dorm wanted and provided
-	ReasonMeals         = "reason.meals"          // meals wanted and provided
-	ReasonAmenityLacks  = "reason.amenity_lacks"  // dorm, meals (bools: wanted but not provided)
-	ReasonVillagers     = "reason.villagers"      // n
-	ReasonVerified      = "reason.verified"       //
-	ReasonStartsIn      = "reason.starts_in"      // days
-	ReasonFresh         = "reason.fresh"          // days (since published)
-	ReasonPolicyPoor    = "reason.policy_poor"    //
-	ReasonPolicyTwinned = "reason.policy_twinned" //
-	ReasonCrowded       = "reason.crowded"        // pending, remaining
-	ReasonPayFits       = "reason.pay_fits"       // pay, expected (employer's side)
-	ReasonPayShort      = "reason.pay_short"      // pay, expected (employer's side)
-	ReasonExperience    = "reason.experience"     // years
+	ReasonTradeSame    = "reason.trade_same"    // occupation
+	ReasonTradeRelated = "reason.trade_related" // occupation, level ("minor" or "middle")
+	ReasonPayAbove     = "reason.pay_above"     // pay, expected
+	ReasonPayMeets     = "reason.pay_meets"     // pay, expected
+	ReasonPayBelow     = "reason.pay_below"     // pay, expected
+	ReasonPay          = "reason.pay"           // pay (seeker states no expectation)
+	ReasonDormMeals    = "reason.dorm_meals"    // both wanted and provided
+	ReasonDorm         = "reason.dorm"          // dorm wanted and provided
+	ReasonMeals        = "reason.meals"         // meals wanted and provided
+	ReasonAmenityLacks = "reason.amenity_lacks" // dorm, meals (bools: wanted but not provided)
+	ReasonVillagers    = "reason.villagers"     // n
+	ReasonVerified     = "reason.verified"      //
+	ReasonStartsIn     = "reason.starts_in"     // days (from today)
+	// ReasonStartsAfterAvailable: days from the seeker's available day, when
+	// that day is after today.
+	ReasonStartsAfterAvailable = "reason.starts_after_available"
+	ReasonFresh                = "reason.fresh"          // days (since published)
+	ReasonPolicyPoor           = "reason.policy_poor"    //
+	ReasonPolicyTwinned        = "reason.policy_twinned" //
+	ReasonCrowded              = "reason.crowded"        // pending, remaining
+	ReasonPayFits              = "reason.pay_fits"       // pay, expected (employer's side)
+	ReasonPayShort             = "reason.pay_short"      // pay, expected (employer's side)
+	ReasonExperience           = "reason.experience"     // years
 )
 
 // Recommendation is one posting recommended to a seeker.

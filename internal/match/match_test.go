@@ -543,3 +543,38 @@ func TestScanAllocs(t *testing.T) {
 		t.Errorf("scans allocate %v times a run", n)
 	}
 }
+
+// TestStartsReasonSaysFromWhen: the start reason counts from today when the
+// seeker can start now, and from the seeker's available day — with words
+// that say so — when that day is later (issue 12, item 9).
+func TestStartsReasonSaysFromWhen(t *testing.T) {
+	for _, tc := range []struct {
+		avail    Date
+		key      string
+		wantDays int
+	}{
+		{day0, ReasonStartsIn, 3},
+		{day0 - 5, ReasonStartsIn, 3},
+		{day0 + 1, ReasonStartsAfterAvailable, 2},
+		{day0 + 3, ReasonStartsAfterAvailable, 0},
+	} {
+		k := baseSeeker()
+		k.AvailableFrom = tc.avail
+		_, reasons, ok, err := ScoreForSeeker(k, basePosting(), 0, DefaultPolicy(), day0)
+		if err != nil || !ok {
+			t.Fatalf("ok=%v err=%v", ok, err)
+		}
+		found := false
+		for _, r := range reasons {
+			if r.Key == ReasonStartsIn || r.Key == ReasonStartsAfterAvailable {
+				found = true
+				if r.Key != tc.key || r.Args["days"] != tc.wantDays {
+					t.Errorf("available %d: %s %v, want %s %d", tc.avail-day0, r.Key, r.Args, tc.key, tc.wantDays)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("available %d: no start reason in %v", tc.avail-day0, reasonKeys(reasons))
+		}
+	}
+}

@@ -232,7 +232,13 @@ func (q *seekerQ) factorReasons(rs []reasonC, pol *Policy, e *pentry, vil int32)
 		rs = append(rs, reasonC{Reason{ReasonVerified, nil}, w.Verified, 0})
 	}
 	if wait := q.wait(e); wait <= 30 {
-		rs = append(rs, reasonC{Reason{ReasonStartsIn, map[string]any{"days": int(wait)}}, w.Start * startFactor(wait), 0})
+		// Counted from the first day the seeker can start: from today, or,
+		// when that day is later, from it — and then the words say so.
+		key := ReasonStartsIn
+		if q.ref > q.now {
+			key = ReasonStartsAfterAvailable
+		}
+		rs = append(rs, reasonC{Reason{key, map[string]any{"days": int(wait)}}, w.Start * startFactor(wait), 0})
 	}
 	if age := q.ageDays(e); age <= 7 {
 		rs = append(rs, reasonC{Reason{ReasonFresh, map[string]any{"days": int(age)}}, w.Fresh * freshFactor(age), 0})

@@ -304,3 +304,29 @@ func BenchmarkSearch(b *testing.B) {
 		_ = Search("工")
 	}
 }
+
+func TestEveryday(t *testing.T) {
+	codes := map[string]bool{}
+	for _, tr := range Trades() {
+		codes[tr.Code] = true
+	}
+	seen := map[string]bool{}
+	for _, e := range EverydayTrades() {
+		if !codes[e.Code] || !IsLeaf(e.Code) {
+			t.Errorf("%s: %s is not a curated trade", e.Name, e.Code)
+		}
+		if seen[e.Code] {
+			t.Errorf("%s: code %s named twice", e.Name, e.Code)
+		}
+		seen[e.Code] = true
+	}
+	for q, want := range map[string]string{"普工": "普工", "保安": "保安", "security": "保安", "司机": "司机", "缝纫": "车缝工"} {
+		got := FindEveryday(q)
+		if len(got) == 0 || got[0].Name != want {
+			t.Errorf("FindEveryday(%q) = %v, want %s first", q, got, want)
+		}
+	}
+	if NameIn("en", "4-07-05-01") != "Security guard" || NameIn("zh-CN", "4-07-05-01") != Name("4-07-05-01") {
+		t.Error("NameIn")
+	}
+}

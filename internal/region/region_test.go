@@ -649,3 +649,22 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+func TestEnglishNames(t *testing.T) {
+	for _, tc := range []struct{ lang, code, want string }{
+		{"en", "451026", "Napo County, Baise, Guangxi"},
+		{"zh-CN", "451026", "广西壮族自治区百色市那坡县"},
+		{"en", "440307", "Longgang District, Shenzhen, Guangdong"},
+		{"en", "440307018", "吉华街道, Longgang District, Shenzhen, Guangdong"},
+	} {
+		if got := FullNameIn(tc.lang, tc.code); got != tc.want {
+			t.Errorf("FullNameIn(%s, %s) = %q, want %q", tc.lang, tc.code, got, tc.want)
+		}
+	}
+	// Every English row names a known division.
+	for code := range english() {
+		if !Valid(code) {
+			t.Errorf("names_en.csv: unknown code %s", code)
+		}
+	}
+}

@@ -65,6 +65,9 @@ func (s *Store) Apply(ctx context.Context, a easyjob.Actor, seekerID, postingID 
 		if _, err := tx.ExecContext(ctx, `UPDATE postings SET pending = pending + 1 WHERE id = $1`, postingID); err != nil {
 			return err
 		}
+		if err := markInvitationApplied(ctx, tx, postingID, seekerID); err != nil {
+			return err
+		}
 		return s.event(ctx, tx, id, "", easyjob.StateApplied, a, "")
 	})
 	if err != nil {

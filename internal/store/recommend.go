@@ -63,6 +63,11 @@ type Candidate struct {
 	Score   float64        `json:"score"`
 	Reasons []Reason       `json:"reasons"`
 	Applied bool           `json:"applied"`
+	// Ref is the opaque reference the posting's employer invites the
+	// candidate by (Invite); empty once they applied.
+	Ref string `json:"ref,omitempty"`
+	// Invited is the invitation's status, "" when none was sent.
+	Invited InvitationStatus `json:"invited,omitempty"`
 }
 
 func reasons(rs []match.Reason) []Reason {
@@ -332,6 +337,10 @@ func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64
 		}
 	}
 	rows.Close()
+	invited, err := s.invited(ctx, postingID)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Candidate, 0, len(cs))
 	var audited []int64
 	for _, c := range cs {
@@ -339,7 +348,12 @@ func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64
 		if !ok {
 			continue
 		}
-		x := Candidate{Score: c.Score, Reasons: reasons(c.Reasons), Applied: applied[k.ID]}
+		x := Candidate{Score: c.Score, Reasons: reasons(c.Reasons), Applied: applied[k.ID], Invited: invited[k.ID]}
+		if !x.Applied {
+			if x.Ref, err = s.CandidateRef(postingID, k.ID); err != nil {
+				return nil, err
+			}
+		}
 		switch {
 		case a.Role == easyjob.RoleEmployer && x.Applied:
 			k = Mask(k)

@@ -58,6 +58,9 @@ type Store struct {
 	// Matching serves recommendations, candidates, search and match days
 	// from memory; StartMatching sets it.
 	Matching *Matching
+	// InvitationsPerDay is an employer's daily number of invitations to
+	// apply (0: DefaultInvitationsPerDay).
+	InvitationsPerDay int
 	// afterImportRow, set by tests, is called after each row of a "valid"
 	// import is committed, with the number written by this call so far.
 	afterImportRow func(n int)

@@ -34,7 +34,7 @@ func (h *Handler) employerHome(w http.ResponseWriter, r *http.Request) {
 	d := employerHomeData{Employer: e}
 	today := h.S.Today()
 	for i := len(pg.Items) - 1; i >= 0; i-- {
-		d.Postings = append(d.Postings, h.card(h.localChecks(r, pg.Items[i]), today))
+		d.Postings = append(d.Postings, h.card(r, h.localChecks(r, pg.Items[i]), today))
 	}
 	h.R.Render(w, r, http.StatusOK, "employer_home", h.page(r, "employer_home.title", d))
 }
@@ -49,12 +49,31 @@ func (h *Handler) localChecks(r *http.Request, p easyjob.Posting) easyjob.Postin
 
 type postingFormData struct {
 	formChoices
-	Shifts  []string
-	Posting *easyjob.Posting
+	Shifts   []string
+	Posting  *easyjob.Posting
+	Returned *easyjob.Review // the officer's comment when the posting was sent back
 }
 
-func postingChoices(p *easyjob.Posting) postingFormData {
-	return postingFormData{formChoices: choices(), Shifts: []string{easyjob.ShiftDay, easyjob.ShiftTwo, easyjob.ShiftThree, easyjob.ShiftFlexible}, Posting: p}
+// returned is the officer's latest comment on a posting that was sent back
+// (store.Reviews lets the employer concerned read them), or nil.
+func (h *Handler) returned(r *http.Request, p easyjob.Posting) *easyjob.Review {
+	if p.Status != easyjob.PostingReturned {
+		return nil
+	}
+	rs, err := h.S.Reviews(r.Context(), httpx.Actor(r.Context()), "posting", p.ID)
+	if err != nil {
+		return nil
+	}
+	for i := len(rs) - 1; i >= 0; i-- {
+		if rs[i].Decision == "return" {
+			return &rs[i]
+		}
+	}
+	return nil
+}
+
+func postingChoices(lang string, p *easyjob.Posting) postingFormData {
+	return postingFormData{formChoices: choices(lang), Shifts: []string{easyjob.ShiftDay, easyjob.ShiftTwo, easyjob.ShiftThree, easyjob.ShiftFlexible}, Posting: p}
 }
 
 var postingFields = []string{"title", "occupation", "headcount", "pay_min", "pay_max", "piece_rate", "overtime_rule", "pay_day",
@@ -121,7 +140,7 @@ func (h *Handler) postingNew(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, err)
 		return
 	}
-	p := h.page(r, "posting_form.new", postingChoices(nil))
+	p := h.page(r, "posting_form.new", postingChoices(langOf(r), nil))
 	today := h.S.Today()
 	p.Form = map[string]string{"district": e.District, "street": e.Street, "address": e.Address, "dorm": "1", "meals": "1",
 		"social_insurance": "1", "shift": easyjob.ShiftTwo, "start_date": today.AddDays(7).String(), "closing_date": today.AddDays(30).String()}
@@ -141,7 +160,7 @@ func (h *Handler) postingCreate(w http.ResponseWriter, r *http.Request) {
 		created, err = h.S.CreatePosting(r.Context(), a, a.EmployerID, in)
 	}
 	if err != nil {
-		p := h.page(r, "posting_form.new", postingChoices(nil))
+		p := h.page(r, "posting_form.new", postingChoices(langOf(r), nil))
 		p.Form = f
 		h.R.Render(w, r, h.formErrors(r, err, &p), "posting_form", p)
 		return
@@ -163,7 +182,9 @@ func (h *Handler) postingEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pst = h.localChecks(r, pst)
-	p := h.page(r, "posting_form.edit", postingChoices(&pst))
+	fd := postingChoices(langOf(r), &pst)
+	fd.Returned = h.returned(r, pst)
+	p := h.page(r, "posting_form.edit", fd)
 	p.Form = postingForm(pst)
 	h.R.Render(w, r, http.StatusOK, "posting_form", p)
 }
@@ -185,7 +206,9 @@ func (h *Handler) postingUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		pst, _ := h.S.Posting(r.Context(), a, id)
-		p := h.page(r, "posting_form.edit", postingChoices(&pst))
+		fd := postingChoices(langOf(r), &pst)
+		fd.Returned = h.returned(r, pst)
+		p := h.page(r, "posting_form.edit", fd)
 		p.Form = f
 		h.R.Render(w, r, h.formErrors(r, err, &p), "posting_form", p)
 		return
@@ -200,6 +223,7 @@ type Column struct {
 }
 
 type boardData struct {
+	Returned   *easyjob.Review
 	Posting    Card
 	Columns    []Column
 	Total      int
@@ -238,7 +262,8 @@ func (h *Handler) employerPosting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	today := h.S.Today()
-	d := boardData{Posting: h.card(h.localChecks(r, pst), today), Total: len(apps), Today: today.AddDays(1).String()}
+	d := boardData{Posting: h.card(r, h.localChecks(r, pst), today), Total: len(apps), Today: today.AddDays(1).String(),
+		Returned: h.returned(r, pst)}
 	byState := map[easyjob.ApplicationState][]easyjob.Application{}
 	for _, x := range apps {
 		byState[x.State] = append(byState[x.State], x)
@@ -253,9 +278,9 @@ func (h *Handler) employerPosting(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, c := range cands {
-			v := CandidateView{Candidate: c, County: region.FullName(c.Seeker.HomeCounty)}
+			v := CandidateView{Candidate: c, County: region.FullNameIn(langOf(r), c.Seeker.HomeCounty)}
 			if c.Seeker.HomeCounty == "" { // not applied: the province only
-				v.County = region.FullName(c.Seeker.Province)
+				v.County = region.FullNameIn(langOf(r), c.Seeker.Province)
 			}
 			for _, reason := range c.Reasons {
 				v.Reasons = append(v.Reasons, h.Cat.Msg(langOf(r), easyjob.Msg{Key: reason.Key, Args: reason.Args}))

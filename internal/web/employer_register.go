@@ -14,13 +14,13 @@ type formChoices struct {
 	Trades    []Option
 }
 
-func choices() formChoices {
-	return formChoices{Districts: districtOptions(), Streets: streetGroups(), Trades: tradeOptions()}
+func choices(lang string) formChoices {
+	return formChoices{Districts: districtOptions(lang), Streets: streetGroups(lang), Trades: tradeOptions(lang)}
 }
 
 func (h *Handler) employerRegisterForm(w http.ResponseWriter, r *http.Request) {
 	setLangCookie(w, r)
-	p := h.page(r, "employer_register.title", choices())
+	p := h.page(r, "employer_register.title", choices(langOf(r)))
 	p.Form = map[string]string{}
 	h.R.Render(w, r, http.StatusOK, "employer_register", p)
 }
@@ -34,7 +34,7 @@ func (h *Handler) employerRegister(w http.ResponseWriter, r *http.Request) {
 	}, Username: f["username"], Password: r.PostFormValue("password")}
 	_, _, err := h.S.RegisterEmployer(r.Context(), in)
 	if err != nil {
-		p := h.page(r, "employer_register.title", choices())
+		p := h.page(r, "employer_register.title", choices(langOf(r)))
 		p.Form = f
 		h.R.Render(w, r, h.formErrors(r, err, &p), "employer_register", p)
 		return

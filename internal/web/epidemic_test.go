@@ -74,7 +74,7 @@ func TestEpidemicPages(t *testing.T) {
 	// An import with a word in a count: row and column named, nothing written.
 	sheet := "地区,日期,新增确诊,新增疑似,在院治疗\n那坡县," + day + ",0,0,0\n451026,2020-02-01,无,0,0\n451026," + day + ",0,0,0\n"
 	st, body = upload(t, b, "/officer/epidemic/import", "r.csv", sheet)
-	if st != 422 || !strings.Contains(body, `id="import-errors"`) || !strings.Contains(body, "<td>3</td><td>新增确诊</td>") || !strings.Contains(body, "同一地区同一天") {
+	if st != 422 || !strings.Contains(body, `id="import-errors"`) || !strings.Contains(body, `<td data-label="行">3</td><td data-label="列">新增确诊</td>`) || !strings.Contains(body, "同一地区同一天") {
 		t.Fatalf("import errors %d %s", st, body)
 	}
 	sheet = "region,date,new_confirmed,new_suspected,in_hospital\n451026,2020-02-01,0,0,0\n451026,2020-02-02,1,,0\n"

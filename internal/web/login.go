@@ -31,6 +31,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpx.SetSession(w, r, tok)
+	h.rememberSigninPhone(w, u, r.PostFormValue("phone"))
 	http.Redirect(w, r, safeNext(r.PostFormValue("next"), homeOf(u)), http.StatusSeeOther)
 }
 
@@ -92,5 +93,6 @@ func (h *Handler) seekerLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpx.SetSession(w, r, tok)
+	h.rememberSigninPhone(w, u, r.PostFormValue("phone"))
 	http.Redirect(w, r, safeNext(r.PostFormValue("next"), homeOf(u)), http.StatusSeeOther)
 }

@@ -33,7 +33,7 @@ func (h *Handler) officerHome(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, err)
 		return
 	}
-	d := officerHomeData{RegionName: region.FullName(a.Region), Employers: len(emps.Items), Postings: len(posts.Items),
+	d := officerHomeData{RegionName: region.FullNameIn(langOf(r), a.Region), Employers: len(emps.Items), Postings: len(posts.Items),
 		More: emps.NextCursor != "" || posts.NextCursor != ""}
 	if a.Role == easyjob.RoleAdmin {
 		d.RegionName = h.Cat.T(langOf(r), "officer.all_regions")
@@ -126,7 +126,7 @@ func (h *Handler) officerPostings(w http.ResponseWriter, r *http.Request) {
 		Statuses: []string{"pending_review", "published", "returned", "closed"}}
 	today := h.S.Today()
 	for _, p := range pg.Items {
-		d.Postings = append(d.Postings, h.card(h.localChecks(r, p), today))
+		d.Postings = append(d.Postings, h.card(r, h.localChecks(r, p), today))
 	}
 	h.R.Render(w, r, http.StatusOK, "officer_postings", h.page(r, "officer_postings.title", d))
 }
@@ -165,7 +165,7 @@ func (h *Handler) officerPosting(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, err)
 		return
 	}
-	d := officerPostingData{Card: h.card(h.localChecks(r, p), h.S.Today()), Employer: e, Reviews: rs}
+	d := officerPostingData{Card: h.card(r, h.localChecks(r, p), h.S.Today()), Employer: e, Reviews: rs}
 	if h.Retention != nil {
 		if d.Arrears, err = h.Retention.OpenArrears(r.Context(), e.ID); err != nil {
 			h.errorPage(w, r, err)

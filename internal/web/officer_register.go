@@ -58,7 +58,7 @@ func (h *Handler) registerForm(w http.ResponseWriter, r *http.Request) {
 	if !h.require(w, r, easyjob.RoleOfficer) {
 		return
 	}
-	p := h.page(r, "register.title", registerData{Trades: tradeOptions(), Educations: easyjob.Educations, Mine: map[string]bool{}})
+	p := h.page(r, "register.title", registerData{Trades: tradeOptions(langOf(r)), Educations: easyjob.Educations, Mine: map[string]bool{}})
 	p.Form = map[string]string{"consent_method": easyjob.ConsentSigned, "wants_dorm": "1", "wants_meals": "1"}
 	h.R.Render(w, r, http.StatusOK, "officer_register", p)
 }
@@ -70,7 +70,7 @@ func (h *Handler) registerSeeker(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	a := httpx.Actor(r.Context())
 	in, f, bad := seekerInput(r)
-	d := registerData{Trades: tradeOptions(), Educations: easyjob.Educations, Mine: map[string]bool{}}
+	d := registerData{Trades: tradeOptions(langOf(r)), Educations: easyjob.Educations, Mine: map[string]bool{}}
 	err := bad.Err()
 	var k easyjob.Seeker
 	if err == nil {

@@ -15,20 +15,20 @@ type Group struct {
 }
 
 // districtOptions lists Shenzhen's districts.
-func districtOptions() []Option {
+func districtOptions(lang string) []Option {
 	var out []Option
 	for _, d := range region.ShenzhenDistricts() {
-		out = append(out, Option{d.Code, d.Name})
+		out = append(out, Option{d.Code, region.NameIn(lang, d.Code)})
 	}
 	return out
 }
 
 // streetGroups lists Shenzhen's streets grouped by district, so the form
 // works without JavaScript.
-func streetGroups() []Group {
+func streetGroups(lang string) []Group {
 	var out []Group
 	for _, d := range region.ShenzhenDistricts() {
-		g := Group{Label: d.Name}
+		g := Group{Label: region.NameIn(lang, d.Code)}
 		for _, s := range region.Streets(d.Code) {
 			g.Options = append(g.Options, Option{s.Code, s.Name})
 		}
@@ -38,10 +38,10 @@ func streetGroups() []Group {
 }
 
 // tradeOptions lists the common blue-collar trades first, by name.
-func tradeOptions() []Option {
+func tradeOptions(lang string) []Option {
 	var out []Option
 	for _, code := range occupation.CommonBlueCollar() {
-		out = append(out, Option{code, occupation.Name(code)})
+		out = append(out, Option{code, occupation.NameIn(lang, code)})
 	}
 	return out
 }

@@ -69,7 +69,7 @@ func funcs(cat *i18n.Catalogue, lang string) template.FuncMap {
 		// browser keeps it for a year and fetches it again only when it changes.
 		"asset": Asset,
 		"countyName": func(code string) string {
-			return region.FullName(code)
+			return region.FullNameIn(lang, code)
 		},
 	}
 }
@@ -86,12 +86,28 @@ type Page struct {
 	Errors     map[string]string // field → message, shown next to the field
 	Form       map[string]string // the values the user typed, to refill the form
 	Data       any
+	// Path is the address asked for, LangURL the same page in the other
+	// language (Render sets both).
+	Path    string
+	LangURL string
 }
+
+// OfficerTabs are the officer's tabs with this page's marked.
+func (p Page) OfficerTabs() []TabLink { return tabs(officerTabs, p.Path) }
+
+// SeekerTabs are a seeker's tabs with this page's marked.
+func (p Page) SeekerTabs() []TabLink { return tabs(seekerTabs, p.Path) }
 
 // Render writes page name with status.
 func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, name string, p Page) {
 	lang := httpx.Lang(req.Context())
 	p.Lang = lang
+	p.Path = req.URL.Path
+	other := "en"
+	if lang == "en" {
+		other = "zh-CN"
+	}
+	p.LangURL = langURL(req, other)
 	var buf bytes.Buffer
 	t, ok := r.pages[lang][name]
 	err := fmt.Errorf("no page %q", name)

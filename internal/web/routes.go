@@ -7,6 +7,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /static/", Static())
 	mux.HandleFunc("GET /{$}", h.home)
 	mux.HandleFunc("GET /about", h.about)
+	mux.HandleFunc("/", h.unmatched(mux)) // our 404 and 405 pages
 
 	// Signing in.
 	mux.HandleFunc("GET /login", h.loginForm)
@@ -24,6 +25,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /postings/{id}/apply", h.apply)
 	mux.HandleFunc("GET /seeker/applications", h.myApplications)
 	mux.HandleFunc("POST /seeker/applications/{id}/{to}", h.seekerMove)
+	mux.HandleFunc("GET /seeker/applications/{id}/{to}", h.seekerConfirm)
+	mux.HandleFunc("GET /seeker/invitations/{id}/decline", h.declineInvitationForm)
+	mux.HandleFunc("POST /seeker/invitations/{id}/decline", h.declineInvitation)
 	mux.HandleFunc("GET /seeker/profile", h.profileForm)
 	mux.HandleFunc("POST /seeker/profile", h.saveProfile)
 
@@ -35,6 +39,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /employer/postings/{id}/edit", h.postingEdit)
 	mux.HandleFunc("POST /employer/postings/{id}", h.postingUpdate)
 	mux.HandleFunc("POST /employer/postings/{id}/bulk", h.employerBulk)
+	mux.HandleFunc("POST /employer/postings/{id}/invite", h.invite)
 
 	// Officers.
 	mux.HandleFunc("GET /officer", h.officerHome)
