@@ -197,6 +197,9 @@ func (s *Store) checkSeekerRows(ctx context.Context, a easyjob.Actor, rows []Imp
 	for i, r := range rows {
 		v := r.Values
 		f := easyjob.Fields{}
+		if IsExample(v["name"]) {
+			f.Add("name", "import.example_row")
+		}
 		in := easyjob.SeekerInput{Name: v["name"], IDNumber: v["id_number"], Phone: v["phone"],
 			Trades: cellTrades(v["trades"]), Education: strings.TrimSpace(v["education"]), Group: v["group"],
 			ConsentMethod: strings.TrimSpace(v["consent_method"])}
@@ -303,6 +306,9 @@ func (s *Store) checkPostingRows(ctx context.Context, a easyjob.Actor, rows []Im
 	for i, r := range rows {
 		v := r.Values
 		f := easyjob.Fields{}
+		if IsExample(v["title"]) {
+			f.Add("title", "import.example_row")
+		}
 		var employerID int64
 		if code, reason := s.Ref.CreditCode(v["credit_code"]); reason != "" {
 			f.Add("credit_code", reason)
@@ -824,4 +830,21 @@ func cellStreet(district, s string) string {
 		}
 	}
 	return s
+}
+
+// ExampleMark starts the name (seekers) or title (postings) of a template's
+// example row, in each language: the importer refuses such a row ("delete
+// the example row"), so a template filled in without deleting it never
+// imports a fake person or posting.
+var ExampleMark = map[string]string{"zh-CN": "（示例）", "en": "(example) "}
+
+// IsExample tells whether a name or title is marked as a template's example.
+func IsExample(s string) bool {
+	s = strings.ToLower(strings.TrimSpace(s))
+	for _, m := range []string{"（示例）", "(示例)", "(example)", "（example）"} {
+		if strings.HasPrefix(s, m) {
+			return true
+		}
+	}
+	return false
 }

@@ -341,7 +341,7 @@ func (h *Handler) exampleRow(r *http.Request, kind string) map[string]string {
 		}
 		trade := "6-25-04-02"
 		return map[string]string{
-			"name": h.Cat.T(lang, "sheet.example.name"), "id_number": ident.GenerateResidentID(county, time.Date(1992, 5, 17, 0, 0, 0, 0, time.UTC), 21, true),
+			"name": store.ExampleMark[lang] + h.Cat.T(lang, "sheet.example.name"), "id_number": ident.GenerateResidentID(county, time.Date(1992, 5, 17, 0, 0, 0, 0, time.UTC), 21, true),
 			"phone": "13800138000", "trades": occupation.Name(trade), "experience_years": "3", "expected_pay": "4500",
 			"wants_dorm": yes, "wants_meals": yes, "available_from": today.AddDays(7).String(),
 			"education": h.Cat.T(lang, "education.junior"), "group": "", "consent_method": h.Cat.T(lang, "consent.signed"),
@@ -353,7 +353,7 @@ func (h *Handler) exampleRow(r *http.Request, kind string) map[string]string {
 		district = a.Region
 	}
 	return map[string]string{
-		"credit_code": ident.GenerateCreditCode("91" + district + "MA5F0001"), "title": h.Cat.T(lang, "sheet.example.title"),
+		"credit_code": ident.GenerateCreditCode("91" + district + "MA5F0001"), "title": store.ExampleMark[lang] + h.Cat.T(lang, "sheet.example.title"),
 		"occupation": occupation.Name("6-25-04-02"), "headcount": "20", "pay_min": "5000", "pay_max": "6500",
 		"piece_rate": "", "overtime_rule": h.Cat.T(lang, "sheet.example.overtime"), "pay_day": "15", "probation_months": "1",
 		"dorm": yes, "meals": yes, "shift": h.Cat.T(lang, "shift.two_shifts"), "social_insurance": yes,

@@ -205,8 +205,9 @@ func TestImportPages(t *testing.T) {
 			t.Fatalf("kind: %d", status)
 		}
 
-		// The templates: headers in the user's language and a valid example
-		// row, which checks clean when uploaded as it is.
+		// The templates: headers in the user's language and an example row
+		// marked as such: uploaded as it is, the example is refused (it would
+		// import a fake person); typed over, the same row checks clean.
 		for _, lang := range []string{"zh-CN", "en"} {
 			for _, format := range []string{"xlsx", "csv"} {
 				station.lang = lang
@@ -219,8 +220,18 @@ func TestImportPages(t *testing.T) {
 					t.Fatalf("template %s %s: %v %v", lang, format, rows, err)
 				}
 				status, body = station.upload("seekers", "template."+format, file)
+				if status != 200 || !strings.Contains(body, cat.T(lang, "import.counts", "total", 1, "valid", 0, "invalid", 1)) ||
+					!strings.Contains(body, html.EscapeString(cat.T(lang, "import.example_row"))) {
+					t.Errorf("template %s %s: the example row is not refused: %d\n%s", lang, format, status, body)
+				}
+				rows[1][0] = strings.TrimPrefix(rows[1][0], store.ExampleMark[lang])
+				var typed bytes.Buffer
+				if err := export.Write(&typed, export.Format(format), "sheet", rows[0], rows[1:]); err != nil {
+					t.Fatal(err)
+				}
+				status, body = station.upload("seekers", "template."+format, typed.Bytes())
 				if status != 200 || !strings.Contains(body, cat.T(lang, "import.counts", "total", 1, "valid", 1, "invalid", 0)) {
-					t.Errorf("template %s %s does not check clean: %d\n%s", lang, format, status, body)
+					t.Errorf("template %s %s typed over does not check clean: %d\n%s", lang, format, status, body)
 				}
 			}
 		}
