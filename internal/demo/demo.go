@@ -172,6 +172,10 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 	}
 	undo := tune(ctx, s.DB)
 	defer undo()
+	// Indexes a load cut short dropped are made again first.
+	if err := restoreIndexes(ctx, s.DB); err != nil {
+		return sum, fmt.Errorf("restoring the indexes of an earlier load: %w", err)
+	}
 	if !empty {
 		pr.note("deleting the earlier data (--force)")
 		if err := wipe(ctx, s.DB); err != nil {
@@ -179,6 +183,15 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 		}
 		sum.Wiped = true
 	}
+	if err := dropIndexes(ctx, s.DB, idTables); err != nil {
+		return sum, fmt.Errorf("dropping indexes for the load: %w", err)
+	}
+	indexed := false
+	defer func() { // after the loader's rollback below: the writer has one connection
+		if !indexed {
+			restoreIndexes(context.WithoutCancel(ctx), s.DB)
+		}
+	}()
 
 	l := newLoader(ctx, s.DB)
 	defer l.rollback()
@@ -193,6 +206,12 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 	if err := l.commit(); err != nil {
 		return sum, err
 	}
+	pr.begin("indexes", 0)
+	if err := restoreIndexes(ctx, s.DB); err != nil {
+		return sum, fmt.Errorf("making the indexes: %w", err)
+	}
+	indexed = true
+	pr.end()
 	pr.begin("finishing", 0)
 	if err := afterLoad(ctx, s.DB, idTables); err != nil {
 		return sum, err
