@@ -165,7 +165,7 @@ func holdTx(ctx context.Context, tx *store.Tx, instrumentID, userID int64, proje
 
 func (s *Service) booking(ctx context.Context, id int64) (Booking, error) {
 	b, err := scanBooking(s.S.DB.R.QueryRowContext(ctx, `SELECT `+bookingCols+bookingFrom+` WHERE b.id = $1`, id))
-	return b, store.Wrap(store.NotFound(err, "booking"), "equipment.booking", "id", id)
+	return b, store.Wrap(store.NotFound(err, "booking"), "equipment.Booking", "id", id)
 }
 
 // Booking reads a booking: its borrower, its instrument's manager and officers see it.

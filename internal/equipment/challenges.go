@@ -376,5 +376,5 @@ func (s *Service) TakeUp(ctx context.Context, a easyjob.Actor, challengeID int64
 
 func (s *Service) entry(ctx context.Context, id int64) (Entry, error) {
 	e, err := scanEntry(s.S.DB.R.QueryRowContext(ctx, `SELECT `+entryCols+entryFrom+` WHERE e.id = $1`, id))
-	return e, store.Wrap(store.NotFound(err, "entry"), "equipment.entry", "id", id)
+	return e, store.Wrap(store.NotFound(err, "entry"), "equipment.Entry", "id", id)
 }

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"math"
+	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -427,4 +429,45 @@ func (s *Service) institution(ctx context.Context, id int64) (Institution, error
 	err := s.S.DB.R.QueryRowContext(ctx, `SELECT id, name, name_en, kind, district FROM equipment_institutions WHERE id = $1`, id).
 		Scan(&x.ID, &x.Name, &x.NameEn, &x.Kind, &x.District)
 	return x, store.NotFound(err, "institution")
+}
+
+// ParseFilter reads a search from query parameters (q, category, district, biosafety,
+// free_from, free_to, near, lat, lng, km, limit), naming each one that does not parse.
+func ParseFilter(q url.Values) (Filter, error) {
+	f := Filter{Q: q.Get("q"), Category: q.Get("category"), District: q.Get("district"), Near: q.Get("near"), Biosafety: -1}
+	bad := easyjob.Fields{}
+	var ok bool
+	if f.FreeFrom, ok = ParseTime(q.Get("free_from")); !ok {
+		bad.Add("free_from", "field.time_invalid")
+	}
+	if f.FreeTo, ok = ParseTime(q.Get("free_to")); !ok {
+		bad.Add("free_to", "field.time_invalid")
+	}
+	num := func(name string, to *float64) {
+		if s := q.Get(name); s != "" {
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				bad.Add(name, "field.number")
+			}
+			*to = v
+		}
+	}
+	num("lat", &f.Lat)
+	num("lng", &f.Lng)
+	num("km", &f.KM)
+	if s := q.Get("biosafety"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			bad.Add("biosafety", "field.number")
+		}
+		f.Biosafety = n
+	}
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > SearchLimit {
+			bad.Add("limit", "field.number")
+		}
+		f.Limit = n
+	}
+	return f, bad.Err()
 }

@@ -348,7 +348,7 @@ func (s *Service) standing(ctx context.Context, e Entry, round int) (Standing, e
 		return x, r.Scan(&x.total, &x.assessed)
 	}, `SELECT total, assessed FROM equipment_scores WHERE entry_id = $1 AND round = $2`, e.ID, round)
 	if err != nil {
-		return st, store.Wrap(err, "equipment.standing", "entry", e.ID)
+		return st, store.Wrap(err, "equipment.Standing", "entry", e.ID)
 	}
 	var totals []float64
 	var assessed []int64
@@ -358,7 +358,7 @@ func (s *Service) standing(ctx context.Context, e Entry, round int) (Standing, e
 	}
 	st.Result = rules.Aggregate(totals, assessed)
 	err = s.S.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM equipment_conflicts WHERE entry_id = $1`, e.ID).Scan(&st.Conflicts)
-	return st, store.Wrap(err, "equipment.standing", "entry", e.ID)
+	return st, store.Wrap(err, "equipment.Standing", "entry", e.ID)
 }
 
 // PaymentPart is which part of an award a payment is.
