@@ -471,3 +471,29 @@ func ParseFilter(q url.Values) (Filter, error) {
 	}
 	return f, bad.Err()
 }
+
+// Load registers instruments of an institution in one transaction (the demo and bulk
+// loaders; city-wide officers and admins), by asset number as Import does. Every input is
+// checked; the first wrong one refuses the whole load.
+func (s *Service) Load(ctx context.Context, a easyjob.Actor, institutionID int64, ins []InstrumentInput) error {
+	if !a.IsCityWide() {
+		return store.Forbidden()
+	}
+	inst, err := s.institution(ctx, institutionID)
+	if err != nil {
+		return err
+	}
+	for i := range ins {
+		if f := s.check(&ins[i]); len(f) > 0 {
+			return f.Err()
+		}
+	}
+	return s.S.Tx(ctx, func(tx *store.Tx) error {
+		for _, in := range ins {
+			if _, _, err := saveTx(ctx, tx, inst, in); err != nil {
+				return store.Wrap(err, "equipment.Load", "institution", institutionID)
+			}
+		}
+		return nil
+	})
+}
