@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,7 +95,7 @@ func TestEquipmentBookingJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("total")),
 	)
 	e.MustSee("找到 1 台", "实时荧光定量PCR仪", "公里")
-	if body := e.Text(); contains(body, "梯度PCR仪") {
+	if body := e.Text(); strings.Contains(body, "梯度PCR仪") {
 		t.Fatal("the PCR instrument 40 km away was found within 10 km")
 	}
 	e.Shot("equipment-02-results")
@@ -114,7 +115,7 @@ func TestEquipmentBookingJourney(t *testing.T) {
 		chromedp.Submit(chromedp.ID("project")),
 		chromedp.WaitVisible(chromedp.CSS(".flash.error")),
 	)
-	e.MustSee("与已有预约 "+tomorrow.String()+" 09:00–12:00 冲突")
+	e.MustSee("与已有预约 " + tomorrow.String() + " 09:00–12:00 冲突")
 	e.Shot("equipment-04-overlap")
 
 	// Tomorrow at 09:05 she checks in; the use is recorded; she finishes at 10:30.
@@ -141,15 +142,6 @@ func TestEquipmentBookingJourney(t *testing.T) {
 	if err != nil || len(uses) != 1 || uses[0].Fee != 180 {
 		t.Fatalf("usage %+v %v", uses, err)
 	}
-}
-
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
 }
 
 // The commission's officer writes and publishes a challenge; two teams take it up; three
