@@ -49,6 +49,8 @@ type Options struct {
 	// Support adds the enterprise-support demo: the departments' officers (demo-dept …),
 	// enterprise profiles, the automatic run and tickets (see support.go).
 	Support bool
+	// Equipment adds the shared-equipment and reward-challenge demo (equipment.go).
+	Equipment bool
 }
 
 // Account is one demo account.
@@ -230,6 +232,13 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 		pr.begin("enterprise support", 0)
 		if err := loadSupport(ctx, s, g, hash, &sum); err != nil {
 			return sum, fmt.Errorf("loading the support demo: %w (load again with --force)", err)
+		}
+		pr.end()
+	}
+	if opt.Equipment {
+		pr.begin("research equipment", 0)
+		if err := loadEquipment(ctx, s, hash, now, opt.Seed, &sum); err != nil { // equipment.go
+			return sum, fmt.Errorf("loading the equipment demo: %w (load again with --force)", err)
 		}
 		pr.end()
 	}

@@ -10,11 +10,16 @@ const (
 	RoleEmployer Role = "employer"
 	RoleOfficer  Role = "officer"
 	RoleAdmin    Role = "admin"
+	// RoleResearcher is a person of a research institution (a university, hospital,
+	// company or institute): a borrower of shared equipment, an instrument owner's lab
+	// manager or a reviewing expert; which of these is a row of the equipment system's
+	// equipment_people (docs/EQUIPMENT.md).
+	RoleResearcher Role = "researcher"
 )
 
 func (r Role) Valid() bool {
 	switch r {
-	case RoleSeeker, RoleEmployer, RoleOfficer, RoleAdmin:
+	case RoleSeeker, RoleEmployer, RoleOfficer, RoleAdmin, RoleResearcher:
 		return true
 	}
 	return false

@@ -62,7 +62,7 @@ func (s *Store) validateNewUser(in *NewUser) error {
 		if in.EmployerID <= 0 {
 			f.Add("employer_id", "field.required")
 		}
-	case easyjob.RoleAdmin:
+	case easyjob.RoleAdmin, easyjob.RoleResearcher:
 	default:
 		f.Add("role", "field.role")
 	}

@@ -12,6 +12,7 @@ import (
 	"easyjob/internal/charter"
 	"easyjob/internal/easyjob"
 	"easyjob/internal/epidemic"
+	"easyjob/internal/equipment"
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
 	"easyjob/internal/region"
@@ -29,6 +30,8 @@ type Handler struct {
 	Charter  *charter.Service
 	Epidemic *epidemic.Service
 	Support  *support.Service
+	// Equipment serves the shared-equipment and reward-challenge pages.
+	Equipment *equipment.Service
 	// Retention serves the check-in, dispute and subsidy pages.
 	Retention *retention.Service
 	Version   string
@@ -54,6 +57,8 @@ func homeOf(u easyjob.User) string {
 		return "/seeker"
 	case easyjob.RoleEmployer:
 		return "/employer"
+	case easyjob.RoleResearcher:
+		return "/equipment"
 	}
 	return "/officer"
 }
