@@ -10,11 +10,15 @@ const (
 	RoleEmployer Role = "employer"
 	RoleOfficer  Role = "officer"
 	RoleAdmin    Role = "admin"
+	// RoleOrg is a staff member of a social organisation (社会组织); which
+	// organisation is a membership of the goodwill system (goodwill_members).
+	// It grants nothing outside that system.
+	RoleOrg Role = "org"
 )
 
 func (r Role) Valid() bool {
 	switch r {
-	case RoleSeeker, RoleEmployer, RoleOfficer, RoleAdmin:
+	case RoleSeeker, RoleEmployer, RoleOfficer, RoleAdmin, RoleOrg:
 		return true
 	}
 	return false

@@ -54,6 +54,8 @@ func homeOf(u easyjob.User) string {
 		return "/seeker"
 	case easyjob.RoleEmployer:
 		return "/employer"
+	case easyjob.RoleOrg:
+		return "/goodwill"
 	}
 	return "/officer"
 }
