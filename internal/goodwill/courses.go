@@ -364,7 +364,9 @@ func (s *Service) Participants(ctx context.Context, a easyjob.Actor, courseID in
 
 // MarkAttended records that an enrolled participant came to a session (staff).
 func (s *Service) MarkAttended(ctx context.Context, a easyjob.Actor, sessionID, participantID int64) (err error) {
-	defer func() { err = store.Wrap(err, "goodwill.MarkAttended", "session", sessionID, "participant", participantID) }()
+	defer func() {
+		err = store.Wrap(err, "goodwill.MarkAttended", "session", sessionID, "participant", participantID)
+	}()
 	org, err := s.staff(ctx, a, true)
 	if err != nil {
 		return err

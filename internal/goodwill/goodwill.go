@@ -32,6 +32,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"errors"
+	"fmt"
 	"math/big"
 	"strings"
 
@@ -220,3 +221,47 @@ func trimmed(f easyjob.Fields, field string, v *string, max int, required bool) 
 		f.Add(field, easyjob.TextProblem(*v))
 	}
 }
+
+// Yuan formats fen as yuan with thousands separators: 123456 → "1,234.56".
+func Yuan(fen int64) string {
+	neg := fen < 0
+	if neg {
+		fen = -fen
+	}
+	s := fmt.Sprintf("%d", fen/100)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	out := fmt.Sprintf("%s.%02d", b.String(), fen%100)
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+// ParseYuan reads an amount in yuan ("1234.5", "1,234.50") as fen.
+func ParseYuan(s string) (int64, bool) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" || len(frac) > 2 || len(whole) > 12 || strings.Trim(whole, "0123456789") != "" || strings.Trim(frac, "0123456789") != "" {
+		return 0, false
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	var n int64
+	for _, r := range whole + frac {
+		n = n*10 + int64(r-'0')
+	}
+	return n, true
+}
+
+// Amount is the donation's amount in yuan, for pages.
+func (d Donation) Amount() string { return Yuan(d.AmountFen) }
+
+// Value is the package's value in yuan, for pages.
+func (p Package) Value() string { return Yuan(p.ValueFen) }

@@ -229,7 +229,7 @@ func TestImportAllOrNothing(t *testing.T) {
 			{"姓名", "身份证号", "手机号", "人群"},
 			{"王芳", good, "13912340000", "社区保洁员"},
 			{"张伟", "440304198005051234", "", "社区保洁员"}, // a bad check digit
-			{"李娜", "", "", "社区保洁员"},                  // neither number
+			{"李娜", "", "", "社区保洁员"},                   // neither number
 			{"赵敏", "", "13912340001", "一线防疫人员"},       // a group the campaign does not serve
 			{"王芳", good, "", "社区保洁员"},                 // twice in the file
 		}
@@ -262,7 +262,7 @@ func TestStockNeverNegative(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, k)
 		e.donate(t, "d1", goodwill.GroupCleaners, 12, 6) // 6 packages' worth
-		e.donate(t, "d2", "", 8, 4)                       // 4 more, general
+		e.donate(t, "d2", "", 8, 4)                      // 4 more, general
 		st, _ := e.g.Stock(ctx, e.staff, e.org.ID)
 		masks := st.Items[0].ItemID
 		const n = 16

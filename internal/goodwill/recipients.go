@@ -85,7 +85,7 @@ func (s *Service) ImportRecipients(ctx context.Context, a easyjob.Actor, campaig
 	f := easyjob.Fields{}
 	trimmed(f, "unit_name", &unit.Name, 60, true)
 	if !contains(","+strings.Join(UnitKinds, ",")+",", ","+unit.Kind+",") || unit.Kind == "" {
-		f.Add("unit_kind", "goodwill.unit_kind")
+		f.Add("unit_kind", "goodwill.unit_kind_invalid")
 	}
 	if !s.S.Ref.ShenzhenDistrict(unit.District) {
 		f.Add("unit_district", "field.region")
@@ -114,12 +114,12 @@ func (s *Service) ImportRecipients(ctx context.Context, a easyjob.Actor, campaig
 		}
 	}
 	type person struct {
-		line               int
-		name, id, phone    string
-		group              Group
-		idHash, phoneHash  string
-		nameSeal, idSeal   []byte
-		phoneSeal          []byte
+		line              int
+		name, id, phone   string
+		group             Group
+		idHash, phoneHash string
+		nameSeal, idSeal  []byte
+		phoneSeal         []byte
 	}
 	var errs []RowError
 	bad := func(line int, col, key string, kv ...any) {
@@ -368,7 +368,9 @@ type Handover struct {
 // the date and the point of the first hand-over, never the person; no package on hand is a
 // conflict too. Either way nothing is written.
 func (s *Service) Handover(ctx context.Context, a easyjob.Actor, campaignID int64, in HandoverInput) (_ Handover, err error) {
-	defer func() { err = store.Wrap(err, "goodwill.Handover", "campaign", campaignID, "recipient", in.RecipientID) }()
+	defer func() {
+		err = store.Wrap(err, "goodwill.Handover", "campaign", campaignID, "recipient", in.RecipientID)
+	}()
 	org, err := s.staff(ctx, a, true)
 	if err != nil {
 		return Handover{}, err

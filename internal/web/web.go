@@ -12,6 +12,7 @@ import (
 	"easyjob/internal/charter"
 	"easyjob/internal/easyjob"
 	"easyjob/internal/epidemic"
+	"easyjob/internal/goodwill"
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
 	"easyjob/internal/region"
@@ -31,6 +32,7 @@ type Handler struct {
 	Support  *support.Service
 	// Retention serves the check-in, dispute and subsidy pages.
 	Retention *retention.Service
+	Goodwill  *goodwill.Service
 	Version   string
 	Limits    *httpx.Limits // sign-in rate limits; nil: none
 }
