@@ -201,7 +201,7 @@ func (s *Service) Review(ctx context.Context, a easyjob.Actor, orgID int64, deci
 	}
 	err = s.S.Tx(ctx, func(tx *store.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE goodwill_orgs SET status = $1, reviewed_by = $2, reviewed_at = $3, comment = $4
-			WHERE id = $5 AND status = 'pending'`, string(to), a.UserID, tx.At, comment, orgID)
+			WHERE id = $5 AND status = 'pending'`, string(to), nullID(a.UserID), tx.At, comment, orgID)
 		if err != nil {
 			return err
 		}
