@@ -194,4 +194,3 @@ func (h *Handler) goodwillSheet(w http.ResponseWriter, r *http.Request) {
 	p.Title = c.Name
 	h.R.Render(w, r, http.StatusOK, "goodwill_sheet", p)
 }
-
