@@ -21,6 +21,7 @@ import (
 	"easyjob/internal/easyjob"
 	"easyjob/internal/epidemic"
 	"easyjob/internal/equipment"
+	"easyjob/internal/goodwill"
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
 	"easyjob/internal/ident"
@@ -100,6 +101,7 @@ type App struct {
 	Retention *retention.Service
 	Support   *support.Service
 	Equipment *equipment.Service
+	Goodwill  *goodwill.Service
 	Cat       *i18n.Catalogue
 	Handler   http.Handler
 	reg       *prometheus.Registry
@@ -146,6 +148,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	a.Epidemic.Hold = a.Charter.HoldCounty // a county turning high holds its riders' seats
 	a.Support = support.New(st)
 	a.Equipment = equipment.New(st)
+	a.Goodwill = goodwill.New(st)
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -183,9 +186,9 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Support: a.Support, Equipment: a.Equipment, Errors: errs, Version: Version, Limits: limits}
+	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Support: a.Support, Equipment: a.Equipment, Goodwill: a.Goodwill, Errors: errs, Version: Version, Limits: limits}
 	ah.Routes(mux)
-	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Support: a.Support, Equipment: a.Equipment, Version: Version, Limits: limits}
+	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Support: a.Support, Equipment: a.Equipment, Goodwill: a.Goodwill, Version: Version, Limits: limits}
 	wh.Routes(mux)
 	if err := a.mountQueue(ctx, mux); err != nil {
 		return err
@@ -384,6 +387,10 @@ func (a *App) taskConfig(work bool) tasks.Config {
 			}},
 			{Name: "equipment_release", Every: 5 * time.Minute, Run: func(ctx context.Context, now time.Time) error {
 				_, err := a.Equipment.Release(ctx, now)
+				return err
+			}},
+			{Name: "goodwill_reminders", Every: 15 * time.Minute, Run: func(ctx context.Context, now time.Time) error {
+				_, err := a.Goodwill.RemindDue(ctx, now)
 				return err
 			}},
 			{Name: "support_automatic", Every: 24 * time.Hour, Run: func(ctx context.Context, now time.Time) error {

@@ -234,6 +234,11 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 			return sum, fmt.Errorf("loading the support demo: %w (load again with --force)", err)
 		}
 		pr.end()
+		pr.begin("goodwill", 0)
+		if err := loadGoodwill(ctx, s, hash, opt.Password, &sum); err != nil { // goodwill.go
+			return sum, fmt.Errorf("loading the goodwill demo: %w (load again with --force)", err)
+		}
+		pr.end()
 	}
 	if opt.Equipment {
 		pr.begin("research equipment", 0)

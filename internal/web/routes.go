@@ -54,4 +54,5 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.supportRoutes(mux)
 	h.retentionRoutes(mux)
 	h.equipmentRoutes(mux)
+	h.goodwillRoutes(mux)
 }

@@ -13,6 +13,7 @@ import (
 	"easyjob/internal/easyjob"
 	"easyjob/internal/epidemic"
 	"easyjob/internal/equipment"
+	"easyjob/internal/goodwill"
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
 	"easyjob/internal/region"
@@ -34,6 +35,7 @@ type Handler struct {
 	Equipment *equipment.Service
 	// Retention serves the check-in, dispute and subsidy pages.
 	Retention *retention.Service
+	Goodwill  *goodwill.Service
 	Version   string
 	Limits    *httpx.Limits // sign-in rate limits; nil: none
 }
@@ -59,6 +61,8 @@ func homeOf(u easyjob.User) string {
 		return "/employer"
 	case easyjob.RoleResearcher:
 		return "/equipment"
+	case easyjob.RoleOrg:
+		return "/goodwill"
 	}
 	return "/officer"
 }
