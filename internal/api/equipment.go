@@ -5,6 +5,7 @@ import (
 
 	"easyjob/internal/easyjob"
 	"easyjob/internal/equipment"
+	"easyjob/internal/equipment/rules"
 	"easyjob/internal/httpx"
 )
 
@@ -26,7 +27,7 @@ type (
 
 func (h *Handler) equipmentRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/equipment", ID: "searchEquipment", Tag: "equipment", Public: true, Summary: "Search shared instruments by keyword (Chinese or English), category, district, biosafety level, a free time window (free_from, free_to: RFC 3339 or Shanghai 2006-01-02T15:04) and distance (near: a district code, or lat and lng; km)", Query: []string{"q", "category", "district", "biosafety", "free_from", "free_to", "near", "lat", "lng", "km", "limit"}, Out: equipment.Result{}, h: h.searchEquipment},
+		{Method: "GET", Path: "/equipment", ID: "searchEquipment", Tag: "equipment", Public: true, Summary: "Search shared instruments by keyword (Chinese or English), category, district, biosafety level, a free time window (free_from, free_to: RFC 3339 or Shanghai 2006-01-02T15:04) and distance (near: a district code, or lat and lng; km)", Query: []string{"q", "category", "district", "biosafety", "free_from", "free_to", "near", "lat", "lng", "km", "limit"}, Params: equipmentSearchParams(), Out: equipment.Result{}, h: h.searchEquipment},
 		{Method: "GET", Path: "/equipment/{id}", ID: "getInstrument", Tag: "equipment", Public: true, Summary: "One instrument with its booking rules", Out: equipment.Instrument{}, h: h.getInstrument},
 		{Method: "POST", Path: "/equipment/{id}/bookings", ID: "bookInstrument", Tag: "equipment", Summary: "Book an instrument (researchers): 201; 422 naming the field for a window that ends before it starts, is too long or short, in the past or within the notice; 403 with the reason for a missing biosafety level or certificate or a suspension; 409 naming the booked slot on an overlap", In: equipment.BookingInput{}, Out: equipment.Booking{}, Created: true, h: h.bookInstrument},
 		{Method: "GET", Path: "/equipment/bookings", ID: "myBookings", Tag: "equipment", Summary: "The researcher's bookings, latest first", Out: Bookings{}, h: h.myBookings},
@@ -42,6 +43,28 @@ func (h *Handler) equipmentRoutes() []Route {
 		{Method: "POST", Path: "/challenge-entries/{id}/conflicts", ID: "declareConflict", Tag: "challenges", Summary: "An expert declares a conflict of interest with an entry's team; they cannot score it", In: ConflictRequest{}, Out: Status{}, h: h.declareConflict},
 		{Method: "POST", Path: "/challenge-entries/{id}/payments", ID: "payEntry", Tag: "challenges", Summary: "Pay one part of an award (the commission), with an Idempotency-Key header; a part already paid is returned, never paid twice", In: PayRequest{}, Out: equipment.Payment{}, h: h.payEntry},
 		{Method: "GET", Path: "/challenges-budget", ID: "challengeBudget", Tag: "challenges", Summary: "The 250-million budget committed and paid by challenge (the commission)", Out: equipment.BudgetView{}, h: h.challengeBudget},
+	}
+}
+
+// equipmentSearchParams types the parameters of GET /equipment as equipment.ParseFilter
+// and Search read them.
+func equipmentSearchParams() map[string]map[string]any {
+	keys := make([]string, len(equipment.Categories))
+	for i, c := range equipment.Categories {
+		keys[i] = c.Key
+	}
+	clock := map[string]any{"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}",
+		"description": "RFC 3339, or 2006-01-02T15:04 in Asia/Shanghai; free_from and free_to come together"}
+	return map[string]map[string]any{
+		"category":  {"type": "string", "enum": keys},
+		"biosafety": {"type": "integer", "minimum": -1, "maximum": rules.MaxBiosafety, "description": "instruments requiring exactly this biosafety level; -1 or absent: any"},
+		"free_from": clock,
+		"free_to":   clock,
+		"near":      {"type": "string", "pattern": "^[0-9]{6}([0-9]{3})?$", "description": "a Shenzhen district or street code"},
+		"lat":       {"type": "number", "minimum": 18, "maximum": 54},
+		"lng":       {"type": "number", "minimum": 73, "maximum": 136},
+		"km":        {"type": "number", "minimum": 0, "maximum": 200},
+		"limit":     {"type": "integer", "minimum": 1, "maximum": equipment.SearchLimit, "default": 50},
 	}
 }
 

@@ -26,10 +26,10 @@ type Challenge struct {
 	Milestone   string          `json:"milestone"`
 	MilestoneOn easyjob.Date    `json:"milestone_on"`
 	Status      ChallengeStatus `json:"status"`
-	Round       int             `json:"round"`      // 0 before the review, then 1 or 2
-	RoundOpen   bool            `json:"round_open"` // experts may score the round now
-	Criteria    []Criterion     `json:"criteria"`
-	Entries     []Entry         `json:"entries,omitempty"` // as the reader may see them
+	Round       int             `json:"round"`              // 0 before the review, then 1 or 2
+	RoundOpen   bool            `json:"round_open"`         // experts may score the round now
+	Criteria    []Criterion     `json:"criteria,omitempty"` // one challenge; absent in lists
+	Entries     []Entry         `json:"entries,omitempty"`  // as the reader may see them
 	CreatedAt   time.Time       `json:"created_at"`
 }
 
