@@ -247,10 +247,12 @@ func (e *Env) Login(user, password string) {
 	)
 }
 
-// Logout ends the session.
+// Logout ends the session. The home page shows .roles before the click
+// too, so it waits for the sign-out form to go: the answer to the logout
+// arrived and no navigation is left in flight for the next step to cut.
 func (e *Env) Logout() {
 	e.Run("logout", chromedp.Navigate(e.URL+"/"), chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
-		chromedp.WaitVisible(chromedp.CSS(".roles")))
+		chromedp.WaitNotPresent(chromedp.CSS(`form[action="/logout"]`)), chromedp.WaitVisible(chromedp.CSS(".roles")))
 }
 
 // Code reads the newest sign-in code sent to phone from the outbox.

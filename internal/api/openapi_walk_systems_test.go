@@ -17,7 +17,8 @@ type walk struct {
 	t                                   *testing.T
 	e                                   *env
 	anon, city, district, station, boss *client
-	me                                  *client // the seeker, signed in again after the clock moved
+	me                                  *client          // the seeker, signed in again after the clock moved
+	clock                               *storetest.Clock // the store's clock, set by retention
 	empID, aid                          string
 	phone                               string
 }
@@ -37,6 +38,7 @@ func (w *walk) retention() {
 	t, s := w.t, w.e.app.Store
 	clock := storetest.NewClock(time.Now().UTC())
 	s.Clock = clock
+	w.clock = clock
 	clock.Advance(90 * 24 * time.Hour)
 	if err := w.e.app.Retention.Sweep(context.Background(), nil); err != nil {
 		t.Fatal(err)

@@ -189,6 +189,8 @@ func TestAPIMatchesOpenAPI(t *testing.T) {
 		w.retention()
 		w.epidemic()
 		w.support()
+		w.equipment()
+		w.goodwill()
 		me = w.me
 
 		// A cross-origin write is refused in the error shape.

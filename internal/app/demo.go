@@ -40,7 +40,7 @@ func runDemo(env Env, args []string) error {
 	}
 	defer a.Close()
 	sum, err := demo.Load(env.Ctx, a.Store, demo.Options{Seed: *seed, Postings: *postings, Seekers: *seekers,
-		Password: cfg.DemoPassword, Force: *force, Progress: env.Stderr, Support: true})
+		Password: cfg.DemoPassword, Force: *force, Progress: env.Stderr, Support: true, Equipment: true})
 	if err != nil {
 		if errors.Is(err, demo.ErrNotEmpty) {
 			return fmt.Errorf("the database already has accounts or data; run again with --force to delete them and load the demo")
@@ -68,7 +68,7 @@ func (a *App) LoadDemoIfEmpty(ctx context.Context, out io.Writer) error {
 		return nil
 	}
 	sum, err := demo.Load(ctx, a.Store, demo.Options{Seed: demo.DefaultSeed, Postings: demo.DefaultPostings,
-		Seekers: demo.DefaultSeekers, Password: a.Cfg.DemoPassword, Support: true})
+		Seekers: demo.DefaultSeekers, Password: a.Cfg.DemoPassword, Support: true, Equipment: true})
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,8 @@ import (
 	"easyjob/internal/config"
 	"easyjob/internal/easyjob"
 	"easyjob/internal/epidemic"
+	"easyjob/internal/equipment"
+	"easyjob/internal/goodwill"
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
 	"easyjob/internal/ident"
@@ -98,6 +100,8 @@ type App struct {
 	Epidemic  *epidemic.Service
 	Retention *retention.Service
 	Support   *support.Service
+	Equipment *equipment.Service
+	Goodwill  *goodwill.Service
 	Cat       *i18n.Catalogue
 	Handler   http.Handler
 	reg       *prometheus.Registry
@@ -143,6 +147,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	a.Retention = retention.New(st)
 	a.Epidemic.Hold = a.Charter.HoldCounty // a county turning high holds its riders' seats
 	a.Support = support.New(st)
+	a.Equipment = equipment.New(st)
+	a.Goodwill = goodwill.New(st)
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -180,9 +186,9 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Support: a.Support, Errors: errs, Version: Version, Limits: limits}
+	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Support: a.Support, Equipment: a.Equipment, Goodwill: a.Goodwill, Errors: errs, Version: Version, Limits: limits}
 	ah.Routes(mux)
-	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Support: a.Support, Version: Version, Limits: limits}
+	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Support: a.Support, Equipment: a.Equipment, Goodwill: a.Goodwill, Version: Version, Limits: limits}
 	wh.Routes(mux)
 	if err := a.mountQueue(ctx, mux); err != nil {
 		return err
@@ -377,6 +383,14 @@ func (a *App) taskConfig(work bool) tasks.Config {
 			{Name: "epidemic_watch", Every: 5 * time.Minute, Run: a.Epidemic.Watch},
 			{Name: "support_deadlines", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
 				_, err := a.Support.DueReminders(ctx, now)
+				return err
+			}},
+			{Name: "equipment_release", Every: 5 * time.Minute, Run: func(ctx context.Context, now time.Time) error {
+				_, err := a.Equipment.Release(ctx, now)
+				return err
+			}},
+			{Name: "goodwill_reminders", Every: 15 * time.Minute, Run: func(ctx context.Context, now time.Time) error {
+				_, err := a.Goodwill.RemindDue(ctx, now)
 				return err
 			}},
 			{Name: "support_automatic", Every: 24 * time.Hour, Run: func(ctx context.Context, now time.Time) error {

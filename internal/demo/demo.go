@@ -49,6 +49,8 @@ type Options struct {
 	// Support adds the enterprise-support demo: the departments' officers (demo-dept …),
 	// enterprise profiles, the automatic run and tickets (see support.go).
 	Support bool
+	// Equipment adds the shared-equipment and reward-challenge demo (equipment.go).
+	Equipment bool
 }
 
 // Account is one demo account.
@@ -172,6 +174,10 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 	}
 	undo := tune(ctx, s.DB)
 	defer undo()
+	// Indexes a load cut short dropped are made again first.
+	if err := restoreIndexes(ctx, s.DB); err != nil {
+		return sum, fmt.Errorf("restoring the indexes of an earlier load: %w", err)
+	}
 	if !empty {
 		pr.note("deleting the earlier data (--force)")
 		if err := wipe(ctx, s.DB); err != nil {
@@ -179,6 +185,15 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 		}
 		sum.Wiped = true
 	}
+	if err := dropIndexes(ctx, s.DB, idTables); err != nil {
+		return sum, fmt.Errorf("dropping indexes for the load: %w", err)
+	}
+	indexed := false
+	defer func() { // after the loader's rollback below: the writer has one connection
+		if !indexed {
+			restoreIndexes(context.WithoutCancel(ctx), s.DB)
+		}
+	}()
 
 	l := newLoader(ctx, s.DB)
 	defer l.rollback()
@@ -193,6 +208,12 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 	if err := l.commit(); err != nil {
 		return sum, err
 	}
+	pr.begin("indexes", 0)
+	if err := restoreIndexes(ctx, s.DB); err != nil {
+		return sum, fmt.Errorf("making the indexes: %w", err)
+	}
+	indexed = true
+	pr.end()
 	pr.begin("finishing", 0)
 	if err := afterLoad(ctx, s.DB, idTables); err != nil {
 		return sum, err
@@ -211,6 +232,18 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 		pr.begin("enterprise support", 0)
 		if err := loadSupport(ctx, s, g, hash, &sum); err != nil {
 			return sum, fmt.Errorf("loading the support demo: %w (load again with --force)", err)
+		}
+		pr.end()
+		pr.begin("goodwill", 0)
+		if err := loadGoodwill(ctx, s, hash, opt.Password, &sum); err != nil { // goodwill.go
+			return sum, fmt.Errorf("loading the goodwill demo: %w (load again with --force)", err)
+		}
+		pr.end()
+	}
+	if opt.Equipment {
+		pr.begin("research equipment", 0)
+		if err := loadEquipment(ctx, s, hash, now, opt.Seed, &sum); err != nil { // equipment.go
+			return sum, fmt.Errorf("loading the equipment demo: %w (load again with --force)", err)
 		}
 		pr.end()
 	}

@@ -132,3 +132,101 @@ func wipe(ctx context.Context, db *store.DB) error {
 		return err
 	})
 }
+
+// dropForLoad is whether loads drop indexes (tests compare both ways).
+var dropForLoad = true
+
+// indexTable keeps, during a load, the definitions of the secondary
+// indexes dropped for it, so that a load cut short (the process killed)
+// has them made again by the next load.
+const indexTable = "demo_load_indexes"
+
+// dropIndexes drops the named secondary indexes of tables for the bulk load
+// (SQLite only): filling the tables and then building each index in one
+// sorted pass costs less than keeping every index current row by row. The
+// indexes behind UNIQUE and PRIMARY KEY constraints stay. The definitions
+// are kept in indexTable, in the transaction that drops them; restoreIndexes
+// makes them again.
+func dropIndexes(ctx context.Context, db *store.DB, tables []string) error {
+	if db.Dialect != store.SQLite || !dropForLoad {
+		return nil
+	}
+	in := make([]string, len(tables))
+	args := make([]any, len(tables))
+	for i, t := range tables {
+		in[i], args[i] = "?", t
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+			AND tbl_name IN (`+strings.Join(in, ", ")+`) ORDER BY name`, args...)
+		if err != nil {
+			return err
+		}
+		var names, defs []string
+		for rows.Next() {
+			var n, d string
+			if err := rows.Scan(&n, &d); err != nil {
+				rows.Close()
+				return err
+			}
+			names, defs = append(names, n), append(defs, d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE `+indexTable+` (name TEXT NOT NULL, def TEXT NOT NULL)`); err != nil {
+			return err
+		}
+		for i, n := range names {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO `+indexTable+` (name, def) VALUES (?, ?)`, n, defs[i]); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DROP INDEX "`+strings.ReplaceAll(n, `"`, `""`)+`"`); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// restoreIndexes makes again the indexes dropped by dropIndexes, by this
+// load or by one cut short, and forgets them; without indexTable it does
+// nothing.
+func restoreIndexes(ctx context.Context, db *store.DB) error {
+	if db.Dialect != store.SQLite {
+		return nil
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?`,
+			indexTable).Scan(&n); err != nil || n == 0 {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT d.def FROM `+indexTable+` d
+			WHERE NOT EXISTS (SELECT 1 FROM sqlite_master m WHERE m.type = 'index' AND m.name = d.name) ORDER BY d.name`)
+		if err != nil {
+			return err
+		}
+		var defs []string
+		for rows.Next() {
+			var d string
+			if err := rows.Scan(&d); err != nil {
+				rows.Close()
+				return err
+			}
+			defs = append(defs, d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, d := range defs {
+			if _, err := tx.ExecContext(ctx, d); err != nil {
+				return fmt.Errorf("%s: %w", d, err)
+			}
+		}
+		_, err = tx.ExecContext(ctx, `DROP TABLE `+indexTable)
+		return err
+	})
+}

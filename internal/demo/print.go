@@ -38,6 +38,10 @@ func Print(w io.Writer, s Summary) {
 			what = fmt.Sprintf("officer of the %s station (region %s)", countyShort(a.Region), a.Region)
 		case a.Role == easyjob.RoleEmployer:
 			what = fmt.Sprintf("employer %d, verified", a.EmployerID)
+		case a.Role == easyjob.RoleResearcher:
+			what = "researcher (shared equipment and challenges, /equipment)"
+		case a.Role == easyjob.RoleOrg:
+			what = "social organisation staff (goodwill, /goodwill)"
 		}
 		fmt.Fprintf(w, "  %-14s %s — %s\n", a.Username, what, a.Name)
 	}

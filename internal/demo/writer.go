@@ -17,10 +17,13 @@ import (
 // (PostgreSQL allows 65,535).
 const maxParams = 32000
 
-// sqliteParams is the size of a statement on SQLite: modernc's driver finds
-// each "$n" by name in a list, so binding takes time quadratic in the
-// number of parameters; about a hundred per statement is fastest.
-var sqliteParams = 128
+// sqliteParams is the size of a statement on SQLite. Its parameters are
+// anonymous ("?"): modernc's driver asks SQLite for each parameter's name,
+// and a "$n" name is found by a walk of a list, so binding "$n" parameters
+// takes time quadratic in their number (a third of the load at 128 per
+// statement). Anonymous ones have no list; the size then only trades the
+// cost of a statement against the VDBE program's.
+var sqliteParams = 1000
 
 // rowsPer is how many rows of cols columns one statement inserts: a divisor
 // of the chunk size (1000) so that chunks split into whole statements.
@@ -133,7 +136,9 @@ func (b *batch) addRows(args []any, n int) error {
 // flush writes every buffered row.
 func (b *batch) flush() error { return b.drain(true) }
 
-func insertSQL(table string, cols []string, rows int) string {
+// insertSQL is an INSERT of rows rows: "$n" parameters on PostgreSQL,
+// anonymous "?" ones on SQLite (see sqliteParams).
+func insertSQL(d store.Dialect, table string, cols []string, rows int) string {
 	var s strings.Builder
 	s.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
 	k := 1
@@ -146,8 +151,12 @@ func insertSQL(table string, cols []string, rows int) string {
 			if c > 0 {
 				s.WriteString(", ")
 			}
-			s.WriteByte('$')
-			s.WriteString(strconv.Itoa(k))
+			if d == store.SQLite {
+				s.WriteByte('?')
+			} else {
+				s.WriteByte('$')
+				s.WriteString(strconv.Itoa(k))
+			}
 			k++
 		}
 		s.WriteByte(')')
@@ -194,14 +203,14 @@ func (b *batch) exec(args []any, k int) error {
 	if k == b.per {
 		st, ok := l.stmts[b]
 		if !ok {
-			if st, err = l.tx.PrepareContext(l.exec, insertSQL(b.table, b.cols, b.per)); err != nil {
+			if st, err = l.tx.PrepareContext(l.exec, insertSQL(l.db.Dialect, b.table, b.cols, b.per)); err != nil {
 				return err
 			}
 			l.stmts[b] = st
 		}
 		_, err = st.ExecContext(l.exec, args...)
 	} else {
-		_, err = l.tx.ExecContext(l.exec, insertSQL(b.table, b.cols, k), args...)
+		_, err = l.tx.ExecContext(l.exec, insertSQL(l.db.Dialect, b.table, b.cols, k), args...)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", b.table, err)

@@ -10,11 +10,20 @@ const (
 	RoleEmployer Role = "employer"
 	RoleOfficer  Role = "officer"
 	RoleAdmin    Role = "admin"
+	// RoleResearcher is a person of a research institution (a university, hospital,
+	// company or institute): a borrower of shared equipment, an instrument owner's lab
+	// manager or a reviewing expert; which of these is a row of the equipment system's
+	// equipment_people (docs/EQUIPMENT.md).
+	RoleResearcher Role = "researcher"
+	// RoleOrg is a staff member of a social organisation (社会组织); which
+	// organisation is a membership of the goodwill system (goodwill_members).
+	// It grants nothing outside that system.
+	RoleOrg Role = "org"
 )
 
 func (r Role) Valid() bool {
 	switch r {
-	case RoleSeeker, RoleEmployer, RoleOfficer, RoleAdmin:
+	case RoleSeeker, RoleEmployer, RoleOfficer, RoleAdmin, RoleResearcher, RoleOrg:
 		return true
 	}
 	return false

@@ -100,11 +100,17 @@ func (s *Service) createDue(ctx context.Context, step, day int, lo, hi, after in
 		var d dueRow
 		err := r.Scan(&d.app, &d.employer, &d.district, &d.county, &d.phone, &d.arrivedAt, &d.title, &d.employName)
 		return d, err
-	}, `SELECT a.id, p.employer_id, p.district, k.home_county, k.phone_cipher, ev.at, p.title, e.name
-		FROM applications a JOIN application_events ev ON ev.application_id = a.id AND ev.to_state = 'arrived'
+	},
+		// The arrivals in the window come first, from their partial index
+		// (application_events_arrived): CROSS JOIN keeps SQLite from
+		// starting at the applications by state, which reads every
+		// arrived or onboarded application (issue #11); PostgreSQL
+		// treats it as an inner join.
+		`SELECT a.id, p.employer_id, p.district, k.home_county, k.phone_cipher, ev.at, p.title, e.name
+		FROM application_events ev CROSS JOIN applications a
 		JOIN postings p ON p.id = a.posting_id JOIN employers e ON e.id = p.employer_id JOIN seekers k ON k.id = a.seeker_id
-		WHERE a.state IN ('arrived', 'onboarded', 'retained_30', 'retained_90', 'retained_180')
-		AND ev.at < $1 AND ev.at >= $2
+		WHERE ev.to_state = 'arrived' AND ev.at < $1 AND ev.at >= $2 AND a.id = ev.application_id
+		AND a.state IN ('arrived', 'onboarded', 'retained_30', 'retained_90', 'retained_180')
 		AND NOT EXISTS (SELECT 1 FROM checkins c WHERE c.application_id = a.id AND c.step >= $3)
 		AND a.id > $5 ORDER BY a.id LIMIT $4`, hi, lo, step, batch, after)
 	if err != nil || len(rows) == 0 {

@@ -62,7 +62,7 @@ func (s *Store) validateNewUser(in *NewUser) error {
 		if in.EmployerID <= 0 {
 			f.Add("employer_id", "field.required")
 		}
-	case easyjob.RoleAdmin:
+	case easyjob.RoleAdmin, easyjob.RoleResearcher, easyjob.RoleOrg: // researcher, org: their institution or organisation is a row of their system
 	default:
 		f.Add("role", "field.role")
 	}
@@ -84,6 +84,20 @@ func (s *Store) CreateUser(ctx context.Context, a easyjob.Actor, in NewUser) (_ 
 	}
 	return s.createUser(ctx, s.DB.W, s.now(), in)
 }
+
+// CreateUserTx validates and creates a password account inside a system's
+// transaction (the goodwill system registers an organisation and its first
+// account together). The caller decides who may create it.
+func (s *Store) CreateUserTx(ctx context.Context, tx *Tx, in NewUser) (_ easyjob.User, err error) {
+	defer wrapErr(&err, "store.CreateUserTx")
+	if err := s.validateNewUser(&in); err != nil {
+		return easyjob.User{}, err
+	}
+	return s.createUser(ctx, tx, tx.At, in)
+}
+
+// ValidateNewUser checks an account's fields without creating it.
+func (s *Store) ValidateNewUser(in *NewUser) error { return s.validateNewUser(in) }
 
 func (s *Store) createUser(ctx context.Context, q queryRower, now int64, in NewUser) (easyjob.User, error) {
 	hash, err := s.hashing().HashPassword(ctx, in.Password, s.Password)

@@ -53,8 +53,12 @@ type Matching struct {
 	shortRun atomic.Bool // a background count is running
 
 	// MeasureMemory makes the build measure the heap between its phases
-	// (it collects garbage three times: for benchmarks only).
+	// (it collects garbage three times, and builds on one goroutine: for
+	// benchmarks only).
 	MeasureMemory bool
+	// Sequential builds one part after the other on one connection (tests
+	// compare it with the concurrent build).
+	Sequential bool
 	// Figures of the last build, for logs and benchmarks.
 	HeapPostings uint64 // bytes held for the postings (both indexes)
 	HeapSeekers  uint64 // bytes held for the seekers
@@ -201,9 +205,26 @@ func (m *Matching) today() match.Date { return match.Date(m.s.today().Days()) }
 
 // build loads everything; readers of a previous build keep reading it until
 // the swap.
+//
+// Its parts run at once on separate connections and goroutines (issue #11:
+// 18 s on one core at 100,000 postings and 1,000,000 seekers): the
+// segmenter's dictionary loads while the rows are read; the seekers are read
+// in id ranges, one per core, while the postings, the placed seekers and the
+// villager counts are read; the postings' texts are segmented while the
+// seekers go into the index. The index receives everything in the order of
+// a sequential build (postings as read, then seekers by id, then villagers),
+// so both give the same indexes; Sequential, or MeasureMemory, reads on one
+// connection, one part after the other.
 func (m *Matching) build(ctx context.Context) error {
 	t0 := time.Now()
-	search.Load()
+	seq := m.Sequential || m.MeasureMemory
+	loaded := make(chan struct{})
+	if seq {
+		search.Load()
+		close(loaded)
+	} else {
+		go func() { search.Load(); close(loaded) }()
+	}
 	m.since = m.s.now()
 	if err := m.s.DB.R.QueryRowContext(ctx, `SELECT COALESCE((SELECT MAX(id) FROM postings), 0),
 		COALESCE((SELECT MAX(id) FROM seekers), 0), COALESCE((SELECT MAX(id) FROM applications), 0)`).
@@ -220,18 +241,49 @@ func (m *Matching) build(ctx context.Context) error {
 		return err
 	}
 	m.polVer = ver
+	var np, ns int
+	if err := m.s.DB.R.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM postings WHERE status = 'published'),
+		(SELECT COUNT(*) FROM seekers)`).Scan(&np, &ns); err != nil {
+		return err
+	}
+	// The seekers, read in id ranges on their own connections.
+	parts := 1
+	if !seq {
+		parts = max(1, min(runtime.GOMAXPROCS(0), 8))
+	}
+	seekers := make([][]match.Seeker, parts)
+	serr := make([]error, parts)
+	var swg sync.WaitGroup
+	readSeekers := func(i int) {
+		lo := m.maxSeeker * int64(i) / int64(parts)
+		hi := m.maxSeeker * int64(i+1) / int64(parts)
+		if i == parts-1 {
+			hi = m.maxSeeker
+		}
+		list := make([]match.Seeker, 0, ns/parts+ns/100+16)
+		serr[i] = m.scanSeekers(ctx, `id > $1 AND id <= $2 ORDER BY id`, []any{lo, hi}, nil, func(k match.Seeker) error {
+			list = append(list, k)
+			return nil
+		})
+		seekers[i] = list
+	}
+	if !seq {
+		for i := range parts {
+			swg.Add(1)
+			go func() { defer swg.Done(); readSeekers(i) }()
+		}
+	}
 	placed, err := m.placedSeekers(ctx, "")
 	if err != nil {
+		swg.Wait()
 		return err
 	}
 	var docs []search.Doc
+	var analyzed []search.Analyzed
+	var awg sync.WaitGroup
 	err = ix.Bulk(func(b *match.Builder) error {
+		defer swg.Wait() // no reader outlives the build
 		if err := b.SetPolicy(pol); err != nil {
-			return err
-		}
-		var np, ns int
-		if err := m.s.DB.R.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM postings WHERE status = 'published'),
-			(SELECT COUNT(*) FROM seekers)`).Scan(&np, &ns); err != nil {
 			return err
 		}
 		b.Grow(np, ns)
@@ -247,21 +299,47 @@ func (m *Matching) build(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if !seq {
+			// Segment the texts while the seekers go in.
+			awg.Add(1)
+			go func() {
+				defer awg.Done()
+				<-loaded
+				analyzed = analyze(docs)
+			}()
+		}
 		h1 = m.heap()
-		err = m.scanSeekers(ctx, "", nil, placed, func(k match.Seeker) error {
-			m.Seekers++
-			return b.UpsertSeeker(k)
-		})
-		if err != nil {
-			return err
+		if seq {
+			readSeekers(0)
+		}
+		swg.Wait()
+		for i := range parts {
+			if serr[i] != nil {
+				return serr[i]
+			}
+			for j := range seekers[i] {
+				k := &seekers[i][j]
+				k.Active = !placed[k.ID]
+				m.Seekers++
+				if err := b.UpsertSeeker(*k); err != nil {
+					return fmt.Errorf("seeker %d: %w", k.ID, err)
+				}
+			}
+			seekers[i] = nil
 		}
 		h2 = m.heap()
 		return m.scanVillagers(ctx, "", nil, b.SetVillagers)
 	})
+	awg.Wait()
 	if err != nil {
 		return err
 	}
-	putDocs(sx, docs)
+	if seq {
+		analyzed = analyze(docs)
+	}
+	for _, a := range analyzed {
+		sx.PutAnalyzed(a)
+	}
 	m.ix.Store(ix)
 	m.sx.Store(sx)
 	m.pmu.Lock()
@@ -269,7 +347,7 @@ func (m *Matching) build(ctx context.Context) error {
 	m.pmu.Unlock()
 	clear(m.seen)
 	m.SearchDocs = len(docs)
-	docs = nil
+	docs, analyzed = nil, nil
 	if h3 := m.heap(); m.MeasureMemory {
 		m.HeapSeekers = h2 - h1
 		m.HeapPostings = h3 - h0 - m.HeapSeekers
@@ -340,31 +418,28 @@ func (m *Matching) heap() uint64 {
 	return ms.HeapAlloc
 }
 
-// putDocs segments postings on every core and adds them to the search index.
-func putDocs(sx *search.Index, docs []search.Doc) {
-	in := make(chan search.Doc, 256)
-	out := make(chan search.Analyzed, 256)
+// analyze segments the postings' texts on every core (one goroutine: in
+// order), keeping their order.
+func analyze(docs []search.Doc) []search.Analyzed {
+	out := make([]search.Analyzed, len(docs))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(docs)/64))
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for d := range in {
-				out <- search.Analyze(d)
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(docs) {
+					return
+				}
+				out[i] = search.Analyze(docs[i])
 			}
 		}()
 	}
-	go func() {
-		for _, d := range docs {
-			in <- d
-		}
-		close(in)
-		wg.Wait()
-		close(out)
-	}()
-	for a := range out {
-		sx.PutAnalyzed(a)
-	}
+	wg.Wait()
+	return out
 }
 
 // scanPostings reads postings matching cond and hands each to fn with its

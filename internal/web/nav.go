@@ -31,6 +31,8 @@ var officerTabs = []Tab{
 	{"/officer/import", "import.title", true},
 	{"/officer/epidemic", "nav.epidemic", true},
 	{"/officer/support", "support_officer.title", true},
+	{"/officer/challenges", "equipment_officer.nav", true},
+	{"/officer/goodwill", "goodwill.officer.title", true},
 }
 
 // seekerTabs are a seeker's pages.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"easyjob/internal/easyjob"
 	"easyjob/internal/httpx"
@@ -20,7 +21,6 @@ var templateFiles embed.FS
 
 //go:embed static
 var staticFiles embed.FS
-
 
 // Renderer holds every page parsed once per language, so the t function is
 // bound to its language at start instead of on each request.
@@ -64,7 +64,10 @@ func funcs(cat *i18n.Catalogue, lang string) template.FuncMap {
 		"date": func(d easyjob.Date) string {
 			return d.String()
 		},
-		"list": func(v ...string) []string { return v },
+		"list":       func(v ...string) []string { return v },
+		"yuan":       func(n int64) string { return i18n.Thousands(n) },
+		"regionName": region.Name,
+		"clock":      func(t time.Time) string { return t.In(easyjob.Shanghai).Format("2006-01-02 15:04") },
 		// asset is a static file's address with its content's hash, so a
 		// browser keeps it for a year and fetches it again only when it changes.
 		"asset": Asset,

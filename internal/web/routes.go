@@ -58,4 +58,6 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.epidemicRoutes(mux)
 	h.supportRoutes(mux)
 	h.retentionRoutes(mux)
+	h.equipmentRoutes(mux)
+	h.goodwillRoutes(mux)
 }

@@ -12,6 +12,8 @@ import (
 	"easyjob/internal/charter"
 	"easyjob/internal/easyjob"
 	"easyjob/internal/epidemic"
+	"easyjob/internal/equipment"
+	"easyjob/internal/goodwill"
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
 	"easyjob/internal/region"
@@ -29,8 +31,11 @@ type Handler struct {
 	Charter  *charter.Service
 	Epidemic *epidemic.Service
 	Support  *support.Service
+	// Equipment serves the shared-equipment and reward-challenge pages.
+	Equipment *equipment.Service
 	// Retention serves the check-in, dispute and subsidy pages.
 	Retention *retention.Service
+	Goodwill  *goodwill.Service
 	Version   string
 	Limits    *httpx.Limits // sign-in rate limits; nil: none
 }
@@ -54,6 +59,10 @@ func homeOf(u easyjob.User) string {
 		return "/seeker"
 	case easyjob.RoleEmployer:
 		return "/employer"
+	case easyjob.RoleResearcher:
+		return "/equipment"
+	case easyjob.RoleOrg:
+		return "/goodwill"
 	}
 	return "/officer"
 }
