@@ -290,7 +290,15 @@ func (h *Handler) planPreview(w http.ResponseWriter, r *http.Request) {
 // showPlan renders a preview, or the form again when the request itself is
 // wrong.
 func (h *Handler) showPlan(w http.ResponseWriter, r *http.Request, v charter.PlanView, err error, form map[string]string) {
+	h.showPlanFlash(w, r, v, err, form, "", false)
+}
+
+// showPlanFlash is showPlan with a message on top (a bulk health report).
+func (h *Handler) showPlanFlash(w http.ResponseWriter, r *http.Request, v charter.PlanView, err error, form map[string]string, flash string, flashErr bool) {
 	p := h.page(r, "charter_plan.preview", nil)
+	if flash != "" {
+		p.Flash, p.FlashError = flash, flashErr
+	}
 	if err != nil {
 		status := h.formErrors(r, err, &p)
 		if len(p.Errors) > 0 || (len(v.GateFailures) == 0 && v.Pickup.ID == 0) {
