@@ -64,7 +64,7 @@ func (h *Handler) charterRoutes() []Route {
 		{Method: "GET", Path: "/charters/{id}", ID: "getManifest", Tag: "charters", Summary: "A charter's manifest: seats, names, masked ID numbers, phones, drop-offs (audited)", Out: charter.CharterView{}, h: h.getManifest},
 		{Method: "POST", Path: "/charters/{id}/checkin", ID: "checkIn", Tag: "charters", Summary: "Board a rider by the scanned boarding pass or the last six ID characters", In: CheckInRequest{}, Out: charter.ManifestRow{}, h: h.checkIn},
 		{Method: "POST", Path: "/charters/{id}/riders", ID: "addRider", Tag: "charters", Summary: "Seat an accepted hire who passes the health gate on a charter with room", In: AddRiderRequest{}, Out: charter.ManifestRow{}, Created: true, h: h.addRider},
-		{Method: "POST", Path: "/charters/{id}/depart", ID: "depart", Tag: "charters", Summary: "Close boarding: boarded riders' applications move to departed, the others are no-shows", Out: charter.DepartResult{}, h: h.depart},
+		{Method: "POST", Path: "/charters/{id}/depart", ID: "depart", Tag: "charters", Summary: "Close boarding: boarded riders' applications move to departed, the others are no-shows; more than 2 hours before or after the planned time it answers 409 (charter.depart_early or charter.depart_late) unless confirm=true", Query: []string{"confirm"}, Out: charter.DepartResult{}, h: h.depart},
 		{Method: "POST", Path: "/seats/{id}/no-show", ID: "noShow", Tag: "charters", Summary: "Record that a rider did not come; the place is freed", Out: Status{}, h: h.noShow},
 		{Method: "POST", Path: "/seats/{id}/reassign", ID: "reassignSeat", Tag: "charters", Summary: "Move a rider to another charter of the same pickup point with room", In: ReassignRequest{}, Out: charter.ManifestRow{}, h: h.reassignSeat},
 		{Method: "GET", Path: "/arrivals", ID: "listArrivals", Tag: "charters", Summary: "Riders on their way: an employer's own, or those going to an officer's district", Out: Arrivals{}, h: h.listArrivals},
@@ -262,7 +262,7 @@ func (h *Handler) depart(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return easyjob.NotFound("charter")
 	}
-	res, err := h.Charter.Depart(r.Context(), httpx.Actor(r.Context()), id)
+	res, err := h.Charter.Depart(r.Context(), httpx.Actor(r.Context()), id, r.URL.Query().Get("confirm") == "true")
 	if err != nil {
 		return err
 	}

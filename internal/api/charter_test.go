@@ -112,7 +112,12 @@ func TestChartersAPI(t *testing.T) {
 		}
 		station.must(200, "POST", "/charters/"+cid+"/checkin", map[string]string{"code": ids[0][12:]})
 		station.must(409, "POST", "/charters/"+cid+"/checkin", map[string]string{"code": ids[0][12:]})
-		dep := station.must(200, "POST", "/charters/"+cid+"/depart", nil)
+		// Tomorrow's charter departs today only when the officer confirms.
+		early := station.must(409, "POST", "/charters/"+cid+"/depart", nil)
+		if early["code"] != "conflict" && early["error"] == nil {
+			t.Fatalf("early depart %v", early)
+		}
+		dep := station.must(200, "POST", "/charters/"+cid+"/depart?confirm=true", nil)
 		if dep["departed"].(float64) != 1 || dep["no_shows"].(float64) != 1 {
 			t.Fatalf("depart %v", dep)
 		}

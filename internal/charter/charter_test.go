@@ -197,7 +197,19 @@ func TestCharterJourney(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		res, err := c.Depart(ctx, f.Station, cid)
+		// The clock is far from the planned time: departing needs a
+		// confirmation, and asking without one changes nothing.
+		planned := m.DepartAt
+		if off := charter.OffSchedule(planned, f.Clock.Now()); off == 0 {
+			f.Clock.Advance(planned.Sub(f.Clock.Now()) - 3*time.Hour)
+		}
+		if _, err := c.Depart(ctx, f.Station, cid, false); !charter.DepartOutOfWindow(err) {
+			t.Fatalf("depart out of window without confirmation: %v", err)
+		}
+		if cv, _ := c.Manifest(ctx, f.Station, cid); cv.Status.Boardable() != true {
+			t.Fatalf("departed without confirmation: %s", cv.Status)
+		}
+		res, err := c.Depart(ctx, f.Station, cid, true)
 		if err != nil || res.Departed != 2 {
 			t.Fatalf("depart %+v %v", res, err)
 		}
@@ -491,4 +503,18 @@ func TestOppositeSeatMoves(t *testing.T) {
 			t.Fatalf("%d riders seated, want 10", total)
 		}
 	})
+}
+
+// TestOffSchedule: within two hours either side of the planned time a
+// departure needs no confirmation.
+func TestOffSchedule(t *testing.T) {
+	planned := time.Date(2020, 3, 3, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		d    time.Duration
+		want int
+	}{{-24 * time.Hour, -1}, {-2*time.Hour - time.Minute, -1}, {-2 * time.Hour, 0}, {0, 0}, {2 * time.Hour, 0}, {2*time.Hour + time.Second, 1}} {
+		if got := charter.OffSchedule(planned, planned.Add(c.d)); got != c.want {
+			t.Errorf("%v: %d, want %d", c.d, got, c.want)
+		}
+	}
 }
