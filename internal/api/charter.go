@@ -44,6 +44,9 @@ type (
 	AddRiderRequest struct {
 		ApplicationID int64 `json:"application_id"`
 	}
+	RetireRequest struct {
+		Retired bool `json:"retired"`
+	}
 	ReassignRequest struct {
 		CharterID int64 `json:"charter_id"`
 	}
@@ -53,6 +56,8 @@ func (h *Handler) charterRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/pickup-points", ID: "listPickupPoints", Tag: "charters", Summary: "Pickup points of the officer's counties", Out: PickupPoints{}, h: h.listPickupPoints},
 		{Method: "POST", Path: "/pickup-points", ID: "addPickupPoint", Tag: "charters", Summary: "Add a pickup point to a county; county_seat with no coordinates uses the county's seat of government", In: charter.PickupPointInput{}, Out: charter.PickupPoint{}, Created: true, h: h.addPickupPoint},
+		{Method: "PUT", Path: "/pickup-points/{id}", ID: "updatePickupPoint", Tag: "charters", Summary: "Change a pickup point's name, address and location (coordinates, known or county_seat); its county stays", In: charter.PickupPointInput{}, Out: charter.PickupPoint{}, h: h.updatePickupPoint},
+		{Method: "PUT", Path: "/pickup-points/{id}/retired", ID: "retirePickupPoint", Tag: "charters", Summary: "Retire a pickup point (not offered for new plans; existing plans keep it) or offer it again", In: RetireRequest{}, Out: charter.PickupPoint{}, h: h.retirePickupPoint},
 		{Method: "GET", Path: "/counties/{county}/risk", ID: "getCountyRisk", Tag: "charters", Summary: "A county's current risk level (low when never set)", Out: epidemic.CountyRisk{}, h: h.getCountyRisk},
 		{Method: "PUT", Path: "/counties/{county}/risk", ID: "setCountyRisk", Tag: "charters", Summary: "Set a county's risk level now; nobody from a high-risk county rides (officers)", In: RiskRequest{}, Out: epidemic.CountyRisk{}, h: h.setCountyRisk},
 		{Method: "PUT", Path: "/employers/{id}/point", ID: "setEmployerPoint", Tag: "charters", Summary: "Set the coordinates of an employer's site (else its street's, else its district's point is used)", In: PointRequest{}, Out: Status{}, h: h.setEmployerPoint},
@@ -89,6 +94,32 @@ func (h *Handler) addPickupPoint(w http.ResponseWriter, r *http.Request) error {
 	}
 	p, err := h.Charter.AddPickupPoint(r.Context(), httpx.Actor(r.Context()), in)
 	return reply(w, http.StatusCreated, p, err)
+}
+
+func (h *Handler) updatePickupPoint(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return easyjob.NotFound("pickup_point")
+	}
+	var in charter.PickupPointInput
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	p, err := h.Charter.UpdatePickupPoint(r.Context(), httpx.Actor(r.Context()), id, in)
+	return reply(w, http.StatusOK, p, err)
+}
+
+func (h *Handler) retirePickupPoint(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return easyjob.NotFound("pickup_point")
+	}
+	var in RetireRequest
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	p, err := h.Charter.RetirePickupPoint(r.Context(), httpx.Actor(r.Context()), id, in.Retired)
+	return reply(w, http.StatusOK, p, err)
 }
 
 func (h *Handler) getCountyRisk(w http.ResponseWriter, r *http.Request) error {

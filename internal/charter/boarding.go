@@ -167,8 +167,8 @@ type DepartResult struct {
 // no-shows, and the charter is departed.
 //
 // Departing more than DepartWindow before or after the planned time needs
-// confirmed: without it Depart answers ECONFLICT "charter.depart_window"
-// (with the planned time) and changes nothing.
+// confirmed: without it Depart answers ECONFLICT (charter.depart_early or
+// charter.depart_late, with the planned time) and changes nothing.
 func (s *Service) Depart(ctx context.Context, a easyjob.Actor, id int64, confirmed bool) (_ DepartResult, err error) {
 	defer func() { err = store.Wrap(err, "charter.Depart", "charter", id) }()
 	res := DepartResult{Failed: []GateFailure{}}

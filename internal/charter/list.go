@@ -90,7 +90,7 @@ func scanStop(row store.Scanner) (StopView, error) {
 // charterRows reads the charters matching w, with their stops.
 func (s *Service) charterRows(ctx context.Context, w *store.Where) ([]charterRow, error) {
 	rows, err := s.S.DB.R.QueryContext(ctx, `SELECT c.id, c.plan_id, c.number, c.depart_at, c.km, c.seats, c.allowed, c.taken, c.status,
-		pp.id, pp.county, pp.name, pp.address, pp.lat, pp.lng
+		pp.id, pp.county, pp.name, pp.address, pp.lat, pp.lng, pp.retired_at
 		FROM charters c JOIN pickup_points pp ON pp.id = c.pickup_point_id`+w.SQL()+` ORDER BY c.depart_at, c.plan_id, c.number`, w.Args()...)
 	out, err := store.Collect(rows, err, scanCharter)
 	if err != nil {

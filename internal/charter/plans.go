@@ -234,6 +234,11 @@ func (s *Service) plan(ctx context.Context, a easyjob.Actor, req PlanRequest, ke
 	if !a.Scope.County(pk.County) {
 		return v, planner.Plan{}, nil, store.Forbidden()
 	}
+	if pk.Retired && keepPlan == 0 {
+		f := easyjob.Fields{}
+		f.Add("pickup_point_id", "plan.pickup_retired", "name", pk.Name)
+		return v, planner.Plan{}, nil, f.Err()
+	}
 	v.Pickup, v.DepartAt = pk, departAt
 	bus := planner.Bus{Seats: req.Seats, LoadFactor: req.LoadFactor}
 	v.Allowed = bus.Allowed()
