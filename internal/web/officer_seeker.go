@@ -25,6 +25,7 @@ func (h *Handler) officerSeekerRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /officer/plans/health", h.planHealth)
 	mux.HandleFunc("GET /seeker/health", h.seekerHealthForm)
 	mux.HandleFunc("POST /seeker/health", h.seekerHealth)
+	h.exportRoutes(mux)
 }
 
 type officerSeekerData struct {
