@@ -27,8 +27,8 @@ type MatchRun struct {
 	Day       easyjob.Date `json:"day"`
 	CreatedBy int64        `json:"created_by"`
 	CreatedAt time.Time    `json:"created_at"`
-	Seekers   int          `json:"seekers"`   // seekers taking part
-	Unmatched int          `json:"unmatched"` // of them, left without a proposal
+	Seekers   int          `json:"seekers"`        // seekers taking part
+	Unmatched int          `json:"unmatched"`      // of them, left without a proposal
 	Open      int          `json:"open,omitempty"` // proposals still to review (MatchRuns)
 	Proposals []Proposal   `json:"proposals"`
 }

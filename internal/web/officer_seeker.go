@@ -26,6 +26,7 @@ func (h *Handler) officerSeekerRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /seeker/health", h.seekerHealthForm)
 	mux.HandleFunc("POST /seeker/health", h.seekerHealth)
 	h.exportRoutes(mux)
+	h.matchdayRoutes(mux)
 }
 
 type officerSeekerData struct {
