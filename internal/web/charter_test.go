@@ -199,6 +199,18 @@ func TestCharterPages(t *testing.T) {
 	if err != nil || len(rows) != 2 || rows[1][1] != "蒙春花" || !strings.Contains(rows[1][2], "*") {
 		t.Fatalf("xlsx rows %v %v", rows, err)
 	}
+	// The officers' exports (issue #12, item 8): names cut, one row each here.
+	for path, want := range map[string]int{"/officer/charters/export.xlsx": 1, "/officer/applications/export.xlsx": 1,
+		"/officer/arrivals/export.xlsx": 0} {
+		st, body, _ := b.req("GET", path, nil)
+		rows, err := export.ReadAll(bytes.NewReader([]byte(body)))
+		if st != 200 || err != nil || len(rows) != want+1 {
+			t.Fatalf("%s: %d %v %v", path, st, rows, err)
+		}
+		if path == "/officer/applications/export.xlsx" && (rows[1][1] == "蒙春花" || !strings.Contains(rows[1][1], "*")) {
+			t.Fatalf("%s: name not cut: %v", path, rows[1])
+		}
+	}
 	// The pass page, opened by the officer who scanned it, has the QR code.
 	seats, _ := a.Charter.MySeats(ctx, easyjob.Actor{Role: easyjob.RoleSeeker, SeekerID: k.ID})
 	token := seats[app.ID].Token
