@@ -204,7 +204,7 @@ var paramSchemas = map[string]map[string]any{
 	// Retention, epidemic reports and enterprise support.
 	"due_before": dateParam, "from": dateParam, "to": dateParam, "as_of": dateParam,
 	"waiting": boolParam, "escalated": boolParam, "disagree": boolParam, "pending": boolParam,
-	"open": boolParam, "overdue": boolParam,
+	"open": boolParam, "overdue": boolParam, "confirm": boolParam,
 	"rule":       {"type": "string", "minLength": 1},
 	"month":      {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"},
 	"by":         {"type": "string", "enum": []string{"rule", "county", "district", "month"}, "default": "rule"},

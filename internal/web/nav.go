@@ -23,6 +23,7 @@ var officerTabs = []Tab{
 	{"/officer/postings", "officer_postings.title", true},
 	{"/officer/seekers", "officer_seekers.title", true},
 	{"/officer/short", "officer_short.title", true},
+	{"/officer/matchday", "matchday.title", true},
 	{"/officer/charters", "charter_list.title", true},
 	{"/officer/checkins", "retention_officer_checkins.title", true},
 	{"/officer/disputes", "retention_disputes.title", true},
@@ -31,6 +32,7 @@ var officerTabs = []Tab{
 	{"/officer/import", "import.title", true},
 	{"/officer/epidemic", "nav.epidemic", true},
 	{"/officer/support", "support_officer.title", true},
+	{"/officer/policy", "policy.title", true},
 }
 
 // seekerTabs are a seeker's pages.
