@@ -100,6 +100,9 @@ func TestOfficerDay(t *testing.T) {
 	e.Run("preview", chromedp.Click(chromedp.CSS(`#plan button[type="submit"]`)), chromedp.WaitVisible(chromedp.ID("gate-green")))
 	e.MustSee("黄秀英", "健康码不是绿码")
 	e.Shot("officer-day-10-gate-failures")
+	// The plan's confirm bar sticks to the bottom of the screen: bring the
+	// ticks to the middle so that it does not cover them.
+	chromedp.Run(e.Ctx, chromedp.Evaluate[bool](`(document.getElementById("gate-green").scrollIntoView({block: "center"}), true)`))
 	e.Run("tick and set green", chromedp.Click(chromedp.CSS(`#gate-health input[type="checkbox"]`)), chromedp.Click(chromedp.ID("gate-green")),
 		chromedp.WaitVisible(chromedp.ID("plan-riders")))
 	e.MustSee("已为 1 人登记绿码")
