@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"easyjob/internal/easyjob"
 	"easyjob/internal/httpx"
@@ -70,7 +71,8 @@ func funcs(cat *i18n.Catalogue, lang string) template.FuncMap {
 		"date": func(d easyjob.Date) string {
 			return d.String()
 		},
-		"list": func(v ...string) []string { return v },
+		"list":     func(v ...string) []string { return v },
+		"shanghai": func(t time.Time) string { return t.In(easyjob.Shanghai).Format("2006-01-02 15:04") },
 		"countyName": func(code string) string {
 			return region.FullName(code)
 		},
