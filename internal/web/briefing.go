@@ -128,7 +128,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Curves = cur.Items
-	d.CurvesSVG = curvesChart(cur.Items, h.Cat.T(lang, "dashboard.curves"))
+	d.CurvesSVG = curvesChart(cur.Items, d.Today, h.Cat.T(lang, "dashboard.curves"))
 	for _, g := range []string{"origin_county", "district"} {
 		mq := q
 		mq.GroupBy = g

@@ -16,6 +16,7 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"easyjob/internal/briefing"
+	"easyjob/internal/easyjob"
 	"easyjob/internal/region"
 )
 
@@ -97,7 +98,9 @@ func dailyChart(days []briefing.DayCount, label string) template.HTML {
 
 // curvesChart draws, for each cohort (a registration week), the share of its
 // arrivals still employed after 0, 30, 90 and 180 days.
-func curvesChart(rows []briefing.Row, label string) template.HTML {
+// A cohort's point at d days is drawn only once d days have passed since
+// the week began (before that nobody of it can have stayed so long).
+func curvesChart(rows []briefing.Row, today easyjob.Date, label string) template.HTML {
 	p := plot.New()
 	p.Y.Min, p.Y.Max = 0, 100
 	p.X.Min, p.X.Max = 0, 180
@@ -107,7 +110,22 @@ func curvesChart(rows []briefing.Row, label string) template.HTML {
 			continue
 		}
 		a := float64(r.Arrived)
-		pts := plotter.XYs{{X: 0, Y: 100}, {X: 30, Y: 100 * float64(r.Retained30) / a}, {X: 90, Y: 100 * float64(r.Retained90) / a}, {X: 180, Y: 100 * float64(r.Retained180) / a}}
+		week, err := easyjob.ParseDate(r.Key)
+		if err != nil {
+			continue
+		}
+		pts := plotter.XYs{{X: 0, Y: 100}}
+		for _, p := range []struct {
+			d int
+			n int64
+		}{{30, r.Retained30}, {90, r.Retained90}, {180, r.Retained180}} {
+			if !week.AddDays(p.d).After(today) {
+				pts = append(pts, plotter.XY{X: float64(p.d), Y: 100 * float64(p.n) / a})
+			}
+		}
+		if len(pts) < 2 {
+			continue
+		}
 		l, err := plotter.NewLine(pts)
 		if err != nil {
 			continue

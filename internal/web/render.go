@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -71,7 +72,13 @@ func funcs(cat *i18n.Catalogue, lang string) template.FuncMap {
 		"date": func(d easyjob.Date) string {
 			return d.String()
 		},
-		"list":     func(v ...string) []string { return v },
+		"list": func(v ...string) []string { return v },
+		"days": func(v *float64) string {
+			if v == nil {
+				return "—"
+			}
+			return strconv.FormatFloat(*v, 'f', 1, 64)
+		},
 		"shanghai": func(t time.Time) string { return t.In(easyjob.Shanghai).Format("2006-01-02 15:04") },
 		"countyName": func(code string) string {
 			return region.FullName(code)
