@@ -30,6 +30,7 @@
 package briefing
 
 import (
+	"sync/atomic"
 	"time"
 
 	"easyjob/internal/easyjob"
@@ -50,7 +51,7 @@ type Service struct {
 	// Stale is how old the rollups may be before a dashboard refreshes them
 	// first (the periodic task keeps them fresher).
 	Stale time.Duration
-	last  time.Time
+	last  atomic.Int64 // the store's time of the last refresh, Unix nanoseconds
 }
 
 // New returns the service with the hiring and charter providers; the app

@@ -54,13 +54,13 @@ func (s *Service) Refresh(ctx context.Context) (n int, err error) {
 			break
 		}
 	}
-	s.last = s.S.Now()
+	s.last.Store(s.S.Now().UnixNano())
 	return n, nil
 }
 
 // fresh refreshes the rollups when they are older than s.Stale.
 func (s *Service) fresh(ctx context.Context) error {
-	if !s.last.IsZero() && s.S.Now().Sub(s.last) < s.Stale {
+	if l := s.last.Load(); l != 0 && s.S.Now().Sub(time.Unix(0, l)) < s.Stale {
 		return nil
 	}
 	_, err := s.Refresh(ctx)

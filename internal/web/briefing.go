@@ -510,7 +510,11 @@ func (h *Handler) briefingArchive(w http.ResponseWriter, r *http.Request) {
 		}
 		months[len(months)-1].Entries = append(months[len(months)-1].Entries, e)
 	}
-	p := h.page(r, "briefing_archive.title", struct {
+	title := "briefing_archive.title"
+	if lang == "en" {
+		title = "briefing_archive.title_en"
+	}
+	p := h.page(r, title, struct {
 		Months []archiveMonth
 		Lang   string
 		Feed   string
