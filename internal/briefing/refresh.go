@@ -406,6 +406,15 @@ func (s *Service) build(ctx context.Context, tx *store.Tx) (int, error) {
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM seekers`).Scan(&maxSeeker); err != nil {
 		return 0, err
 	}
+	if s.S.DB.Dialect == store.SQLite {
+		// A million rows into five b-trees thrash SQLite's default page
+		// cache of 2 MB (hundreds of gigabytes read again); the writer's
+		// connection gets 256 MB for the build, then its default back.
+		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+			return 0, err
+		}
+		defer tx.ExecContext(ctx, `PRAGMA cache_size = -2000`)
+	}
 	for _, t := range []string{"briefing_seekers", "briefing_facts", "briefing_cells", "briefing_registered", "briefing_flow"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 			return 0, err

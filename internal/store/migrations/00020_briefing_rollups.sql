@@ -49,7 +49,6 @@ CREATE INDEX briefing_facts_seeker ON briefing_facts (seeker_id);
 CREATE INDEX briefing_facts_day ON briefing_facts (reg_day, county, district);
 CREATE INDEX briefing_facts_employer ON briefing_facts (employer_id, reg_day);
 CREATE INDEX briefing_facts_trade ON briefing_facts (trade, reg_day);
-CREATE INDEX briefing_facts_arrived ON briefing_facts (arrived, county, district);
 
 CREATE TABLE briefing_cells (
     reg_day      INTEGER NOT NULL,
