@@ -6,6 +6,8 @@ package api
 import (
 	"net/http"
 
+	"easyjob/internal/briefing"
+
 	"easyjob/internal/charter"
 	"easyjob/internal/easyjob"
 	"easyjob/internal/epidemic"
@@ -24,6 +26,7 @@ type Handler struct {
 	// GET /applications/{id}.
 	Retention *retention.Service
 	Support   *support.Service
+	Briefing  *briefing.Service
 	Errors    httpx.Errors
 	Version   string
 	Limits    *httpx.Limits // sign-in rate limits; nil: none
@@ -118,5 +121,5 @@ func (h *Handler) table() []Route {
 		{Method: "GET", Path: "/applications/{id}", ID: "getApplication", Tag: "applications", Summary: "One application", Out: application{}, h: h.getApplication},
 		{Method: "POST", Path: "/applications/{id}/transition", ID: "transition", Tag: "applications", Summary: "Move an application: shortlist, offer (start_date, pay), reject, withdraw, accept, decline, …", In: store.Move{}, Out: application{}, h: h.transition},
 		{Method: "GET", Path: "/applications/{id}/events", ID: "applicationEvents", Tag: "applications", Summary: "The kept transitions of an application", Out: easyjob.Page[easyjob.Event]{}, h: h.events},
-	}, append(append(append(append(h.matchRoutes(), h.charterRoutes()...), h.retentionRoutes()...), h.epidemicRoutes()...), h.supportRoutes()...)...)
+	}, append(append(append(append(append(h.matchRoutes(), h.charterRoutes()...), h.retentionRoutes()...), h.epidemicRoutes()...), h.supportRoutes()...), h.briefingRoutes()...)...)
 }

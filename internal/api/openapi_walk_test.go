@@ -192,6 +192,21 @@ func TestAPIMatchesOpenAPI(t *testing.T) {
 		station.must(200, "GET", "/recommendations/short-counts", nil)
 		boss.must(403, "GET", "/recommendations/short-counts", nil)
 
+		// Dashboards and the daily briefing.
+		today := time.Now().In(easyjob.Shanghai)
+		from, to := today.AddDate(0, 0, -30).Format(time.DateOnly), today.Format(time.DateOnly)
+		city.must(200, "GET", "/outcomes", nil)
+		for _, g := range []string{"origin_county", "district", "employer", "trade", "week"} {
+			city.must(200, "GET", "/outcomes"+query("group_by", g, "from", from, "to", to), nil)
+		}
+		city.must(200, "GET", "/outcomes"+query("region", "440307", "employer", empID, "trade", "6-24-05-04", "from", from, "to", to), nil)
+		city.must(422, "GET", "/outcomes"+query("group_by", "colour"), nil)
+		station.must(200, "GET", "/outcomes"+query("region", "451026"), nil)
+		station.must(403, "GET", "/outcomes"+query("region", "440307"), nil)
+		anon.must(401, "GET", "/outcomes", nil)
+		anon.must(404, "GET", "/briefings/"+from+query("lang", "en"), nil)
+		anon.must(422, "GET", "/briefings/yesterday", nil)
+
 		// The systems: retention (90 days on), epidemic reports, enterprise support.
 		w := &walk{t: t, e: e, anon: anon, city: city, district: district, station: station, boss: boss,
 			empID: empID, aid: aid, phone: sk.Phone}

@@ -16,6 +16,7 @@ import (
 
 	"easyjob/internal/api"
 	"easyjob/internal/auth"
+	"easyjob/internal/briefing"
 	"easyjob/internal/charter"
 	"easyjob/internal/config"
 	"easyjob/internal/easyjob"
@@ -98,6 +99,7 @@ type App struct {
 	Epidemic  *epidemic.Service
 	Retention *retention.Service
 	Support   *support.Service
+	Briefing  *briefing.Service
 	Cat       *i18n.Catalogue
 	Handler   http.Handler
 	reg       *prometheus.Registry
@@ -143,6 +145,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	a.Retention = retention.New(st)
 	a.Epidemic.Hold = a.Charter.HoldCounty // a county turning high holds its riders' seats
 	a.Support = support.New(st)
+	a.Briefing = briefing.New(st, a.Cat).WithSystems(a.Epidemic, a.Support)
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -180,9 +183,9 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Support: a.Support, Errors: errs, Version: Version, Limits: limits}
+	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Support: a.Support, Briefing: a.Briefing, Errors: errs, Version: Version, Limits: limits}
 	ah.Routes(mux)
-	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Support: a.Support, Version: Version, Limits: limits}
+	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Support: a.Support, Briefing: a.Briefing, Version: Version, Limits: limits}
 	wh.Routes(mux)
 	if err := a.mountQueue(ctx, mux); err != nil {
 		return err
@@ -377,6 +380,10 @@ func (a *App) taskConfig(work bool) tasks.Config {
 			{Name: "epidemic_watch", Every: 5 * time.Minute, Run: a.Epidemic.Watch},
 			{Name: "support_deadlines", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
 				_, err := a.Support.DueReminders(ctx, now)
+				return err
+			}},
+			{Name: "briefing_refresh", Every: 10 * time.Second, Run: func(ctx context.Context, now time.Time) error {
+				_, err := a.Briefing.Refresh(ctx)
 				return err
 			}},
 			{Name: "support_automatic", Every: 24 * time.Hour, Run: func(ctx context.Context, now time.Time) error {

@@ -18,6 +18,8 @@ type Tab struct {
 // officerTabs are the officer's pages, in the order of a working day.
 var officerTabs = []Tab{
 	{"/officer", "officer_home.title", false},
+	{"/officer/dashboard", "dashboard.title", true},
+	{"/officer/briefings", "briefing_list.title", true},
 	{"/officer/register", "register.title", false},
 	{"/officer/employers", "officer_employers.title", true},
 	{"/officer/postings", "officer_postings.title", true},

@@ -59,4 +59,5 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.epidemicRoutes(mux)
 	h.supportRoutes(mux)
 	h.retentionRoutes(mux)
+	h.briefingRoutes(mux)
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"easyjob/internal/briefing"
 	"easyjob/internal/charter"
 	"easyjob/internal/easyjob"
 	"easyjob/internal/epidemic"
@@ -31,6 +32,7 @@ type Handler struct {
 	Support  *support.Service
 	// Retention serves the check-in, dispute and subsidy pages.
 	Retention *retention.Service
+	Briefing  *briefing.Service // the dashboards and the daily briefing
 	Version   string
 	Limits    *httpx.Limits // sign-in rate limits; nil: none
 }
