@@ -249,8 +249,10 @@ func (e *Env) Login(user, password string) {
 
 // Logout ends the session.
 func (e *Env) Logout() {
+	// The signed-in page may show .roles too: wait for the sign-out to land
+	// (no sign-out form) before the next navigation, which would abort it.
 	e.Run("logout", chromedp.Navigate(e.URL+"/"), chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
-		chromedp.WaitVisible(chromedp.CSS(".roles")))
+		chromedp.WaitNotPresent(chromedp.CSS(`form[action="/logout"]`)), chromedp.WaitVisible(chromedp.CSS(".roles")))
 }
 
 // Code reads the newest sign-in code sent to phone from the outbox.
