@@ -89,7 +89,11 @@ func TestCharterJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(".flash")))
 	e.MustSee("黄秀英 已上车", "已上车 1 / 1")
 	e.Shot("charter-08-boarded")
-	e.Run("depart", chromedp.Click(chromedp.ID("depart")), chromedp.WaitVisible(chromedp.ID("charter-status")))
+	// Tomorrow's charter: departing now asks to confirm (issue #12, item 18).
+	e.Run("depart early", chromedp.Click(chromedp.ID("depart")), chromedp.WaitVisible(chromedp.ID("depart-warning")))
+	e.MustSee("计划发车时间")
+	e.Shot("charter-09a-depart-warning")
+	e.Run("depart", chromedp.Click(chromedp.ID("depart-confirm")), chromedp.WaitVisible(chromedp.ID("charter-status")))
 	e.MustSee("已发车：1 人出发", "已发车")
 	e.Shot("charter-09-departed")
 

@@ -251,6 +251,8 @@ func (e *Env) Login(user, password string) {
 // too, so it waits for the sign-out form to go: the answer to the logout
 // arrived and no navigation is left in flight for the next step to cut.
 func (e *Env) Logout() {
+	// The signed-in page may show .roles too: wait for the sign-out to land
+	// (no sign-out form) before the next navigation, which would abort it.
 	e.Run("logout", chromedp.Navigate(e.URL+"/"), chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`form[action="/logout"]`)), chromedp.WaitVisible(chromedp.CSS(".roles")))
 }

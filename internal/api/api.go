@@ -6,6 +6,8 @@ package api
 import (
 	"net/http"
 
+	"easyjob/internal/briefing"
+
 	"easyjob/internal/charter"
 	"easyjob/internal/easyjob"
 	"easyjob/internal/epidemic"
@@ -28,6 +30,7 @@ type Handler struct {
 	Support   *support.Service
 	Equipment *equipment.Service
 	Goodwill  *goodwill.Service
+	Briefing  *briefing.Service
 	Errors    httpx.Errors
 	Version   string
 	Limits    *httpx.Limits // sign-in rate limits; nil: none
@@ -122,5 +125,5 @@ func (h *Handler) table() []Route {
 		{Method: "GET", Path: "/applications/{id}", ID: "getApplication", Tag: "applications", Summary: "One application", Out: application{}, h: h.getApplication},
 		{Method: "POST", Path: "/applications/{id}/transition", ID: "transition", Tag: "applications", Summary: "Move an application: shortlist, offer (start_date, pay), reject, withdraw, accept, decline, …", In: store.Move{}, Out: application{}, h: h.transition},
 		{Method: "GET", Path: "/applications/{id}/events", ID: "applicationEvents", Tag: "applications", Summary: "The kept transitions of an application", Out: easyjob.Page[easyjob.Event]{}, h: h.events},
-	}, append(append(append(append(append(append(h.matchRoutes(), h.charterRoutes()...), h.retentionRoutes()...), h.epidemicRoutes()...), h.supportRoutes()...), h.equipmentRoutes()...), h.goodwillRoutes()...)...)
+	}, append(append(append(append(append(append(append(h.matchRoutes(), h.charterRoutes()...), h.retentionRoutes()...), h.epidemicRoutes()...), h.supportRoutes()...), h.equipmentRoutes()...), h.goodwillRoutes()...), h.briefingRoutes()...)...)
 }

@@ -248,7 +248,7 @@ func TestDailyWork(t *testing.T) {
 		for _, it := range audit["items"].([]any) {
 			actions = append(actions, it.(map[string]any)["action"].(string))
 		}
-		if strings.Join(actions, ",") != "view_id_number,view_contact,view_contact" {
+		if strings.Join(actions, ",") != "view_id_number,view_contact,set_health,view_contact" {
 			t.Fatalf("audit %v", actions)
 		}
 		// The OpenAPI document lists the operations.

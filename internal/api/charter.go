@@ -48,6 +48,9 @@ type (
 	AddRiderRequest struct {
 		ApplicationID int64 `json:"application_id"`
 	}
+	RetireRequest struct {
+		Retired bool `json:"retired"`
+	}
 	ReassignRequest struct {
 		CharterID int64 `json:"charter_id"`
 	}
@@ -57,6 +60,8 @@ func (h *Handler) charterRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/pickup-points", ID: "listPickupPoints", Tag: "charters", Summary: "Pickup points of the officer's counties", Query: []string{"limit", "cursor"}, Out: PickupPoints{}, h: h.listPickupPoints},
 		{Method: "POST", Path: "/pickup-points", ID: "addPickupPoint", Tag: "charters", Summary: "Add a pickup point to a county; county_seat with no coordinates uses the county's seat of government", In: charter.PickupPointInput{}, Out: charter.PickupPoint{}, Created: true, h: h.addPickupPoint},
+		{Method: "PUT", Path: "/pickup-points/{id}", ID: "updatePickupPoint", Tag: "charters", Summary: "Change a pickup point's name, address and location (coordinates, known or county_seat); its county stays", In: charter.PickupPointInput{}, Out: charter.PickupPoint{}, h: h.updatePickupPoint},
+		{Method: "PUT", Path: "/pickup-points/{id}/retired", ID: "retirePickupPoint", Tag: "charters", Summary: "Retire a pickup point (not offered for new plans; existing plans keep it) or offer it again", In: RetireRequest{}, Out: charter.PickupPoint{}, h: h.retirePickupPoint},
 		{Method: "GET", Path: "/counties/{county}/risk", ID: "getCountyRisk", Tag: "charters", Summary: "A county's current risk level (low when never set)", Out: epidemic.CountyRisk{}, h: h.getCountyRisk},
 		{Method: "PUT", Path: "/counties/{county}/risk", ID: "setCountyRisk", Tag: "charters", Summary: "Set a county's risk level now; nobody from a high-risk county rides (officers)", In: RiskRequest{}, Out: epidemic.CountyRisk{}, h: h.setCountyRisk},
 		{Method: "PUT", Path: "/employers/{id}/point", ID: "setEmployerPoint", Tag: "charters", Summary: "Set the coordinates of an employer's site (else its street's, else its district's point is used)", In: PointRequest{}, Out: Status{}, h: h.setEmployerPoint},
@@ -68,7 +73,7 @@ func (h *Handler) charterRoutes() []Route {
 		{Method: "GET", Path: "/charters/{id}", ID: "getManifest", Tag: "charters", Summary: "A charter's manifest: seats, names, masked ID numbers, phones, drop-offs (audited)", Out: charter.CharterView{}, h: h.getManifest},
 		{Method: "POST", Path: "/charters/{id}/checkin", ID: "checkIn", Tag: "charters", Summary: "Board a rider by the scanned boarding pass or the last six ID characters", In: CheckInRequest{}, Out: charter.ManifestRow{}, h: h.checkIn},
 		{Method: "POST", Path: "/charters/{id}/riders", ID: "addRider", Tag: "charters", Summary: "Seat an accepted hire who passes the health gate on a charter with room", In: AddRiderRequest{}, Out: charter.ManifestRow{}, Created: true, h: h.addRider},
-		{Method: "POST", Path: "/charters/{id}/depart", ID: "depart", Tag: "charters", Summary: "Close boarding: boarded riders' applications move to departed, the others are no-shows", Out: charter.DepartResult{}, h: h.depart},
+		{Method: "POST", Path: "/charters/{id}/depart", ID: "depart", Tag: "charters", Summary: "Close boarding: boarded riders' applications move to departed, the others are no-shows", Query: []string{"confirm"}, Out: charter.DepartResult{}, h: h.depart},
 		{Method: "POST", Path: "/seats/{id}/no-show", ID: "noShow", Tag: "charters", Summary: "Record that a rider did not come; the place is freed", Out: Status{}, h: h.noShow},
 		{Method: "POST", Path: "/seats/{id}/reassign", ID: "reassignSeat", Tag: "charters", Summary: "Move a rider to another charter of the same pickup point with room", In: ReassignRequest{}, Out: charter.ManifestRow{}, h: h.reassignSeat},
 		{Method: "GET", Path: "/arrivals", ID: "listArrivals", Tag: "charters", Summary: "Riders on their way: an employer's own, or those going to an officer's district", Query: []string{"limit", "cursor"}, Out: Arrivals{}, h: h.listArrivals},
@@ -93,6 +98,32 @@ func (h *Handler) addPickupPoint(w http.ResponseWriter, r *http.Request) error {
 	}
 	p, err := h.Charter.AddPickupPoint(r.Context(), httpx.Actor(r.Context()), in)
 	return reply(w, http.StatusCreated, p, err)
+}
+
+func (h *Handler) updatePickupPoint(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return easyjob.NotFound("pickup_point")
+	}
+	var in charter.PickupPointInput
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	p, err := h.Charter.UpdatePickupPoint(r.Context(), httpx.Actor(r.Context()), id, in)
+	return reply(w, http.StatusOK, p, err)
+}
+
+func (h *Handler) retirePickupPoint(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return easyjob.NotFound("pickup_point")
+	}
+	var in RetireRequest
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	p, err := h.Charter.RetirePickupPoint(r.Context(), httpx.Actor(r.Context()), id, in.Retired)
+	return reply(w, http.StatusOK, p, err)
 }
 
 func (h *Handler) getCountyRisk(w http.ResponseWriter, r *http.Request) error {
@@ -266,7 +297,7 @@ func (h *Handler) depart(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return easyjob.NotFound("charter")
 	}
-	res, err := h.Charter.Depart(r.Context(), httpx.Actor(r.Context()), id)
+	res, err := h.Charter.Depart(r.Context(), httpx.Actor(r.Context()), id, r.URL.Query().Get("confirm") == "true")
 	if err != nil {
 		return err
 	}

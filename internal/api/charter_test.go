@@ -72,14 +72,22 @@ func TestChartersAPI(t *testing.T) {
 		if pk["lat"] == nil {
 			t.Fatalf("pickup point without the county seat's coordinates: %v", pk)
 		}
-		bare := station.must(201, "POST", "/pickup-points", map[string]any{"name": "村口"})
+		// A pickup point needs a location; it can be edited and retired.
+		if out := station.must(422, "POST", "/pickup-points", map[string]any{"name": "村口"}); !fieldErr(out, "lat") {
+			t.Fatalf("no location: %v", out)
+		}
+		spare := station.must(201, "POST", "/pickup-points", map[string]any{"name": "村口", "known": "451026"})
+		station.must(200, "PUT", "/pickup-points/"+itoa(id(spare)), map[string]any{"name": "村口车站", "lat": 23.4, "lng": 105.85})
+		if got := station.must(200, "PUT", "/pickup-points/"+itoa(id(spare))+"/retired", map[string]any{"retired": true}); got["retired"] != true {
+			t.Fatalf("retire %v", got)
+		}
 		day := today.AddDays(1).String()
 		req := map[string]any{"date": day, "pickup_point_id": id(pk), "seats": 45}
 
 		// Bad input: named problems, nothing written.
-		out := station.must(422, "POST", "/plans", map[string]any{"date": day, "pickup_point_id": id(bare), "seats": 45})
+		out := station.must(422, "POST", "/plans", map[string]any{"date": day, "pickup_point_id": id(spare), "seats": 45})
 		if !fieldErr(out, "pickup_point_id") {
-			t.Fatalf("no point: %v", out)
+			t.Fatalf("retired point: %v", out)
 		}
 		out = station.must(422, "POST", "/plans", map[string]any{"date": day, "pickup_point_id": id(pk), "seats": 0})
 		if !fieldErr(out, "seats") {
@@ -112,7 +120,12 @@ func TestChartersAPI(t *testing.T) {
 		}
 		station.must(200, "POST", "/charters/"+cid+"/checkin", map[string]string{"code": ids[0][12:]})
 		station.must(409, "POST", "/charters/"+cid+"/checkin", map[string]string{"code": ids[0][12:]})
-		dep := station.must(200, "POST", "/charters/"+cid+"/depart", nil)
+		// Tomorrow's charter departs today only when the officer confirms.
+		early := station.must(409, "POST", "/charters/"+cid+"/depart", nil)
+		if early["code"] != "conflict" && early["error"] == nil {
+			t.Fatalf("early depart %v", early)
+		}
+		dep := station.must(200, "POST", "/charters/"+cid+"/depart?confirm=true", nil)
 		if dep["departed"].(float64) != 1 || dep["no_shows"].(float64) != 1 {
 			t.Fatalf("depart %v", dep)
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"easyjob/internal/briefing"
 	"easyjob/internal/easyjob"
 	"easyjob/internal/epidemic"
 	"easyjob/internal/httpx"
@@ -43,6 +44,11 @@ var corePackages = []string{"easyjob/internal/api", "easyjob/internal/easyjob", 
 // names recorded before it as they were (retention's Entry stays Entry).
 var laterPackages = map[string]bool{"easyjob/internal/equipment": true, "easyjob/internal/goodwill": true}
 
+// bareNames keep a name for the package that had it first, when no core
+// package has a type of that name: support.Item was Item before
+// briefing.Item came, and the recorded contract keeps it.
+var bareNames = map[string]string{"Item": "easyjob/internal/support"}
+
 // schemaNames names the schemas of types whose bare name is shared.
 func schemaNames(byName map[string][]reflect.Type) map[reflect.Type]string {
 	out := map[reflect.Type]string{}
@@ -74,6 +80,13 @@ func schemaNames(byName map[string][]reflect.Type) map[reflect.Type]string {
 					keep = in[0]
 				}
 				break
+			}
+		}
+		if keep < 0 {
+			for i, t := range ts {
+				if bareNames[t.Name()] == t.PkgPath() {
+					keep = i
+				}
 			}
 		}
 		for i, t := range ts {
@@ -221,7 +234,11 @@ var paramSchemas = map[string]map[string]any{
 	// Retention, epidemic reports and enterprise support.
 	"due_before": dateParam, "from": dateParam, "to": dateParam, "as_of": dateParam,
 	"waiting": boolParam, "escalated": boolParam, "disagree": boolParam, "pending": boolParam,
-	"open": boolParam, "overdue": boolParam,
+	"open": boolParam, "overdue": boolParam, "confirm": boolParam,
+	// Dashboards and the daily briefing.
+	"group_by": {"type": "string", "enum": briefing.Groupings, "default": "origin_county"},
+	"region":   regionCode, "employer": idParam, "trade": {"type": "string", "minLength": 1},
+	"lang":       {"type": "string", "enum": briefing.Languages, "default": "zh-CN"},
 	"rule":       {"type": "string", "minLength": 1},
 	"month":      {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"},
 	"by":         {"type": "string", "enum": []string{"rule", "county", "district", "month"}, "default": "rule"},

@@ -129,10 +129,18 @@ func TestAPIMatchesOpenAPI(t *testing.T) {
 			t.Fatalf("convert: %d", st)
 		}
 
-		// Charters: pickup points (one without coordinates: lat and lng null).
+		// Charters: pickup points (a location is required); one edited,
+		// retired and offered again.
 		pk := station.must(201, "POST", "/pickup-points", map[string]any{"name": "那坡县人民政府", "county_seat": true})
-		station.must(201, "POST", "/pickup-points", map[string]any{"name": "村口"})
-		station.must(201, "POST", "/pickup-points", map[string]any{"name": "百省乡路口"})
+		station.must(422, "POST", "/pickup-points", map[string]any{"name": "村口"})
+		spare := station.must(201, "POST", "/pickup-points", map[string]any{"name": "村口", "known": "451026"})
+		station.must(201, "POST", "/pickup-points", map[string]any{"name": "百省乡路口", "lat": 23.3, "lng": 105.95})
+		station.must(200, "PUT", "/pickup-points/"+itoa(id(spare)), map[string]any{"name": "村口车站", "lat": 23.4, "lng": 105.85})
+		station.must(404, "PUT", "/pickup-points/999999", map[string]any{"name": "村口车站", "lat": 23.4, "lng": 105.85})
+		boss.must(403, "PUT", "/pickup-points/"+itoa(id(spare)), map[string]any{"name": "村口车站", "lat": 23.4, "lng": 105.85})
+		station.must(200, "PUT", "/pickup-points/"+itoa(id(spare))+"/retired", map[string]any{"retired": true})
+		station.must(200, "PUT", "/pickup-points/"+itoa(id(spare))+"/retired", map[string]any{"retired": false})
+		boss.must(403, "PUT", "/pickup-points/"+itoa(id(spare))+"/retired", map[string]any{"retired": true})
 		page := station.must(200, "GET", "/pickup-points"+query("limit", "1"), nil)
 		if page["next_cursor"] == "" || len(page["items"].([]any)) != 1 {
 			t.Fatalf("pickup points page %v", page)
@@ -176,12 +184,28 @@ func TestAPIMatchesOpenAPI(t *testing.T) {
 		if st, _ := station.do("POST", "/seats/"+seat+"/no-show", nil); st != 409 && st != 200 {
 			t.Fatalf("no-show of a boarded rider: %d", st)
 		}
-		station.must(200, "POST", "/charters/"+cid+"/depart", nil)
+		station.must(409, "POST", "/charters/"+cid+"/depart"+query("confirm", "false"), nil)
+		station.must(200, "POST", "/charters/"+cid+"/depart"+query("confirm", "true"), nil)
 		boss.must(200, "GET", "/arrivals"+query("limit", "10"), nil)
 		me.must(403, "GET", "/arrivals", nil)
 		boss.must(200, "POST", "/applications/"+aid+"/arrive", nil)
 		station.must(200, "GET", "/recommendations/short-counts", nil)
 		boss.must(403, "GET", "/recommendations/short-counts", nil)
+
+		// Dashboards and the daily briefing.
+		today := time.Now().In(easyjob.Shanghai)
+		from, to := today.AddDate(0, 0, -30).Format(time.DateOnly), today.Format(time.DateOnly)
+		city.must(200, "GET", "/outcomes", nil)
+		for _, g := range []string{"origin_county", "district", "employer", "trade", "week"} {
+			city.must(200, "GET", "/outcomes"+query("group_by", g, "from", from, "to", to), nil)
+		}
+		city.must(200, "GET", "/outcomes"+query("region", "440307", "employer", empID, "trade", "6-24-05-04", "from", from, "to", to), nil)
+		city.must(422, "GET", "/outcomes"+query("group_by", "colour"), nil)
+		station.must(200, "GET", "/outcomes"+query("region", "451026"), nil)
+		station.must(403, "GET", "/outcomes"+query("region", "440307"), nil)
+		anon.must(401, "GET", "/outcomes", nil)
+		anon.must(404, "GET", "/briefings/"+from+query("lang", "en"), nil)
+		anon.must(422, "GET", "/briefings/yesterday", nil)
 
 		// The systems: retention (90 days on), epidemic reports, enterprise support.
 		w := &walk{t: t, e: e, anon: anon, city: city, district: district, station: station, boss: boss,

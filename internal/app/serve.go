@@ -16,6 +16,7 @@ import (
 
 	"easyjob/internal/api"
 	"easyjob/internal/auth"
+	"easyjob/internal/briefing"
 	"easyjob/internal/charter"
 	"easyjob/internal/config"
 	"easyjob/internal/easyjob"
@@ -102,6 +103,7 @@ type App struct {
 	Support   *support.Service
 	Equipment *equipment.Service
 	Goodwill  *goodwill.Service
+	Briefing  *briefing.Service
 	Cat       *i18n.Catalogue
 	Handler   http.Handler
 	reg       *prometheus.Registry
@@ -149,6 +151,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	a.Support = support.New(st)
 	a.Equipment = equipment.New(st)
 	a.Goodwill = goodwill.New(st)
+	a.Briefing = briefing.New(st, a.Cat).WithSystems(a.Epidemic, a.Support)
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -186,9 +189,9 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Support: a.Support, Equipment: a.Equipment, Goodwill: a.Goodwill, Errors: errs, Version: Version, Limits: limits}
+	ah := &api.Handler{S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Support: a.Support, Equipment: a.Equipment, Goodwill: a.Goodwill, Briefing: a.Briefing, Errors: errs, Version: Version, Limits: limits}
 	ah.Routes(mux)
-	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Support: a.Support, Equipment: a.Equipment, Goodwill: a.Goodwill, Version: Version, Limits: limits}
+	wh := &web.Handler{R: rend, Cat: a.Cat, Log: a.Log, S: a.Store, Charter: a.Charter, Epidemic: a.Epidemic, Retention: a.Retention, Support: a.Support, Equipment: a.Equipment, Goodwill: a.Goodwill, Briefing: a.Briefing, Version: Version, Limits: limits}
 	wh.Routes(mux)
 	if err := a.mountQueue(ctx, mux); err != nil {
 		return err
@@ -391,6 +394,10 @@ func (a *App) taskConfig(work bool) tasks.Config {
 			}},
 			{Name: "goodwill_reminders", Every: 15 * time.Minute, Run: func(ctx context.Context, now time.Time) error {
 				_, err := a.Goodwill.RemindDue(ctx, now)
+				return err
+			}},
+			{Name: "briefing_refresh", Every: 10 * time.Second, Run: func(ctx context.Context, now time.Time) error {
+				_, err := a.Briefing.Refresh(ctx)
 				return err
 			}},
 			{Name: "support_automatic", Every: 24 * time.Hour, Run: func(ctx context.Context, now time.Time) error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"easyjob/internal/easyjob"
 	"easyjob/internal/store"
@@ -132,6 +133,28 @@ func (s *Service) MarkNoShow(ctx context.Context, a easyjob.Actor, seatID int64)
 	})
 }
 
+// DepartWindow is how far from its planned time a charter departs without
+// being asked to confirm.
+const DepartWindow = 2 * time.Hour
+
+// OffSchedule tells whether departing now is outside the window around the
+// planned time: -1 too early, 1 too late, 0 within it.
+func OffSchedule(planned, now time.Time) int {
+	switch {
+	case now.Before(planned.Add(-DepartWindow)):
+		return -1
+	case now.After(planned.Add(DepartWindow)):
+		return 1
+	}
+	return 0
+}
+
+// DepartOutOfWindow tells whether err is Depart asking for a confirmation.
+func DepartOutOfWindow(err error) bool {
+	var de *easyjob.Error
+	return errors.As(err, &de) && de.Code == easyjob.ECONFLICT && (de.Msg.Key == "charter.depart_early" || de.Msg.Key == "charter.depart_late")
+}
+
 // DepartResult is what a departure did.
 type DepartResult struct {
 	Departed int           `json:"departed"`
@@ -142,7 +165,11 @@ type DepartResult struct {
 // Depart closes boarding: boarded riders' applications move to departed
 // (through Transition, as the officer), riders not boarded are recorded as
 // no-shows, and the charter is departed.
-func (s *Service) Depart(ctx context.Context, a easyjob.Actor, id int64) (_ DepartResult, err error) {
+//
+// Departing more than DepartWindow before or after the planned time needs
+// confirmed: without it Depart answers ECONFLICT (charter.depart_early or
+// charter.depart_late, with the planned time) and changes nothing.
+func (s *Service) Depart(ctx context.Context, a easyjob.Actor, id int64, confirmed bool) (_ DepartResult, err error) {
 	defer func() { err = store.Wrap(err, "charter.Depart", "charter", id) }()
 	res := DepartResult{Failed: []GateFailure{}}
 	c, err := s.charterRow(ctx, a, id)
@@ -154,6 +181,13 @@ func (s *Service) Depart(ctx context.Context, a easyjob.Actor, id int64) (_ Depa
 	}
 	if !c.Status.Boardable() {
 		return res, easyjob.Errorf(easyjob.ECONFLICT, "charter.not_boarding")
+	}
+	if off := OffSchedule(c.DepartAt, s.S.Clock.Now()); off != 0 && !confirmed {
+		key := "charter.depart_early"
+		if off > 0 {
+			key = "charter.depart_late"
+		}
+		return res, easyjob.Errorf(easyjob.ECONFLICT, key, "planned", c.DepartAt.In(easyjob.Shanghai).Format("2006-01-02 15:04"))
 	}
 	rows, err := s.manifestRows(ctx, id)
 	if err != nil {

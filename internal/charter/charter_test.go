@@ -197,7 +197,19 @@ func TestCharterJourney(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		res, err := c.Depart(ctx, f.Station, cid)
+		// The clock is far from the planned time: departing needs a
+		// confirmation, and asking without one changes nothing.
+		planned := m.DepartAt
+		if off := charter.OffSchedule(planned, f.Clock.Now()); off == 0 {
+			f.Clock.Advance(planned.Sub(f.Clock.Now()) - 3*time.Hour)
+		}
+		if _, err := c.Depart(ctx, f.Station, cid, false); !charter.DepartOutOfWindow(err) {
+			t.Fatalf("depart out of window without confirmation: %v", err)
+		}
+		if cv, _ := c.Manifest(ctx, f.Station, cid); cv.Status.Boardable() != true {
+			t.Fatalf("departed without confirmation: %s", cv.Status)
+		}
+		res, err := c.Depart(ctx, f.Station, cid, true)
 		if err != nil || res.Departed != 2 {
 			t.Fatalf("depart %+v %v", res, err)
 		}
@@ -233,8 +245,21 @@ func TestPlanBadInput(t *testing.T) {
 		p := f.Published(t, 5)
 		hire(t, f, p, easyjob.HealthGreen)
 		pk := mustPickup(t, f)
-		bare, err := c.AddPickupPoint(ctx, f.Station, charter.PickupPointInput{County: "451026", Name: "村口"})
+		// A point without a location is refused; one left from before
+		// (no coordinates) cannot be planned from.
+		if _, err := c.AddPickupPoint(ctx, f.Station, charter.PickupPointInput{County: "451026", Name: "村口"}); fieldsOf(err)["lat"].Key != "pickup.point_required" {
+			t.Fatalf("pickup without a location: %v", err)
+		}
+		var bare charter.PickupPoint
+		if err := s.DB.W.QueryRowContext(ctx, `INSERT INTO pickup_points (county, name, address, created_by, created_at)
+			VALUES ('451026', '村口', '', 0, 0) RETURNING id`).Scan(&bare.ID); err != nil {
+			t.Fatal(err)
+		}
+		retired, err := c.AddPickupPoint(ctx, f.Station, charter.PickupPointInput{County: "451026", Name: "老车站", Known: "451026"})
 		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.RetirePickupPoint(ctx, f.Station, retired.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		day := easyjob.DateOf(f.Clock.Now()).AddDays(1)
@@ -245,6 +270,7 @@ func TestPlanBadInput(t *testing.T) {
 			key   string
 		}{
 			{"pickup without coordinates", charter.PlanRequest{Date: day, PickupPointID: bare.ID, Seats: 45}, "pickup_point_id", "plan.pickup_no_point"},
+			{"retired pickup", charter.PlanRequest{Date: day, PickupPointID: retired.ID, Seats: 45}, "pickup_point_id", "plan.pickup_retired"},
 			{"no seats", charter.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 0}, "seats", "plan.seats_positive"},
 			{"load factor", charter.PlanRequest{Date: day, PickupPointID: pk.ID, Seats: 45, LoadFactor: 1.5}, "load_factor", "plan.load_factor"},
 			{"unknown pickup", charter.PlanRequest{Date: day, PickupPointID: 999, Seats: 45}, "pickup_point_id", "plan.pickup_unknown"},
@@ -491,6 +517,70 @@ func TestOppositeSeatMoves(t *testing.T) {
 		}
 		if total != 10 {
 			t.Fatalf("%d riders seated, want 10", total)
+		}
+	})
+}
+
+// TestOffSchedule: within two hours either side of the planned time a
+// departure needs no confirmation.
+func TestOffSchedule(t *testing.T) {
+	planned := time.Date(2020, 3, 3, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		d    time.Duration
+		want int
+	}{{-24 * time.Hour, -1}, {-2*time.Hour - time.Minute, -1}, {-2 * time.Hour, 0}, {0, 0}, {2 * time.Hour, 0}, {2*time.Hour + time.Second, 1}} {
+		if got := charter.OffSchedule(planned, planned.Add(c.d)); got != c.want {
+			t.Errorf("%v: %d, want %d", c.d, got, c.want)
+		}
+	}
+}
+
+// TestPickupEditRetire: a pickup point takes its location from the
+// county's known points, coordinates or the county seat; it can be edited
+// (not moved to another county) and retired, and comes back when offered
+// again; another county's officer cannot touch it.
+func TestPickupEditRetire(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, k)
+		c := newService(f)
+		kp := charter.KnownPoints("451026")
+		if len(kp) == 0 || kp[0].Code != "451026" {
+			t.Fatalf("known points %+v", kp)
+		}
+		pk, err := c.AddPickupPoint(ctx, f.Station, charter.PickupPointInput{Name: "县城", Known: "451026"})
+		if err != nil || !pk.HasPoint() || *pk.Lat != kp[0].Lat || pk.County != "451026" {
+			t.Fatalf("add %+v %v", pk, err)
+		}
+		if _, err := c.AddPickupPoint(ctx, f.Station, charter.PickupPointInput{Name: "x", Known: "440307003"}); fieldsOf(err)["known"].Key != "pickup.known_unknown" {
+			t.Fatalf("another county's known point: %v", err)
+		}
+		lat, lng := 23.4, 105.9
+		up, err := c.UpdatePickupPoint(ctx, f.Station, pk.ID, charter.PickupPointInput{County: "440307", Name: "城厢镇车站", Address: "车站路 1 号", Lat: &lat, Lng: &lng})
+		if err != nil || up.Name != "城厢镇车站" || *up.Lat != lat || up.County != "451026" {
+			t.Fatalf("update %+v %v", up, err)
+		}
+		if _, err := c.UpdatePickupPoint(ctx, f.Station, pk.ID, charter.PickupPointInput{Name: "无坐标"}); fieldsOf(err)["lat"].Key != "pickup.point_required" {
+			t.Fatalf("update without location: %v", err)
+		}
+		hepu, err := f.S.CreateUser(ctx, f.Admin, store.NewUser{Username: "hepu", Password: "hepu-password", Name: "合浦", Role: easyjob.RoleOfficer, Region: "450521"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.RetirePickupPoint(ctx, store.ActorOf(hepu, "zh-CN"), pk.ID, true); code(err) != easyjob.ENOTFOUND {
+			t.Fatalf("other county retires: %v", err)
+		}
+		r, err := c.RetirePickupPoint(ctx, f.Station, pk.ID, true)
+		if err != nil || !r.Retired {
+			t.Fatalf("retire %+v %v", r, err)
+		}
+		ptsPage, _ := c.PickupPoints(ctx, f.Station, store.ListOptions{})
+		pts := ptsPage.Items
+		if len(pts) != 1 || !pts[0].Retired {
+			t.Fatalf("list %+v", pts)
+		}
+		if r, err = c.RetirePickupPoint(ctx, f.Station, pk.ID, false); err != nil || r.Retired {
+			t.Fatalf("offer again %+v %v", r, err)
 		}
 	})
 }

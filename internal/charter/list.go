@@ -92,7 +92,7 @@ func scanStop(row store.Scanner) (StopView, error) {
 // of them when limit > 0.
 func (s *Service) charterRows(ctx context.Context, w *store.Where, limit int) ([]charterRow, error) {
 	q := `SELECT c.id, c.plan_id, c.number, c.depart_at, c.km, c.seats, c.allowed, c.taken, c.status,
-		pp.id, pp.county, pp.name, pp.address, pp.lat, pp.lng
+		pp.id, pp.county, pp.name, pp.address, pp.lat, pp.lng, pp.retired_at
 		FROM charters c JOIN pickup_points pp ON pp.id = c.pickup_point_id` + w.SQL() + ` ORDER BY c.depart_at, c.plan_id, c.number, c.id`
 	if limit > 0 {
 		q += ` LIMIT ` + w.Arg(limit)

@@ -65,7 +65,7 @@ func TestListsPage(t *testing.T) {
 		}
 		pk := mustPickup(t, f)
 		for _, name := range []string{"百省乡路口", "德隆乡政府", "城厢镇车站"} {
-			if _, err := c.AddPickupPoint(ctx, f.Station, charter.PickupPointInput{County: "451026", Name: name}); err != nil {
+			if _, err := c.AddPickupPoint(ctx, f.Station, charter.PickupPointInput{County: "451026", Name: name, Known: "451026"}); err != nil {
 				t.Fatal(err)
 			}
 		}

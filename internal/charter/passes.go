@@ -88,3 +88,25 @@ func (s *Service) MySeats(ctx context.Context, a easyjob.Actor) (map[int64]Pass,
 	}
 	return out, nil
 }
+
+// SeatsOf lists a seeker's seats, newest first, for the officers of the
+// pickup points' counties (the seeker's page): every status, so that a
+// no-show or a cancelled seat is seen too.
+func (s *Service) SeatsOf(ctx context.Context, a easyjob.Actor, seekerID int64) (_ []Pass, err error) {
+	defer func() { err = store.Wrap(err, "charter.SeatsOf", "seeker", seekerID) }()
+	if !a.IsOfficer() {
+		return nil, store.Forbidden()
+	}
+	rows, err := s.S.DB.R.QueryContext(ctx, passQuery+` WHERE cs.seeker_id = $1 ORDER BY cs.id DESC LIMIT 50`, seekerID)
+	ps, err := store.Collect(rows, err, scanPass)
+	if err != nil {
+		return nil, err
+	}
+	out := []Pass{}
+	for _, p := range ps {
+		if a.Scope.County(p.county) {
+			out = append(out, p.Pass)
+		}
+	}
+	return out, nil
+}

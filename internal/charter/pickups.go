@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"strings"
 
 	"easyjob/internal/charter/planner"
@@ -24,6 +25,7 @@ type PickupPoint struct {
 	Address    string   `json:"address"`
 	Lat        *float64 `json:"lat"`
 	Lng        *float64 `json:"lng"`
+	Retired    bool     `json:"retired,omitempty"` // not offered for new plans
 }
 
 // HasPoint tells whether the pickup point has coordinates.
@@ -53,6 +55,7 @@ type PickupPointInput struct {
 	Lat        *float64 `json:"lat"`
 	Lng        *float64 `json:"lng"`
 	CountySeat bool     `json:"county_seat"`
+	Known      string   `json:"known,omitempty"` // the code of one of KnownPoints(County), for its coordinates
 }
 
 // CountySeatPoint is the default pickup point of a county: its seat of
@@ -68,12 +71,38 @@ func CountySeatPoint(county string) PickupPointInput {
 // outsideChina tells whether a point lies outside China's bounding box.
 func outsideChina(lat, lng float64) bool { return lat < 3 || lat > 54 || lng < 73 || lng > 136 }
 
-// AddPickupPoint records a pickup point in a county of the officer's region.
-func (s *Service) AddPickupPoint(ctx context.Context, a easyjob.Actor, in PickupPointInput) (_ PickupPoint, err error) {
-	defer func() { err = store.Wrap(err, "charter.AddPickupPoint", "county", in.County) }()
-	if !a.IsOfficer() {
-		return PickupPoint{}, store.Forbidden()
+// KnownPoint is a place of a county with coordinates from the division
+// data: the county seat and the streets or townships that have a point of
+// their own.
+type KnownPoint struct {
+	Code string  `json:"code"`
+	Name string  `json:"name"`
+	Lat  float64 `json:"lat"`
+	Lng  float64 `json:"lng"`
+}
+
+// KnownPoints lists the county's places with coordinates, the county seat
+// first; nil for an unknown county.
+func KnownPoints(county string) []KnownPoint {
+	p, _, ok := region.Locate(county)
+	if !ok {
+		return nil
 	}
+	out := []KnownPoint{{Code: county, Name: region.Name(county) + "人民政府", Lat: p.Lat, Lng: p.Lng}}
+	for _, d := range region.Children(county) {
+		if region.HasOwnPoint(d.Code) {
+			if q, _, ok := region.Locate(d.Code); ok {
+				out = append(out, KnownPoint{Code: d.Code, Name: d.Name, Lat: q.Lat, Lng: q.Lng})
+			}
+		}
+	}
+	return out
+}
+
+// checkPickup trims and validates a pickup point's input in place for an
+// officer; a location is required: coordinates, a known point of the
+// county (Known) or the county seat (CountySeat).
+func checkPickup(a easyjob.Actor, in *PickupPointInput) error {
 	in.Name, in.Address, in.County = strings.TrimSpace(in.Name), strings.TrimSpace(in.Address), strings.TrimSpace(in.County)
 	if in.County == "" && len(a.Region) == 6 {
 		in.County = a.Region
@@ -96,6 +125,21 @@ func (s *Service) AddPickupPoint(ctx context.Context, a easyjob.Actor, in Pickup
 	} else if len([]rune(in.Name)) > 100 {
 		f.Add("name", "field.too_long", "max", 100)
 	}
+	if len([]rune(in.Address)) > 200 {
+		f.Add("address", "field.too_long", "max", 200)
+	}
+	if in.Known != "" && in.Lat == nil && in.Lng == nil {
+		found := false
+		for _, k := range KnownPoints(in.County) {
+			if k.Code == in.Known {
+				lat, lng := k.Lat, k.Lng
+				in.Lat, in.Lng, found = &lat, &lng, true
+			}
+		}
+		if !found {
+			f.Add("known", "pickup.known_unknown")
+		}
+	}
 	if (in.Lat == nil) != (in.Lng == nil) {
 		f.Add("lat", "pickup.point_half")
 	}
@@ -104,10 +148,23 @@ func (s *Service) AddPickupPoint(ctx context.Context, a easyjob.Actor, in Pickup
 			in.Lat, in.Lng = &p.Lat, &p.Lng
 		}
 	}
-	if in.Lat != nil && in.Lng != nil && outsideChina(*in.Lat, *in.Lng) {
+	if in.Lat == nil && in.Lng == nil && in.Known == "" {
+		f.Add("lat", "pickup.point_required")
+	}
+	if in.Lat != nil && in.Lng != nil && (outsideChina(*in.Lat, *in.Lng) || math.IsNaN(*in.Lat) || math.IsNaN(*in.Lng)) {
 		f.Add("lat", "pickup.point_outside")
 	}
-	if err := f.Err(); err != nil {
+	return f.Err()
+}
+
+// AddPickupPoint records a pickup point in a county of the officer's
+// region, with its location.
+func (s *Service) AddPickupPoint(ctx context.Context, a easyjob.Actor, in PickupPointInput) (_ PickupPoint, err error) {
+	defer func() { err = store.Wrap(err, "charter.AddPickupPoint", "county", in.County) }()
+	if !a.IsOfficer() {
+		return PickupPoint{}, store.Forbidden()
+	}
+	if err := checkPickup(a, &in); err != nil {
 		return PickupPoint{}, err
 	}
 	var id int64
@@ -121,12 +178,74 @@ func (s *Service) AddPickupPoint(ctx context.Context, a easyjob.Actor, in Pickup
 	return s.pickupPoint(ctx, id)
 }
 
-const pickupCols = `id, county, name, address, lat, lng`
+// UpdatePickupPoint changes a pickup point's name, address and location
+// (its county stays). Charters already planned from it keep their times
+// and routes; a replan uses the new location.
+func (s *Service) UpdatePickupPoint(ctx context.Context, a easyjob.Actor, id int64, in PickupPointInput) (_ PickupPoint, err error) {
+	defer func() { err = store.Wrap(err, "charter.UpdatePickupPoint", "pickup", id) }()
+	cur, err := s.officerPickup(ctx, a, id)
+	if err != nil {
+		return PickupPoint{}, err
+	}
+	in.County = cur.County
+	if err := checkPickup(a, &in); err != nil {
+		return PickupPoint{}, err
+	}
+	err = s.S.Tx(ctx, func(tx *store.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE pickup_points SET name = $1, address = $2, lat = $3, lng = $4 WHERE id = $5`,
+			in.Name, in.Address, in.Lat, in.Lng, id)
+		return err
+	})
+	if err != nil {
+		return PickupPoint{}, err
+	}
+	return s.pickupPoint(ctx, id)
+}
+
+// RetirePickupPoint stops offering a pickup point for new plans (retire
+// true) or offers it again (false). Plans that use it keep it.
+func (s *Service) RetirePickupPoint(ctx context.Context, a easyjob.Actor, id int64, retire bool) (_ PickupPoint, err error) {
+	defer func() { err = store.Wrap(err, "charter.RetirePickupPoint", "pickup", id) }()
+	if _, err := s.officerPickup(ctx, a, id); err != nil {
+		return PickupPoint{}, err
+	}
+	err = s.S.Tx(ctx, func(tx *store.Tx) error {
+		var at int64
+		if retire {
+			at = tx.At
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE pickup_points SET retired_at = $1 WHERE id = $2 AND (retired_at = 0) = $3`, at, id, retire)
+		return err
+	})
+	if err != nil {
+		return PickupPoint{}, err
+	}
+	return s.pickupPoint(ctx, id)
+}
+
+// officerPickup reads a pickup point of the officer's counties.
+func (s *Service) officerPickup(ctx context.Context, a easyjob.Actor, id int64) (PickupPoint, error) {
+	if !a.IsOfficer() {
+		return PickupPoint{}, store.Forbidden()
+	}
+	p, err := s.pickupPoint(ctx, id)
+	if err != nil {
+		return p, err
+	}
+	if !a.Scope.County(p.County) {
+		return PickupPoint{}, easyjob.NotFound("pickup_point")
+	}
+	return p, nil
+}
+
+const pickupCols = `id, county, name, address, lat, lng, retired_at`
 
 func scanPickup(row store.Scanner) (PickupPoint, error) {
 	var p PickupPoint
 	var lat, lng sql.NullFloat64
-	err := row.Scan(&p.ID, &p.County, &p.Name, &p.Address, &lat, &lng)
+	var retired int64
+	err := row.Scan(&p.ID, &p.County, &p.Name, &p.Address, &lat, &lng, &retired)
+	p.Retired = retired != 0
 	if lat.Valid && lng.Valid {
 		p.Lat, p.Lng = &lat.Float64, &lng.Float64
 	}
@@ -140,7 +259,7 @@ func (s *Service) pickupPoint(ctx context.Context, id int64) (PickupPoint, error
 }
 
 // PickupPoints lists the pickup points of the officer's counties, by
-// county, one page at a time.
+// county, one page at a time; retired ones marked.
 func (s *Service) PickupPoints(ctx context.Context, a easyjob.Actor, o store.ListOptions) (_ easyjob.Page[PickupPoint], err error) {
 	defer func() { err = store.Wrap(err, "charter.PickupPoints", "user", a.UserID) }()
 	var empty easyjob.Page[PickupPoint]

@@ -36,7 +36,7 @@ type PlanRequest struct {
 type GateFailure struct {
 	ApplicationID int64  `json:"application_id"`
 	SeekerID      int64  `json:"seeker_id"`
-	Name          string `json:"name"` // masked
+	Name          string `json:"name"` // in full: only officers of the rider's county plan
 	County        string `json:"county"`
 	Reason        string `json:"reason"`
 	Message       string `json:"message,omitempty"`
@@ -184,8 +184,9 @@ func (s *Service) candidates(ctx context.Context, county string, departAt time.T
 	return out, nil
 }
 
-// gate is the health gate: green, reported within the window before
-// departure, from a county not at high risk. It returns the failure's
+// gate is the health gate: green, reported (or confirmed) by an officer
+// within the window before departure, from a county not at high risk; a
+// seeker's own report waits for an officer's confirmation. It returns the failure's
 // message key, or "".
 func gate(k easyjob.Seeker, risk epidemic.Level, departAt time.Time, hours int) string {
 	switch {
@@ -195,6 +196,8 @@ func gate(k easyjob.Seeker, risk epidemic.Level, departAt time.Time, hours int) 
 		return "gate.health_missing"
 	case k.Health != easyjob.HealthGreen:
 		return "gate.health_not_green"
+	case k.HealthBy == easyjob.HealthBySelf:
+		return "gate.health_self_reported"
 	case k.HealthAt.Before(departAt.Add(-time.Duration(hours) * time.Hour)):
 		return "gate.health_stale"
 	}
@@ -231,6 +234,11 @@ func (s *Service) plan(ctx context.Context, a easyjob.Actor, req PlanRequest, ke
 	if !a.Scope.County(pk.County) {
 		return v, planner.Plan{}, nil, store.Forbidden()
 	}
+	if pk.Retired && keepPlan == 0 {
+		f := easyjob.Fields{}
+		f.Add("pickup_point_id", "plan.pickup_retired", "name", pk.Name)
+		return v, planner.Plan{}, nil, f.Err()
+	}
 	v.Pickup, v.DepartAt = pk, departAt
 	bus := planner.Bus{Seats: req.Seats, LoadFactor: req.LoadFactor}
 	v.Allowed = bus.Allowed()
@@ -249,7 +257,7 @@ func (s *Service) plan(ctx context.Context, a easyjob.Actor, req PlanRequest, ke
 		byApp[c.app] = c
 		if !c.passed {
 			v.GateFailures = append(v.GateFailures, GateFailure{ApplicationID: c.app, SeekerID: c.seeker.ID,
-				Name: ident.MaskName(c.seeker.Name), County: c.seeker.HomeCounty, Reason: c.failReason})
+				Name: c.seeker.Name, County: c.seeker.HomeCounty, Reason: c.failReason})
 			continue
 		}
 		r := planner.Rider{ID: c.app, Seeker: c.seeker.ID, Group: c.seeker.Group, Pickup: pk.ID, Site: c.employer}
@@ -287,7 +295,7 @@ func (s *Service) plan(ctx context.Context, a easyjob.Actor, req PlanRequest, ke
 	for _, u := range cp.Unassigned {
 		c := byApp[u.Rider]
 		v.Unplanned = append(v.Unplanned, GateFailure{ApplicationID: c.app, SeekerID: c.seeker.ID,
-			Name: ident.MaskName(c.seeker.Name), County: c.seeker.HomeCounty, Reason: u.Reason})
+			Name: c.seeker.Name, County: c.seeker.HomeCounty, Reason: u.Reason})
 	}
 	for i, c := range cp.Charters {
 		cv := CharterView{Number: i + 1, Pickup: pk, DepartAt: departAt, Km: c.Km, Seats: req.Seats, Allowed: v.Allowed,
@@ -306,7 +314,7 @@ func (s *Service) plan(ctx context.Context, a easyjob.Actor, req PlanRequest, ke
 		for _, seat := range c.Seats {
 			cd := byApp[seat.Rider]
 			cv.Riders = append(cv.Riders, ManifestRow{SeatNo: seat.No, ApplicationID: cd.app, SeekerID: cd.seeker.ID,
-				Name: ident.MaskName(cd.seeker.Name), IDNumber: ident.MaskID(cd.seeker.IDNumber), Phone: ident.MaskPhone(cd.seeker.Phone),
+				Name: cd.seeker.Name, IDNumber: ident.MaskID(cd.seeker.IDNumber), Phone: ident.MaskPhone(cd.seeker.Phone),
 				Group: cd.seeker.Group, StopSeq: seat.Stop + 1, EmployerName: cd.empName, Status: SeatAssigned})
 		}
 		sort.Slice(cv.Riders, func(i, j int) bool { return cv.Riders[i].SeatNo < cv.Riders[j].SeatNo })

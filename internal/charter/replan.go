@@ -6,7 +6,6 @@ import (
 
 	"easyjob/internal/charter/planner"
 	"easyjob/internal/easyjob"
-	"easyjob/internal/ident"
 	"easyjob/internal/store"
 )
 
@@ -164,7 +163,7 @@ func (s *Service) Replan(ctx context.Context, a easyjob.Actor, planID int64, con
 		v.Charters[i].Number, v.Charters[i].ID, v.Charters[i].PlanID = c.number, c.ref, planID
 	}
 	for _, m := range d.moves {
-		v.Moves = append(v.Moves, PlanMove{ApplicationID: m.app, Name: ident.MaskName(byApp[m.app].seeker.Name), From: m.from, To: m.to})
+		v.Moves = append(v.Moves, PlanMove{ApplicationID: m.app, Name: byApp[m.app].seeker.Name, From: m.from, To: m.to})
 	}
 	if !confirm {
 		return v, nil

@@ -35,6 +35,9 @@ const (
 	OfficerUser  = "demo-officer"
 	StationUser  = "demo-station"
 	EmployerUser = "demo-employer"
+	// A writer and an editor of the daily briefing: officers of the city.
+	WriterUser = "demo-writer"
+	EditorUser = "demo-editor"
 )
 
 // Options says what to load.
@@ -228,6 +231,9 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 	}
 	pr.end()
 	sum.Accounts = g.accounts()
+	if err := loadBriefingAccounts(ctx, s, g, hash, &sum); err != nil { // briefing.go
+		return sum, err
+	}
 	if opt.Support {
 		pr.begin("enterprise support", 0)
 		if err := loadSupport(ctx, s, g, hash, &sum); err != nil {

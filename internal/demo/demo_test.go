@@ -58,7 +58,7 @@ func TestLoad(t *testing.T) {
 			}{
 				{"postings", o.Postings}, {"seekers", o.Seekers}, {"employers", sum.Employers},
 				{"applications", sum.Applications}, {"application_events", sum.Events}, {"reviews", sum.Reviews},
-				{"users", 4 + (sum.Employers - 1) + o.Seekers},
+				{"users", 6 + (sum.Employers - 1) + o.Seekers},
 			} {
 				if got := count(t, s, `SELECT COUNT(*) FROM `+c.table); got != c.want {
 					t.Errorf("%s: %d rows, want %d", c.table, got, c.want)

@@ -161,6 +161,14 @@ const (
 	HealthRed    = "red"
 )
 
+// Who reported a health status: an officer of the seeker's region (who saw
+// the health code) or the seeker themselves. A self-report is marked and
+// does not pass the charter health gate until an officer confirms it.
+const (
+	HealthByOfficer = "officer"
+	HealthBySelf    = "self"
+)
+
 // Consent methods: how a seeker agreed to be registered.
 const (
 	ConsentSelf   = "self"   // in the app, by the seeker
@@ -192,6 +200,7 @@ type Seeker struct {
 	Poor          bool      `json:"registered_poor"`
 	Health        string    `json:"health"`
 	HealthAt      time.Time `json:"health_reported_at,omitzero"`
+	HealthBy      string    `json:"health_reported_by,omitempty"` // "officer" or "self" (HealthByOfficer, HealthBySelf)
 	Group         string    `json:"group"`
 	ConsentMethod string    `json:"consent_method"`
 	ConsentAt     time.Time `json:"consent_at,omitzero"`

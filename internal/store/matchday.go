@@ -16,6 +16,8 @@ const (
 	ProposalProposed  = "proposed"
 	ProposalConverted = "converted" // an offer was made
 	ProposalFailed    = "failed"    // the offer could not be made (Error says why)
+	ProposalDropped   = "dropped"   // an officer dropped it on review; never converted
+	proposalClaimed   = "converting"
 )
 
 // MatchRun is one match day's batch proposal.
@@ -25,8 +27,9 @@ type MatchRun struct {
 	Day       easyjob.Date `json:"day"`
 	CreatedBy int64        `json:"created_by"`
 	CreatedAt time.Time    `json:"created_at"`
-	Seekers   int          `json:"seekers"`   // seekers taking part
-	Unmatched int          `json:"unmatched"` // of them, left without a proposal
+	Seekers   int          `json:"seekers"`        // seekers taking part
+	Unmatched int          `json:"unmatched"`      // of them, left without a proposal
+	Open      int          `json:"open,omitempty"` // proposals still to review (MatchRuns)
 	Proposals []Proposal   `json:"proposals"`
 }
 
@@ -42,6 +45,11 @@ type Proposal struct {
 	ApplicationID int64     `json:"application_id,omitempty"`
 	Error         string    `json:"error,omitempty"`
 	DecidedAt     time.Time `json:"decided_at,omitzero"`
+	// For review by the officers of the run's region: whom and what.
+	SeekerName   string `json:"seeker_name,omitempty"`
+	County       string `json:"county,omitempty"`
+	PostingTitle string `json:"posting_title,omitempty"`
+	EmployerName string `json:"employer_name,omitempty"`
 }
 
 // matchRegion turns an officer's region into the seekers and postings of a
@@ -211,8 +219,10 @@ func (s *Store) MatchRun(ctx context.Context, a easyjob.Actor, id int64) (_ Matc
 		return MatchRun{}, easyjob.NotFound("resource")
 	}
 	run.CreatedAt = easyjob.FromMillis(at)
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, seeker_id, posting_id, choice, score, employer_score, status,
-		COALESCE(application_id, 0), error, decided_at FROM match_proposals WHERE run_id = $1 ORDER BY id`, id)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT mp.id, mp.seeker_id, mp.posting_id, mp.choice, mp.score, mp.employer_score, mp.status,
+		COALESCE(mp.application_id, 0), mp.error, mp.decided_at, k.name, k.home_county, p.title, e.name
+		FROM match_proposals mp JOIN seekers k ON k.id = mp.seeker_id JOIN postings p ON p.id = mp.posting_id
+		JOIN employers e ON e.id = p.employer_id WHERE mp.run_id = $1 ORDER BY mp.id`, id)
 	if err != nil {
 		return run, err
 	}
@@ -222,7 +232,7 @@ func (s *Store) MatchRun(ctx context.Context, a easyjob.Actor, id int64) (_ Matc
 		var p Proposal
 		var dat int64
 		if err := rows.Scan(&p.ID, &p.SeekerID, &p.PostingID, &p.Choice, &p.Score, &p.EmployerScore, &p.Status,
-			&p.ApplicationID, &p.Error, &dat); err != nil {
+			&p.ApplicationID, &p.Error, &dat, &p.SeekerName, &p.County, &p.PostingTitle, &p.EmployerName); err != nil {
 			return run, err
 		}
 		if dat != 0 {
@@ -266,11 +276,22 @@ func (s *Store) ConvertProposals(ctx context.Context, a easyjob.Actor, runID int
 		if p.Status != ProposalProposed {
 			continue
 		}
+		// Claim it: a proposal dropped (or converted) meanwhile is left alone.
+		claim, err := s.DB.W.ExecContext(ctx, `UPDATE match_proposals SET status = $1 WHERE id = $2 AND status = $3`,
+			proposalClaimed, p.ID, ProposalProposed)
+		if err != nil {
+			return res, err
+		}
+		if n, _ := claim.RowsAffected(); n == 0 {
+			continue
+		}
 		appID, err := s.offerProposal(ctx, a, p)
 		p.DecidedAt = s.Clock.Now()
 		if err != nil {
 			var e *easyjob.Error
 			if !errors.As(err, &e) || e.Code == easyjob.EINTERNAL {
+				s.DB.W.ExecContext(ctx, `UPDATE match_proposals SET status = $1 WHERE id = $2 AND status = $3`,
+					ProposalProposed, p.ID, proposalClaimed)
 				return res, err
 			}
 			p.Status, p.Error = ProposalFailed, e.Msg.Key
@@ -288,7 +309,7 @@ func (s *Store) ConvertProposals(ctx context.Context, a easyjob.Actor, runID int
 			app = appID
 		}
 		if _, err := s.DB.W.ExecContext(ctx, `UPDATE match_proposals SET status = $1, application_id = $2, error = $3, decided_at = $4
-			WHERE id = $5`, p.Status, app, p.Error, easyjob.Millis(p.DecidedAt), p.ID); err != nil {
+			WHERE id = $5 AND status = $6`, p.Status, app, p.Error, easyjob.Millis(p.DecidedAt), p.ID, proposalClaimed); err != nil {
 			return res, err
 		}
 		res.Proposals = append(res.Proposals, p)
@@ -327,4 +348,77 @@ func (s *Store) offerProposal(ctx context.Context, a easyjob.Actor, p Proposal) 
 	_, err = s.Transition(ctx, a, appID, Move{To: easyjob.StateOffered, StartDate: start, Pay: max(pay, s.MinWage),
 		Reason: "match day"})
 	return appID, err
+}
+
+// DropProposals drops proposals of a run on review: they are never
+// converted. Only proposals still proposed are dropped (a conditional
+// update, so a drop and a conversion racing cannot both win); it returns
+// how many were. ids must belong to the run.
+func (s *Store) DropProposals(ctx context.Context, a easyjob.Actor, runID int64, ids []int64) (_ int, err error) {
+	defer wrapErr(&err, "store.DropProposals", "runID", runID)
+	run, err := s.MatchRun(ctx, a, runID)
+	if err != nil {
+		return 0, err
+	}
+	in := map[int64]bool{}
+	for _, p := range run.Proposals {
+		in[p.ID] = true
+	}
+	f := easyjob.Fields{}
+	if len(ids) == 0 {
+		f.Add("proposal_ids", "matchday.none_chosen")
+	}
+	for _, id := range ids {
+		if !in[id] {
+			f.Add("proposal_ids", "field.id")
+			break
+		}
+	}
+	if err := f.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	err = s.Tx(ctx, func(tx *Tx) error {
+		n = 0
+		for _, id := range ids {
+			res, err := tx.ExecContext(ctx, `UPDATE match_proposals SET status = $1, decided_at = $2 WHERE id = $3 AND run_id = $4 AND status = $5`,
+				ProposalDropped, tx.At, id, runID, ProposalProposed)
+			if err != nil {
+				return err
+			}
+			k, _ := res.RowsAffected()
+			n += int(k)
+		}
+		return nil
+	})
+	return n, err
+}
+
+// MatchRuns lists the latest match days the officer may review, newest
+// first, without their proposals.
+func (s *Store) MatchRuns(ctx context.Context, a easyjob.Actor) (_ []MatchRun, err error) {
+	defer wrapErr(&err, "store.MatchRuns")
+	if !a.IsOfficer() {
+		return nil, Forbidden()
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT r.id, r.region, r.day, r.created_by, r.created_at, r.seekers, r.unmatched,
+		(SELECT COUNT(*) FROM match_proposals mp WHERE mp.run_id = r.id AND mp.status = 'proposed')
+		FROM match_runs r ORDER BY r.id DESC LIMIT 200`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []MatchRun{}
+	for rows.Next() {
+		var r MatchRun
+		var at int64
+		if err := rows.Scan(&r.ID, &r.Region, &r.Day, &r.CreatedBy, &at, &r.Seekers, &r.Unmatched, &r.Open); err != nil {
+			return nil, err
+		}
+		r.CreatedAt = easyjob.FromMillis(at)
+		if regionInScope(a, r.Region) && len(out) < 50 {
+			out = append(out, r)
+		}
+	}
+	return out, rows.Err()
 }

@@ -178,19 +178,6 @@ func (s *Store) SetPoor(ctx context.Context, a easyjob.Actor, id int64, poor boo
 	return s.officerUpdate(ctx, a, id, `UPDATE seekers SET poor = $1, updated_at = $2 WHERE id = $3`, poor)
 }
 
-// SetHealth records a health status (green, yellow, red) as reported now.
-func (s *Store) SetHealth(ctx context.Context, a easyjob.Actor, id int64, status string) (err error) {
-	defer wrapErr(&err, "store.SetHealth", "id", id)
-	switch status {
-	case easyjob.HealthGreen, easyjob.HealthYellow, easyjob.HealthRed:
-	default:
-		f := easyjob.Fields{}
-		f.Add("health", "field.health")
-		return f.Err()
-	}
-	return s.officerUpdate(ctx, a, id, `UPDATE seekers SET health = $1, health_at = $2, updated_at = $2 WHERE id = $3`, status)
-}
-
 func (s *Store) officerUpdate(ctx context.Context, a easyjob.Actor, id int64, q string, v any) error {
 	cur, err := s.seekerRow(ctx, id)
 	if err != nil {
@@ -207,7 +194,7 @@ func (s *Store) officerUpdate(ctx context.Context, a easyjob.Actor, id int64, q 
 }
 
 const seekerCols = `s.id, s.name, s.id_cipher, s.phone_cipher, s.gender, s.birth_date, s.home_county, s.trades, s.experience,
-	s.expected_pay, s.wants_dorm, s.wants_meals, s.available_from, s.education, s.poor, s.health, s.health_at, s.group_code,
+	s.expected_pay, s.wants_dorm, s.wants_meals, s.available_from, s.education, s.poor, s.health, s.health_at, s.health_by, s.group_code,
 	s.consent_method, s.consent_at, COALESCE(s.registered_by, 0), s.created_at, s.updated_at`
 
 // scanSeeker reads a row and decrypts it; callers mask before it leaves.
@@ -217,7 +204,7 @@ func (s *Store) scanSeeker(row interface{ Scan(...any) error }) (easyjob.Seeker,
 	var trades string
 	var hat, cat, crat, uat int64
 	err := row.Scan(&k.ID, &k.Name, &idc, &phc, &k.Gender, &k.BirthDate, &k.HomeCounty, &trades, &k.Experience,
-		&k.ExpectedPay, &k.WantsDorm, &k.WantsMeals, &k.AvailableFrom, &k.Education, &k.Poor, &k.Health, &hat, &k.Group,
+		&k.ExpectedPay, &k.WantsDorm, &k.WantsMeals, &k.AvailableFrom, &k.Education, &k.Poor, &k.Health, &hat, &k.HealthBy, &k.Group,
 		&k.ConsentMethod, &cat, &k.RegisteredBy, &crat, &uat)
 	if err != nil {
 		return k, err
@@ -323,6 +310,30 @@ func Mask(k easyjob.Seeker) easyjob.Seeker {
 	return k
 }
 
+// MaskContact hides a seeker's ID number and phone and leaves the name:
+// what an officer of the seeker's region sees in lists.
+func MaskContact(k easyjob.Seeker) easyjob.Seeker {
+	k.IDNumber, k.Phone, k.Masked = ident.MaskID(k.IDNumber), ident.MaskPhone(k.Phone), true
+	k.BirthDate = easyjob.Date{}
+	return k
+}
+
+// OfficerSeeker is a seeker as an officer of their region sees them on
+// their page: the name and profile, with the ID number and phone masked
+// (not audited: nothing is shown that a list does not show). Seeker with a
+// reason reveals the rest, audited.
+func (s *Store) OfficerSeeker(ctx context.Context, a easyjob.Actor, id int64) (_ easyjob.Seeker, err error) {
+	defer wrapErr(&err, "store.OfficerSeeker", "id", id)
+	k, err := s.seekerRow(ctx, id)
+	if err != nil {
+		return k, err
+	}
+	if !a.IsOfficer() || !a.Scope.County(k.HomeCounty) {
+		return easyjob.Seeker{}, easyjob.NotFound("seeker")
+	}
+	return MaskContact(k), nil
+}
+
 // Anonymous is a seeker as an employer sees a candidate who has not applied
 // to it: what a hiring choice needs — trades, experience, expected pay,
 // availability, dorm and meals, education, an age band and the province —
@@ -395,10 +406,15 @@ type SeekerFilter struct {
 	ListOptions
 	County string
 	Health string
+	// Query finds seekers by name (a part of it), phone or ID number (the
+	// whole number, through the blind indexes).
+	Query string
 }
 
-// Seekers lists the seekers of an officer's region, masked: opening one
-// (Seeker) is the audited view.
+// Seekers lists the seekers of an officer's region with their names (an
+// officer of the region needs to know whom a line is about) and the ID
+// number and phone masked: revealing those (Seeker with a reason) is the
+// audited view.
 func (s *Store) Seekers(ctx context.Context, a easyjob.Actor, f SeekerFilter) (_ easyjob.Page[easyjob.Seeker], err error) {
 	defer wrapErr(&err, "store.Seekers")
 	var empty easyjob.Page[easyjob.Seeker]
@@ -418,6 +434,16 @@ func (s *Store) Seekers(ctx context.Context, a easyjob.Actor, f SeekerFilter) (_
 	if f.Health != "" {
 		w.Add("s.health = ?", f.Health)
 	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		id := strings.ToUpper(strings.ReplaceAll(q, " ", ""))
+		if phone, err := ident.ParsePhone(q); err == nil {
+			w.Add("s.phone_hash = ?", s.Sealer.BlindIndex(phone))
+		} else if len(id) == 18 {
+			w.Add("s.id_hash = ?", s.Sealer.BlindIndex(id))
+		} else {
+			w.Add(`s.name LIKE ? ESCAPE '\'`, "%"+likeEscape(q)+"%")
+		}
+	}
 	q := `SELECT ` + seekerCols + ` FROM seekers s` + w.SQL() + " ORDER BY s.id LIMIT " + w.Arg(f.limit()+1)
 	rows, err := s.DB.R.QueryContext(ctx, q, w.Args()...)
 	if err != nil {
@@ -430,7 +456,7 @@ func (s *Store) Seekers(ctx context.Context, a easyjob.Actor, f SeekerFilter) (_
 		if err != nil {
 			return empty, err
 		}
-		out = append(out, Mask(k))
+		out = append(out, MaskContact(k))
 	}
 	return page(out, f.limit(), func(k easyjob.Seeker) int64 { return k.ID }), rows.Err()
 }
@@ -475,4 +501,9 @@ func (s *Store) AuditLog(ctx context.Context, a easyjob.Actor, seekerID int64) (
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// likeEscape escapes LIKE's wildcards (with ESCAPE '\').
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

@@ -20,6 +20,7 @@ func (h *Handler) charterRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /officer/charters", h.charterList)
 	mux.HandleFunc("GET /officer/pickups", h.pickupList)
 	mux.HandleFunc("POST /officer/pickups", h.pickupAdd)
+	h.pickupRoutes(mux)
 	mux.HandleFunc("POST /officer/risk", h.countyRiskSet)
 	mux.HandleFunc("GET /officer/plans/new", h.planForm)
 	mux.HandleFunc("POST /officer/plans/preview", h.planPreview)
@@ -95,6 +96,7 @@ type pickupData struct {
 	Points  []charter.PickupPoint
 	Default charter.PickupPointInput
 	Risk    []epidemic.CountyRisk
+	Add     pickupFormData // the add form's known points and map
 }
 
 func (h *Handler) pickupList(w http.ResponseWriter, r *http.Request) {
@@ -131,12 +133,11 @@ func (h *Handler) renderPickups(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	if p.Form == nil {
-		p.Form = map[string]string{"county": d.Default.County, "name": d.Default.Name}
-		if d.Default.Lat != nil {
-			p.Form["lat"] = strconv.FormatFloat(*d.Default.Lat, 'f', 5, 64)
-			p.Form["lng"] = strconv.FormatFloat(*d.Default.Lng, 'f', 5, 64)
-		}
+		p.Form = map[string]string{"county": d.Default.County, "name": d.Default.Name, "known": d.Default.County}
+		mapLatLng(r, p.Form)
 	}
+	d.Add = h.pickupForm(r, p.Form["county"], p.Form, charter.PickupPoint{}, "/officer/pickups")
+	d.Add.Errors = p.Errors
 	p.Data = d
 	h.R.Render(w, r, status, "charter_pickups", p)
 }
@@ -159,16 +160,10 @@ func (h *Handler) pickupAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.ParseForm()
-	in := charter.PickupPointInput{County: r.PostFormValue("county"), Name: r.PostFormValue("name"), Address: r.PostFormValue("address"),
-		Lat: optFloat(r.PostFormValue("lat")), Lng: optFloat(r.PostFormValue("lng"))}
-	if (in.Lat != nil && math.IsNaN(*in.Lat)) || (in.Lng != nil && math.IsNaN(*in.Lng)) {
-		bad := 999.0
-		in.Lat, in.Lng = &bad, &bad
-	}
-	pt, err := h.Charter.AddPickupPoint(r.Context(), httpx.Actor(r.Context()), in)
+	pt, err := h.Charter.AddPickupPoint(r.Context(), httpx.Actor(r.Context()), pickupInput(r))
 	if err != nil {
 		p := h.page(r, "charter_pickups.title", nil)
-		p.Form = formValues(r, "county", "name", "address", "lat", "lng")
+		p.Form = formValues(r, pickupFields...)
 		status := h.formErrors(r, err, &p)
 		h.renderPickups(w, r, status, p)
 		return
@@ -227,7 +222,13 @@ func (h *Handler) renderPlanForm(w http.ResponseWriter, r *http.Request, status 
 		h.errorPage(w, r, err)
 		return
 	}
-	p.Data = planFormData{Points: pts}
+	open := pts[:0:0]
+	for _, pt := range pts {
+		if !pt.Retired {
+			open = append(open, pt)
+		}
+	}
+	p.Data = planFormData{Points: open}
 	h.R.Render(w, r, status, "charter_plan_form", p)
 }
 
@@ -298,7 +299,15 @@ func (h *Handler) planPreview(w http.ResponseWriter, r *http.Request) {
 // showPlan renders a preview, or the form again when the request itself is
 // wrong.
 func (h *Handler) showPlan(w http.ResponseWriter, r *http.Request, v charter.PlanView, err error, form map[string]string) {
+	h.showPlanFlash(w, r, v, err, form, "", false)
+}
+
+// showPlanFlash is showPlan with a message on top (a bulk health report).
+func (h *Handler) showPlanFlash(w http.ResponseWriter, r *http.Request, v charter.PlanView, err error, form map[string]string, flash string, flashErr bool) {
 	p := h.page(r, "charter_plan.preview", nil)
+	if flash != "" {
+		p.Flash, p.FlashError = flash, flashErr
+	}
 	if err != nil {
 		status := h.formErrors(r, err, &p)
 		if len(p.Errors) > 0 || (len(v.GateFailures) == 0 && v.Pickup.ID == 0) {

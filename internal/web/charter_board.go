@@ -27,6 +27,9 @@ type manifestData struct {
 	Assigned int
 	Last     *charter.ManifestRow // the rider just checked in
 	Code     string
+	// DepartWarning: departing now is far from the planned time; the page
+	// asks to confirm.
+	DepartWarning string
 }
 
 func (h *Handler) manifest(w http.ResponseWriter, r *http.Request) (manifestData, bool) {
@@ -130,7 +133,18 @@ func (h *Handler) charterDepart(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, easyjob.NotFound("charter"))
 		return
 	}
-	res, err := h.Charter.Depart(r.Context(), httpx.Actor(r.Context()), id)
+	r.ParseForm()
+	res, err := h.Charter.Depart(r.Context(), httpx.Actor(r.Context()), id, r.PostFormValue("confirm") == "yes")
+	if charter.DepartOutOfWindow(err) {
+		// Ask again on the boarding page, with the warning and a confirm button.
+		d, ok := h.manifest(w, r)
+		if !ok {
+			return
+		}
+		d.DepartWarning = h.errText(r, err)
+		h.R.Render(w, r, http.StatusConflict, "charter_board", h.page(r, "charter_board.title", d))
+		return
+	}
 	if err != nil {
 		setFlash(w, h.errText(r, err), true)
 		http.Redirect(w, r, "/officer/charters/"+strconv.FormatInt(id, 10)+"/board", http.StatusSeeOther)

@@ -124,11 +124,35 @@ func TestCharterPages(t *testing.T) {
 		t.Fatalf("pickups %d", st)
 	}
 	b.req("POST", "/officer/pickups", url.Values{"county": {"451026"}, "name": {"那坡县人民政府"}, "lat": {"23.42"}, "lng": {"105.83"}})
-	b.req("POST", "/officer/pickups", url.Values{"county": {"451026"}, "name": {"百省乡路口"}})
+	// Without a location the point is refused, with the reason.
+	if st, body, _ := b.req("POST", "/officer/pickups", url.Values{"county": {"451026"}, "name": {"百省乡路口"}, "known": {""}}); st != 422 ||
+		!strings.Contains(body, "请选择上车地点") {
+		t.Fatalf("pickup without location: %d", st)
+	}
+	// A point on the map fills the coordinates; a known place gives them.
+	if st, body, _ := b.req("GET", "/officer/pickups?lat=23.35&lng=105.9", nil); st != 200 || !strings.Contains(body, `value="23.35"`) ||
+		!strings.Contains(body, `<svg class="countymap"`) || !strings.Contains(body, "?lat=") {
+		t.Fatalf("map pick %d", st)
+	}
+	b.req("POST", "/officer/pickups", url.Values{"county": {"451026"}, "name": {"百省乡路口"}, "known": {"451026"}})
 	ptsPage, _ := a.Charter.PickupPoints(ctx, city, store.ListOptions{})
 	pts := ptsPage.Items
-	if len(pts) != 2 {
+	if len(pts) != 2 || !pts[1].HasPoint() {
 		t.Fatalf("pickup points %+v", pts)
+	}
+	// Edit and retire the second: it is no longer offered for plans.
+	if st, body, _ := b.req("GET", "/officer/pickups/"+itoa64(pts[1].ID)+"/edit", nil); st != 200 || !strings.Contains(body, "百省乡路口") {
+		t.Fatalf("edit page %d", st)
+	}
+	b.req("POST", "/officer/pickups/"+itoa64(pts[1].ID), url.Values{"name": {"百省乡车站"}, "lat": {"23.30"}, "lng": {"105.95"}})
+	b.req("POST", "/officer/pickups/"+itoa64(pts[1].ID)+"/retire", nil)
+	ptsPage, _ = a.Charter.PickupPoints(ctx, city, store.ListOptions{})
+	pts = ptsPage.Items
+	if pts[1].Name != "百省乡车站" || *pts[1].Lat != 23.30 || !pts[1].Retired {
+		t.Fatalf("edited and retired %+v", pts[1])
+	}
+	if _, body, _ := b.req("GET", "/officer/plans/new", nil); strings.Contains(body, "百省乡车站") {
+		t.Fatal("a retired point is offered for a plan")
 	}
 	day := today.AddDays(1).String()
 	form := func(pickup int64, seats string) url.Values {
@@ -141,7 +165,7 @@ func TestCharterPages(t *testing.T) {
 		want string
 	}{
 		{"no seats", form(pts[0].ID, "0"), "每车座位数至少为 1"},
-		{"pickup without coordinates", form(pts[1].ID, "45"), "上车点“百省乡路口”没有坐标"},
+		{"retired pickup", form(pts[1].ID, "45"), "上车点“百省乡车站”已停用"},
 	} {
 		st, body, _ := b.req("POST", "/officer/plans/preview", tc.form)
 		if st != 422 || !strings.Contains(html.UnescapeString(body), tc.want) {
@@ -177,6 +201,18 @@ func TestCharterPages(t *testing.T) {
 	rows, err := export.ReadAll(bytes.NewReader([]byte(body)))
 	if err != nil || len(rows) != 2 || rows[1][1] != "蒙春花" || !strings.Contains(rows[1][2], "*") {
 		t.Fatalf("xlsx rows %v %v", rows, err)
+	}
+	// The officers' exports (issue #12, item 8): names cut, one row each here.
+	for path, want := range map[string]int{"/officer/charters/export.xlsx": 1, "/officer/applications/export.xlsx": 1,
+		"/officer/arrivals/export.xlsx": 0} {
+		st, body, _ := b.req("GET", path, nil)
+		rows, err := export.ReadAll(bytes.NewReader([]byte(body)))
+		if st != 200 || err != nil || len(rows) != want+1 {
+			t.Fatalf("%s: %d %v %v", path, st, rows, err)
+		}
+		if path == "/officer/applications/export.xlsx" && (rows[1][1] == "蒙春花" || !strings.Contains(rows[1][1], "*")) {
+			t.Fatalf("%s: name not cut: %v", path, rows[1])
+		}
 	}
 	// The pass page, opened by the officer who scanned it, has the QR code.
 	seats, _ := a.Charter.MySeats(ctx, easyjob.Actor{Role: easyjob.RoleSeeker, SeekerID: k.ID})

@@ -18,11 +18,14 @@ type Tab struct {
 // officerTabs are the officer's pages, in the order of a working day.
 var officerTabs = []Tab{
 	{"/officer", "officer_home.title", false},
+	{"/officer/dashboard", "dashboard.title", true},
+	{"/officer/briefings", "briefing_list.title", true},
 	{"/officer/register", "register.title", false},
 	{"/officer/employers", "officer_employers.title", true},
 	{"/officer/postings", "officer_postings.title", true},
 	{"/officer/seekers", "officer_seekers.title", true},
 	{"/officer/short", "officer_short.title", true},
+	{"/officer/matchday", "matchday.title", true},
 	{"/officer/charters", "charter_list.title", true},
 	{"/officer/checkins", "retention_officer_checkins.title", true},
 	{"/officer/disputes", "retention_disputes.title", true},
@@ -33,6 +36,7 @@ var officerTabs = []Tab{
 	{"/officer/support", "support_officer.title", true},
 	{"/officer/challenges", "equipment_officer.nav", true},
 	{"/officer/goodwill", "goodwill.officer.title", true},
+	{"/officer/policy", "policy.title", true},
 }
 
 // seekerTabs are a seeker's pages.

@@ -9,6 +9,7 @@ import (
 	"easyjob/internal/easyjob"
 	"easyjob/internal/export"
 	"easyjob/internal/httpx"
+	"easyjob/internal/ident"
 	"easyjob/internal/occupation"
 	"easyjob/internal/region"
 	"easyjob/internal/store"
@@ -63,13 +64,14 @@ func dateText(d easyjob.Date) string {
 }
 
 // exportSeekers sends the officer's list of seekers, with the list's
-// filters, masked as the list shows it.
+// filters, masked: a file travels further than a page, so even the names
+// are cut (the page shows them).
 func (h *Handler) exportSeekers(w http.ResponseWriter, r *http.Request) {
 	if !h.require(w, r, easyjob.RoleOfficer) {
 		return
 	}
 	lang, q := langOf(r), r.URL.Query()
-	f := store.SeekerFilter{ListOptions: store.ListOptions{Limit: 100}, County: q.Get("county"), Health: q.Get("health")}
+	f := store.SeekerFilter{ListOptions: store.ListOptions{Limit: 100}, County: q.Get("county"), Health: q.Get("health"), Query: q.Get("q")}
 	var rows [][]string
 	for len(rows) < maxExportRows {
 		pg, err := h.S.Seekers(r.Context(), httpx.Actor(r.Context()), f)
@@ -82,7 +84,7 @@ func (h *Handler) exportSeekers(w http.ResponseWriter, r *http.Request) {
 			for i, t := range k.Trades {
 				trades[i] = occupation.Name(t)
 			}
-			rows = append(rows, []string{k.Name, k.IDNumber, h.label(lang, "gender.", k.Gender), strconv.Itoa(k.Age),
+			rows = append(rows, []string{ident.MaskName(k.Name), k.IDNumber, h.label(lang, "gender.", k.Gender), strconv.Itoa(k.Age),
 				region.FullName(k.HomeCounty), h.yesNo(lang, k.Twinned), k.Phone, strings.Join(trades, "、"),
 				strconv.Itoa(k.Experience), strconv.Itoa(k.ExpectedPay), h.yesNo(lang, k.WantsDorm), h.yesNo(lang, k.WantsMeals),
 				dateText(k.AvailableFrom), h.label(lang, "education.", k.Education), h.label(lang, "health.", k.Health),

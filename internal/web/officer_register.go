@@ -99,6 +99,8 @@ type officerSeekersData struct {
 	Next    string
 	Health  string
 	County  string
+	Query   string // name, phone or ID number
+	Back    string // this list, for the bulk health form to come back to
 }
 
 func (h *Handler) officerSeekers(w http.ResponseWriter, r *http.Request) {
@@ -107,11 +109,12 @@ func (h *Handler) officerSeekers(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	pg, err := h.S.Seekers(r.Context(), httpx.Actor(r.Context()), store.SeekerFilter{
-		ListOptions: store.ListOptions{Limit: 50, Cursor: q.Get("cursor")}, County: q.Get("county"), Health: q.Get("health")})
+		ListOptions: store.ListOptions{Limit: 50, Cursor: q.Get("cursor")}, County: q.Get("county"), Health: q.Get("health"), Query: q.Get("q")})
 	if err != nil {
 		h.errorPage(w, r, err)
 		return
 	}
 	h.R.Render(w, r, http.StatusOK, "officer_seekers", h.page(r, "officer_seekers.title",
-		officerSeekersData{Seekers: pg.Items, Next: pg.NextCursor, Health: q.Get("health"), County: q.Get("county")}))
+		officerSeekersData{Seekers: pg.Items, Next: pg.NextCursor, Health: q.Get("health"), County: q.Get("county"), Query: q.Get("q"),
+			Back: r.URL.RequestURI()}))
 }

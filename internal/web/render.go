@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -71,6 +72,13 @@ func funcs(cat *i18n.Catalogue, lang string) template.FuncMap {
 		// asset is a static file's address with its content's hash, so a
 		// browser keeps it for a year and fetches it again only when it changes.
 		"asset": Asset,
+		"days": func(v *float64) string {
+			if v == nil {
+				return "—"
+			}
+			return strconv.FormatFloat(*v, 'f', 1, 64)
+		},
+		"shanghai": func(t time.Time) string { return t.In(easyjob.Shanghai).Format("2006-01-02 15:04") },
 		"countyName": func(code string) string {
 			return region.FullNameIn(lang, code)
 		},

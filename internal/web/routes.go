@@ -53,6 +53,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /officer/id-info", h.idInfo)
 	mux.HandleFunc("GET /officer/seekers", h.officerSeekers)
 	mux.HandleFunc("GET /officer/short", h.officerShort)
+	h.officerSeekerRoutes(mux)
 	h.importRoutes(mux)
 	h.charterRoutes(mux)
 	h.epidemicRoutes(mux)
@@ -60,4 +61,5 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.retentionRoutes(mux)
 	h.equipmentRoutes(mux)
 	h.goodwillRoutes(mux)
+	h.briefingRoutes(mux)
 }

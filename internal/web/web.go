@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"easyjob/internal/briefing"
 	"easyjob/internal/charter"
 	"easyjob/internal/easyjob"
 	"easyjob/internal/epidemic"
@@ -36,6 +37,7 @@ type Handler struct {
 	// Retention serves the check-in, dispute and subsidy pages.
 	Retention *retention.Service
 	Goodwill  *goodwill.Service
+	Briefing  *briefing.Service // the dashboards and the daily briefing
 	Version   string
 	Limits    *httpx.Limits // sign-in rate limits; nil: none
 }

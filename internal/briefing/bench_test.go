@@ -1,0 +1,119 @@
+package briefing_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strconv"
+	"testing"
+	"time"
+
+	"easyjob/internal/briefing"
+	"easyjob/internal/easyjob"
+	"easyjob/internal/i18n"
+	"easyjob/internal/store"
+)
+
+// BenchmarkDashboards answers each dashboard on a big database named by
+// EASYJOB_BENCH_DB (a database URL: sqlite:/tmp/big-briefing/easyjob.db, or
+// postgres://…; it is migrated, and its rollups built on the first run),
+// for the city, a district and a station, and reports p50 and p99 over
+// EASYJOB_BENCH_N requests (50). A dashboard is what its page reads: the
+// funnel by the grouping with its total, arrivals by day, the retention
+// curves (by week), the map (by county and by district), the medians and
+// the charters. docs/PERFORMANCE.md has the figures:
+//
+//	EASYJOB_BENCH_DB=sqlite:/tmp/big-briefing/easyjob.db go test -run '^$' -bench Dashboards -benchtime 1x ./internal/briefing/
+func BenchmarkDashboards(b *testing.B) {
+	url := os.Getenv("EASYJOB_BENCH_DB")
+	if url == "" {
+		b.Skip("EASYJOB_BENCH_DB names a big demo database")
+	}
+	n := 50
+	ctx := context.Background()
+	db, err := store.Open(ctx, url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	s := store.New(db, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	sv := briefing.New(s, i18n.MustLoad())
+	sv.Stale = time.Hour // the refresh is measured on its own
+	start := time.Now()
+	k, err := sv.Refresh(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("refresh: %d read in %s", k, time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	if _, err := sv.Refresh(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("refresh with nothing new: %s", time.Since(start).Round(time.Millisecond))
+
+	today := easyjob.DateOf(s.Now())
+	var county string
+	if err := db.R.QueryRowContext(ctx, `SELECT county FROM briefing_registered GROUP BY county ORDER BY SUM(n) DESC LIMIT 1`).Scan(&county); err != nil {
+		b.Fatal(err)
+	}
+	actors := []struct {
+		name string
+		a    easyjob.Actor
+	}{
+		{"city", easyjob.Actor{Role: easyjob.RoleOfficer, Region: "4403", Scope: easyjob.ScopeAll}},
+		{"district", easyjob.Actor{Role: easyjob.RoleOfficer, Region: "440307", Scope: store.ScopeOf(easyjob.RoleOfficer, "440307")}},
+		{"station", easyjob.Actor{Role: easyjob.RoleOfficer, Region: county, Scope: store.ScopeOf(easyjob.RoleOfficer, county)}},
+	}
+	dashboard := func(a easyjob.Actor, q briefing.Query) error {
+		if _, err := sv.Outcomes(ctx, a, q); err != nil {
+			return err
+		}
+		if _, err := sv.Daily(ctx, a, q, "arrived"); err != nil {
+			return err
+		}
+		for _, g := range []string{"week", "origin_county", "district"} {
+			if g == q.GroupBy {
+				continue
+			}
+			mq := q
+			mq.GroupBy = g
+			if _, err := sv.Outcomes(ctx, a, mq); err != nil {
+				return err
+			}
+		}
+		if _, err := sv.Medians(ctx, a, q); err != nil {
+			return err
+		}
+		_, err := sv.Charters(ctx, a, q)
+		return err
+	}
+	for _, ac := range actors {
+		for _, g := range []string{"origin_county", "district", "week", "trade", "employer"} {
+			for _, days := range []int{90, 400} {
+				q := briefing.Query{From: today.AddDays(-(days - 1)), To: today, GroupBy: g}
+				name := ac.name + "/" + g + "/" + strconv.Itoa(days) + "d"
+				b.Run(name, func(b *testing.B) {
+					for range b.N {
+						var ts []time.Duration
+						for range n {
+							t0 := time.Now()
+							if err := dashboard(ac.a, q); err != nil {
+								b.Fatal(err)
+							}
+							ts = append(ts, time.Since(t0))
+						}
+						sort.Slice(ts, func(i, j int) bool { return ts[i] < ts[j] })
+						p := func(x float64) float64 { return float64(ts[int(x*float64(len(ts)-1))].Microseconds()) / 1000 }
+						b.ReportMetric(p(0.5), "p50-ms")
+						b.ReportMetric(p(0.99), "p99-ms")
+					}
+				})
+			}
+		}
+	}
+}

@@ -1,0 +1,430 @@
+package briefing
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+
+	"easyjob/internal/easyjob"
+	"easyjob/internal/occupation"
+	"easyjob/internal/region"
+	"easyjob/internal/store"
+)
+
+// MaxRange is the longest range of days a dashboard reads.
+const MaxRange = 400
+
+// FirstDay is the earliest day a range may start: a year before the programme began (2020).
+var FirstDay = easyjob.NewDate(2019, 1, 1)
+
+// Groupings of the funnel.
+var Groupings = []string{"origin_county", "prefecture", "province", "district", "employer", "trade", "week"}
+
+// Query says which funnel to read: seekers registered from…to (both
+// included), optionally only of a region (an origin county, prefecture or
+// province, or a Shenzhen district), an employer or a trade, grouped by one
+// of Groupings ("" for the total only).
+type Query struct {
+	From, To easyjob.Date
+	Region   string
+	Employer int64
+	Trade    string
+	GroupBy  string
+}
+
+// ParseQuery reads a query from request parameters (from, to, region,
+// employer, trade, group_by); the range defaults to the 90 days to today.
+// A field that is wrong is named in a 422.
+func ParseQuery(get func(string) string, today easyjob.Date) (Query, error) {
+	q := Query{Region: strings.TrimSpace(get("region")), Trade: strings.TrimSpace(get("trade")), GroupBy: strings.TrimSpace(get("group_by"))}
+	f := easyjob.Fields{}
+	date := func(name string, def easyjob.Date) easyjob.Date {
+		s := strings.TrimSpace(get(name))
+		if s == "" {
+			return def
+		}
+		d, err := easyjob.ParseDate(s)
+		if err != nil {
+			f.Add(name, "field.date_invalid")
+		}
+		return d
+	}
+	q.To = date("to", today)
+	q.From = date("from", q.To.AddDays(-89))
+	if e := strings.TrimSpace(get("employer")); e != "" {
+		id, err := strconv.ParseInt(e, 10, 64)
+		if err != nil || id <= 0 {
+			f.Add("employer", "field.id")
+		}
+		q.Employer = id
+	}
+	if len(f) > 0 {
+		return q, f.Err()
+	}
+	return q, q.Check(today)
+}
+
+// Check validates a query: dates in order, within MaxRange days, not before
+// FirstDay nor after today; a known region, trade and grouping.
+func (q Query) Check(today easyjob.Date) error {
+	f := easyjob.Fields{}
+	switch {
+	case q.From.IsZero():
+		f.Add("from", "field.required")
+	case q.From.Before(FirstDay):
+		f.Add("from", "briefing.field.too_early", "first", FirstDay.String())
+	case q.From.After(today):
+		f.Add("from", "field.date_future")
+	}
+	switch {
+	case q.To.IsZero():
+		f.Add("to", "field.required")
+	case q.To.After(today):
+		f.Add("to", "field.date_future")
+	case !q.From.IsZero() && q.To.Before(q.From):
+		f.Add("to", "briefing.field.reversed")
+	case !q.From.IsZero() && q.From.DaysUntil(q.To) >= MaxRange:
+		f.Add("to", "briefing.field.range", "max", MaxRange)
+	}
+	if q.Region != "" && !region.Valid(q.Region) {
+		f.Add("region", "field.region")
+	}
+	if q.Trade != "" && !occupation.Valid(q.Trade) {
+		f.Add("trade", "briefing.field.trade")
+	}
+	if q.GroupBy != "" && !contains(Groupings, q.GroupBy) {
+		f.Add("group_by", "briefing.field.group_by")
+	}
+	return f.Err()
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
+
+// Counts are the funnel's figures.
+type Counts struct {
+	Registered  int64 `json:"registered"`
+	Applied     int64 `json:"applied"`
+	Offered     int64 `json:"offered"`
+	Accepted    int64 `json:"accepted"`
+	Departed    int64 `json:"departed"`
+	Arrived     int64 `json:"arrived"`
+	Onboarded   int64 `json:"onboarded"`
+	Retained30  int64 `json:"retained_30"`
+	Retained90  int64 `json:"retained_90"`
+	Retained180 int64 `json:"retained_180"`
+}
+
+// At is the figure of a step: 0 registered, then Steps.
+func (c *Counts) At(i int) *int64 {
+	return [...]*int64{&c.Registered, &c.Applied, &c.Offered, &c.Accepted, &c.Departed, &c.Arrived, &c.Onboarded,
+		&c.Retained30, &c.Retained90, &c.Retained180}[i]
+}
+
+// Values lists the figures in the order of StepNames.
+func (c Counts) Values() []int64 {
+	out := make([]int64, len(StepNames))
+	for i := range out {
+		out[i] = *c.At(i)
+	}
+	return out
+}
+
+func (c *Counts) add(o Counts) {
+	for i := range StepNames {
+		*c.At(i) += *o.At(i)
+	}
+}
+
+// StepNames are the columns of a funnel: registered, then Steps.
+var StepNames = append([]string{"registered"}, Steps...)
+
+// Row is one group's funnel, with the registered-poor seekers' own.
+type Row struct {
+	Key         string `json:"key"`
+	Label       string `json:"label"`
+	Registered  int64  `json:"registered"`
+	Applied     int64  `json:"applied"`
+	Offered     int64  `json:"offered"`
+	Accepted    int64  `json:"accepted"`
+	Departed    int64  `json:"departed"`
+	Arrived     int64  `json:"arrived"`
+	Onboarded   int64  `json:"onboarded"`
+	Retained30  int64  `json:"retained_30"`
+	Retained90  int64  `json:"retained_90"`
+	Retained180 int64  `json:"retained_180"`
+	// Poor is the same funnel of the registered-poor seekers (建档立卡).
+	Poor Counts `json:"poor"`
+}
+
+// Counts returns the row's figures.
+func (r Row) Counts() Counts {
+	return Counts{r.Registered, r.Applied, r.Offered, r.Accepted, r.Departed, r.Arrived, r.Onboarded, r.Retained30, r.Retained90, r.Retained180}
+}
+
+func (r *Row) set(c Counts) {
+	r.Registered, r.Applied, r.Offered, r.Accepted, r.Departed, r.Arrived, r.Onboarded, r.Retained30, r.Retained90, r.Retained180 =
+		c.Registered, c.Applied, c.Offered, c.Accepted, c.Departed, c.Arrived, c.Onboarded, c.Retained30, c.Retained90, c.Retained180
+}
+
+// Outcome is a funnel by group and its total.
+type Outcome struct {
+	Query Query
+	Items []Row
+	Total Row
+}
+
+// mayRead checks that an officer may read the query's region.
+func mayRead(a easyjob.Actor, q Query) error {
+	if !a.IsOfficer() {
+		return store.Forbidden()
+	}
+	if q.Region != "" && !a.Scope.County(q.Region) && !a.Scope.District(q.Region) {
+		return store.Forbidden()
+	}
+	return nil
+}
+
+// filter is the WHERE of a query on a rollup with the given columns.
+func filter(a easyjob.Actor, q Query, dayCol string, facts bool, districtCol string) *store.Where {
+	w := &store.Where{}
+	w.Add(dayCol+" >= ? AND "+dayCol+" <= ?", dayNumber(q.From), dayNumber(q.To))
+	w.Scope(a.Scope, "county", districtCol)
+	if q.Region != "" {
+		if region.IsShenzhen(q.Region) {
+			if districtCol == "" {
+				w.Add("1 = 0")
+			} else {
+				w.Add(districtCol+" LIKE ?", q.Region+"%")
+			}
+		} else {
+			w.Add("county LIKE ?", q.Region+"%")
+		}
+	}
+	if facts {
+		if q.Employer != 0 {
+			w.Add("employer_id = ?", q.Employer)
+		}
+		if q.Trade != "" {
+			w.Add("trade LIKE ?", q.Trade+"%")
+		}
+	}
+	return w
+}
+
+// keyExpr is the SQL of a grouping's key.
+func keyExpr(group, dayCol string) string {
+	switch group {
+	case "origin_county":
+		return "county"
+	case "prefecture":
+		return "SUBSTR(county, 1, 4)"
+	case "province":
+		return "SUBSTR(county, 1, 2)"
+	case "district":
+		return "district"
+	case "employer":
+		return "employer_id"
+	case "trade":
+		return "trade"
+	case "week":
+		return "((" + dayCol + " + 3) / 7)" // weeks from Monday
+	}
+	return "''"
+}
+
+// needsFacts tells whether a query must read the facts (an employer or a
+// trade) rather than the cells.
+func (q Query) needsFacts() bool {
+	return q.Employer != 0 || q.Trade != "" || q.GroupBy == "employer" || q.GroupBy == "trade"
+}
+
+// byDistrict tells whether "registered" counts the seekers who applied (a
+// district names no registration).
+func (q Query) byDistrict() bool {
+	return q.GroupBy == "district" || q.Region != "" && region.IsShenzhen(q.Region)
+}
+
+// Outcomes reads the funnel of a query, by group and in total.
+func (s *Service) Outcomes(ctx context.Context, a easyjob.Actor, q Query) (_ Outcome, err error) {
+	defer func() { err = store.Wrap(err, "briefing.Outcomes") }()
+	if err := q.Check(easyjob.DateOf(s.S.Now())); err != nil {
+		return Outcome{}, err
+	}
+	if err := mayRead(a, q); err != nil {
+		return Outcome{}, err
+	}
+	if err := s.fresh(ctx); err != nil {
+		return Outcome{}, err
+	}
+	out := Outcome{Query: q}
+	if q.GroupBy != "" {
+		if out.Items, err = s.grouped(ctx, a, q); err != nil {
+			return out, err
+		}
+	}
+	tq := q
+	tq.GroupBy = ""
+	tot, err := s.grouped(ctx, a, tq)
+	if err != nil {
+		return out, err
+	}
+	out.Total = Row{Key: "", Label: ""}
+	if len(tot) == 1 {
+		out.Total = tot[0]
+	}
+	out.Total.Key = "total"
+	return out, nil
+}
+
+func (s *Service) grouped(ctx context.Context, a easyjob.Actor, q Query) ([]Row, error) {
+	type part struct {
+		key  string
+		poor bool
+		c    Counts
+	}
+	scan := func(r store.Scanner) (part, error) {
+		var p part
+		ptrs := []any{&p.key, &p.poor}
+		for i := range StepNames {
+			ptrs = append(ptrs, p.c.At(i))
+		}
+		return p, r.Scan(ptrs...)
+	}
+	var sums []string
+	var parts []part
+	var err error
+	if q.needsFacts() {
+		for _, st := range Steps {
+			sums = append(sums, "SUM(CASE WHEN "+st+" > 0 THEN 1 ELSE 0 END)")
+		}
+		w := filter(a, q, "reg_day", true, "district")
+		k, g := keyExpr(q.GroupBy, "reg_day"), groupSQL(q.GroupBy, "reg_day")
+		parts, err = store.Select(ctx, s.S.DB.R, scan, `SELECT `+castText(k)+`, poor, COUNT(DISTINCT seeker_id), `+strings.Join(sums, ", ")+
+			` FROM briefing_facts`+w.SQL()+g, w.Args()...)
+	} else {
+		for _, st := range Steps {
+			sums = append(sums, "SUM("+st+")")
+		}
+		w := filter(a, q, "reg_day", false, "district")
+		k, g := keyExpr(q.GroupBy, "reg_day"), groupSQL(q.GroupBy, "reg_day")
+		parts, err = store.Select(ctx, s.S.DB.R, scan, `SELECT `+castText(k)+`, poor, SUM(seekers), `+strings.Join(sums, ", ")+
+			` FROM briefing_cells`+w.SQL()+g, w.Args()...)
+		if err == nil && !q.byDistrict() {
+			// Registered from the registrations, not from who applied.
+			w := filter(a, q, "reg_day", false, "")
+			var regs []part
+			regs, err = store.Select(ctx, s.S.DB.R, func(r store.Scanner) (part, error) {
+				var p part
+				return p, r.Scan(&p.key, &p.poor, &p.c.Registered)
+			}, `SELECT `+castText(k)+`, poor, SUM(n) FROM briefing_registered`+w.SQL()+g, w.Args()...)
+			for i := range parts {
+				parts[i].c.Registered = 0
+			}
+			for _, r := range regs {
+				r.c = Counts{Registered: r.c.Registered}
+				parts = append(parts, r)
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows := map[string]*Row{}
+	var order []string
+	for _, p := range parts {
+		r := rows[p.key]
+		if r == nil {
+			r = &Row{Key: p.key}
+			rows[p.key] = r
+			order = append(order, p.key)
+		}
+		c := r.Counts()
+		c.add(p.c)
+		r.set(c)
+		if p.poor {
+			r.Poor.add(p.c)
+		}
+	}
+	sort.Strings(order)
+	if q.GroupBy == "week" || q.GroupBy == "employer" {
+		sort.Slice(order, func(i, j int) bool { return atoi(order[i]) < atoi(order[j]) })
+	}
+	labels, err := s.labels(ctx, q.GroupBy, order)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Row, 0, len(order))
+	for _, k := range order {
+		r := *rows[k]
+		if q.GroupBy == "week" {
+			r.Key = dateOf(atoi(k)*7 - 3).String()
+		}
+		r.Label = labels[k]
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// groupSQL is the GROUP BY of a grouping (by poor alone for the total).
+func groupSQL(group, dayCol string) string {
+	if group == "" {
+		return " GROUP BY poor"
+	}
+	return " GROUP BY " + keyExpr(group, dayCol) + ", poor"
+}
+
+// castText makes a key text on both databases.
+func castText(expr string) string { return "CAST(" + expr + " AS TEXT)" }
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
+
+// labels names the keys of a grouping.
+func (s *Service) labels(ctx context.Context, group string, keys []string) (map[string]string, error) {
+	out := map[string]string{}
+	switch group {
+	case "origin_county", "prefecture", "province", "district":
+		for _, k := range keys {
+			out[k] = region.Name(k)
+		}
+	case "trade":
+		for _, k := range keys {
+			out[k] = occupation.Name(k)
+		}
+	case "week":
+		for _, k := range keys {
+			out[k] = dateOf(atoi(k)*7 - 3).String()
+		}
+	case "employer":
+		for i := 0; i < len(keys); i += 500 {
+			var w store.Where
+			ids := make([]int64, 0, 500)
+			for _, k := range keys[i:min(i+500, len(keys))] {
+				ids = append(ids, int64(atoi(k)))
+			}
+			inInts(&w, "id", ids)
+			type en struct {
+				id   int64
+				name string
+			}
+			xs, err := store.Select(ctx, s.S.DB.R, func(r store.Scanner) (en, error) {
+				var x en
+				return x, r.Scan(&x.id, &x.name)
+			}, `SELECT id, name FROM employers`+w.SQL(), w.Args()...)
+			if err != nil {
+				return nil, err
+			}
+			for _, x := range xs {
+				out[strconv.FormatInt(x.id, 10)] = x.name
+			}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,452 @@
+package briefing
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"easyjob/internal/easyjob"
+	"easyjob/internal/store"
+)
+
+// The rollups are kept current from the hiring core's rows. A refresh reads
+// the events and seekers past its cursors, recomputes the facts of every
+// application of the seekers concerned, and adds the differences to the
+// cells, the flow and the registrations; the cursors move in the same
+// transaction by a conditional update, so two processes refreshing at once
+// never count an event twice (the second rolls back and finds nothing new).
+
+const (
+	batchEvents  = 20000
+	batchSeekers = 50000
+	// A seeker changed this long before the last look is looked at again
+	// (late commits, clocks of other processes).
+	seekerMargin = 3 * time.Second
+	// The last events below the cursor are read again: on PostgreSQL an
+	// event can commit after one with a higher id was read. Recomputing a
+	// seeker's facts from the rows is idempotent, so reading twice is safe.
+	reread = 200
+)
+
+var errRaced = errors.New("briefing: another refresh moved the cursors")
+
+// Refresh brings the rollups up to date and tells how many events and
+// seekers it read. The first refresh of a database builds them in bulk.
+func (s *Service) Refresh(ctx context.Context) (n int, err error) {
+	defer func() { err = store.Wrap(err, "briefing.Refresh") }()
+	for range 1000 {
+		var k int
+		err := s.S.Tx(ctx, func(tx *store.Tx) error {
+			var err error
+			k, err = s.refreshOnce(ctx, tx)
+			return err
+		})
+		if errors.Is(err, errRaced) {
+			continue
+		}
+		if err != nil {
+			return n, err
+		}
+		n += k
+		if k == 0 {
+			break
+		}
+	}
+	s.last.Store(s.S.Now().UnixNano())
+	return n, nil
+}
+
+// fresh refreshes the rollups when they are older than s.Stale.
+func (s *Service) fresh(ctx context.Context) error {
+	if l := s.last.Load(); l != 0 && s.S.Now().Sub(time.Unix(0, l)) < s.Stale {
+		return nil
+	}
+	_, err := s.Refresh(ctx)
+	return err
+}
+
+type cursors struct{ events, seekers, seekersAt int64 }
+
+func readCursors(ctx context.Context, tx *store.Tx) (c cursors, found bool, err error) {
+	rows, err := tx.QueryContext(ctx, `SELECT name, value FROM briefing_cursors`)
+	if err != nil {
+		return c, false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var v int64
+		if err := rows.Scan(&name, &v); err != nil {
+			return c, false, err
+		}
+		found = true
+		switch name {
+		case "events":
+			c.events = v
+		case "seekers":
+			c.seekers = v
+		case "seekers_at":
+			c.seekersAt = v
+		}
+	}
+	return c, found, rows.Err()
+}
+
+// move sets a cursor only if it still holds the value read.
+func move(ctx context.Context, tx *store.Tx, name string, old, v int64) error {
+	if old == v {
+		return nil
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE briefing_cursors SET value = $1 WHERE name = $2 AND value = $3`, v, name, old)
+	if err != nil {
+		return err
+	}
+	if k, _ := res.RowsAffected(); k != 1 {
+		return errRaced
+	}
+	return nil
+}
+
+func (s *Service) refreshOnce(ctx context.Context, tx *store.Tx) (int, error) {
+	c, found, err := readCursors(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	if !found {
+		return s.build(ctx, tx)
+	}
+	now := easyjob.Millis(tx.Now)
+	n := 0
+	touched := map[int64]bool{} // seekers whose applications are recomputed
+
+	// New seekers: the mirror and the registrations.
+	var maxSeeker int64 = c.seekers
+	reg := map[regKey]int64{}
+	{
+		type sk struct {
+			id, created int64
+			county      string
+			poor        bool
+		}
+		xs, err := store.Select(ctx, tx, func(r store.Scanner) (sk, error) {
+			var x sk
+			return x, r.Scan(&x.id, &x.created, &x.county, &x.poor)
+		}, `SELECT id, created_at, home_county, poor FROM seekers WHERE id > $1 ORDER BY id LIMIT `+strconv.Itoa(batchSeekers), c.seekers)
+		if err != nil {
+			return 0, err
+		}
+		for _, x := range xs {
+			day := dayNumber(easyjob.DateOf(easyjob.FromMillis(x.created)))
+			if _, err := tx.ExecContext(ctx, `INSERT INTO briefing_seekers (seeker_id, reg_day, county, poor) VALUES ($1, $2, $3, $4)`,
+				x.id, day, x.county, x.poor); err != nil {
+				return 0, err
+			}
+			reg[regKey{day, x.county, x.poor}]++
+			maxSeeker = x.id
+			touched[x.id] = true
+		}
+		n += len(xs)
+	}
+	// Registered-poor status set or cleared since the last look.
+	{
+		type ch struct {
+			id, day int64
+			county  string
+			poor    bool
+		}
+		xs, err := store.Select(ctx, tx, func(r store.Scanner) (ch, error) {
+			var x ch
+			return x, r.Scan(&x.id, &x.day, &x.county, &x.poor)
+		}, `SELECT s.id, b.reg_day, b.county, s.poor FROM seekers s JOIN briefing_seekers b ON b.seeker_id = s.id
+			WHERE s.updated_at >= $1 AND s.poor <> b.poor`, c.seekersAt-seekerMargin.Milliseconds())
+		if err != nil {
+			return 0, err
+		}
+		for _, x := range xs {
+			if _, err := tx.ExecContext(ctx, `UPDATE briefing_seekers SET poor = $1 WHERE seeker_id = $2`, x.poor, x.id); err != nil {
+				return 0, err
+			}
+			reg[regKey{int(x.day), x.county, !x.poor}]--
+			reg[regKey{int(x.day), x.county, x.poor}]++
+			touched[x.id] = true
+		}
+		n += len(xs)
+	}
+	// New events: their seekers' applications are recomputed.
+	maxEvent := c.events
+	{
+		type ev struct{ id, seeker int64 }
+		xs, err := store.Select(ctx, tx, func(r store.Scanner) (ev, error) {
+			var x ev
+			return x, r.Scan(&x.id, &x.seeker)
+		}, `SELECT e.id, a.seeker_id FROM application_events e JOIN applications a ON a.id = e.application_id
+			WHERE e.id > $1 ORDER BY e.id LIMIT `+strconv.Itoa(batchEvents), c.events-reread)
+		if err != nil {
+			return 0, err
+		}
+		for _, x := range xs {
+			if x.id > c.events {
+				n++
+				maxEvent = x.id
+			}
+		}
+		if n > 0 { // the window below the cursor is looked at again only with news
+			for _, x := range xs {
+				touched[x.seeker] = true
+			}
+		}
+	}
+	if err := s.recompute(ctx, tx, keys(touched)); err != nil {
+		return 0, err
+	}
+	for k, d := range reg {
+		if d == 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO briefing_registered (reg_day, county, poor, n) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (reg_day, county, poor) DO UPDATE SET n = briefing_registered.n + excluded.n`, k.day, k.county, k.poor, d); err != nil {
+			return 0, err
+		}
+	}
+	if err := move(ctx, tx, "events", c.events, maxEvent); err != nil {
+		return 0, err
+	}
+	if err := move(ctx, tx, "seekers", c.seekers, maxSeeker); err != nil {
+		return 0, err
+	}
+	if n == 0 { // the time of the last look moves only once all is read
+		if err := move(ctx, tx, "seekers_at", c.seekersAt, now); err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
+}
+
+func keys(m map[int64]bool) []int64 {
+	out := make([]int64, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+type regKey struct {
+	day    int
+	county string
+	poor   bool
+}
+
+type cellKey struct {
+	day              int
+	county, district string
+	poor             bool
+}
+
+type flowKey struct {
+	day              int
+	step             string
+	county, district string
+	poor             bool
+}
+
+// fact is one application's row of briefing_facts.
+type fact struct {
+	app, seeker, employer int64
+	day                   int
+	county, district      string
+	trade                 string
+	poor                  bool
+	steps                 [9]int // day numbers of Steps, 0 for never
+}
+
+const factCols = `application_id, seeker_id, reg_day, county, poor, district, employer_id, trade,
+	applied, offered, accepted, departed, arrived, onboarded, retained_30, retained_90, retained_180`
+
+func scanFact(r store.Scanner) (fact, error) {
+	var f fact
+	p := []any{&f.app, &f.seeker, &f.day, &f.county, &f.poor, &f.district, &f.employer, &f.trade}
+	for i := range f.steps {
+		p = append(p, &f.steps[i])
+	}
+	return f, r.Scan(p...)
+}
+
+// factSelect computes facts from the hiring core's rows; where is added
+// after the joins (on a: applications).
+func factSelect(where string) string {
+	var piv []string
+	for _, st := range Steps {
+		piv = append(piv, "MIN(CASE WHEN to_state = '"+st+"' THEN "+daySQL("at")+" END) AS "+st)
+	}
+	var outs []string
+	for _, st := range Steps {
+		outs = append(outs, "COALESCE(e."+st+", 0)")
+	}
+	return `SELECT a.id, a.seeker_id, ` + daySQL("s.created_at") + `, s.home_county, s.poor, p.district, p.employer_id, p.occupation, ` +
+		strings.Join(outs, ", ") + `
+		FROM applications a JOIN seekers s ON s.id = a.seeker_id JOIN postings p ON p.id = a.posting_id
+		JOIN (SELECT application_id, ` + strings.Join(piv, ", ") + ` FROM application_events GROUP BY application_id) e ON e.application_id = a.id
+		WHERE ` + where
+}
+
+// recompute rewrites the facts of every application of the seekers and adds
+// the differences to the cells and the flow.
+func (s *Service) recompute(ctx context.Context, tx *store.Tx, seekers []int64) error {
+	const chunk = 500
+	cells := map[cellKey]*[10]int64{} // Steps, then seekers
+	flow := map[flowKey]int64{}
+	add := func(fs []fact, sign int64) {
+		seen := map[cellKey]map[int64]bool{}
+		for _, f := range fs {
+			k := cellKey{f.day, f.county, f.district, f.poor}
+			c := cells[k]
+			if c == nil {
+				c = new([10]int64)
+				cells[k] = c
+			}
+			for i, d := range f.steps {
+				if d > 0 {
+					c[i] += sign
+					flow[flowKey{d, Steps[i], f.county, f.district, f.poor}] += sign
+				}
+			}
+			if seen[k] == nil {
+				seen[k] = map[int64]bool{}
+			}
+			if !seen[k][f.seeker] {
+				seen[k][f.seeker] = true
+				c[9] += sign
+			}
+		}
+	}
+	for i := 0; i < len(seekers); i += chunk {
+		ids := seekers[i:min(i+chunk, len(seekers))]
+		var w store.Where
+		inInts(&w, "seeker_id", ids)
+		old, err := store.Select(ctx, tx, scanFact, `SELECT `+factCols+` FROM briefing_facts`+w.SQL(), w.Args()...)
+		if err != nil {
+			return err
+		}
+		add(old, -1)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM briefing_facts`+w.SQL(), w.Args()...); err != nil {
+			return err
+		}
+		var w2 store.Where
+		inInts(&w2, "a.seeker_id", ids)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO briefing_facts (`+factCols+`) `+factSelect(w2.And()), w2.Args()...); err != nil {
+			return err
+		}
+		cur, err := store.Select(ctx, tx, scanFact, `SELECT `+factCols+` FROM briefing_facts`+w.SQL(), w.Args()...)
+		if err != nil {
+			return err
+		}
+		add(cur, +1)
+	}
+	for k, c := range cells {
+		if *c == [10]int64{} {
+			continue
+		}
+		args := []any{k.day, k.county, k.poor, k.district}
+		for _, v := range c {
+			args = append(args, v)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO briefing_cells (reg_day, county, poor, district, `+stepCols("")+`, seekers)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+			ON CONFLICT (reg_day, county, poor, district) DO UPDATE SET `+addCols()+`, seekers = briefing_cells.seekers + excluded.seekers`, args...); err != nil {
+			return err
+		}
+	}
+	for k, d := range flow {
+		if d == 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO briefing_flow (day, step, county, poor, district, n) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (day, step, county, poor, district) DO UPDATE SET n = briefing_flow.n + excluded.n`,
+			k.day, k.step, k.county, k.poor, k.district, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func inInts(w *store.Where, col string, ids []int64) {
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		ph[i] = w.Arg(id)
+	}
+	w.Add(col + " IN (" + strings.Join(ph, ", ") + ")")
+}
+
+// stepCols lists the step columns, each with prefix.
+func stepCols(prefix string) string {
+	out := make([]string, len(Steps))
+	for i, s := range Steps {
+		out[i] = prefix + s
+	}
+	return strings.Join(out, ", ")
+}
+
+func addCols() string {
+	out := make([]string, len(Steps))
+	for i, s := range Steps {
+		out[i] = s + " = briefing_cells." + s + " + excluded." + s
+	}
+	return strings.Join(out, ", ")
+}
+
+// build fills the rollups in bulk from every row there is, then sets the
+// cursors: the first refresh of a database (or after the demo's --force).
+func (s *Service) build(ctx context.Context, tx *store.Tx) (int, error) {
+	var maxEvent, maxSeeker int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM application_events`).Scan(&maxEvent); err != nil {
+		return 0, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM seekers`).Scan(&maxSeeker); err != nil {
+		return 0, err
+	}
+	if s.S.DB.Dialect == store.SQLite {
+		// A million rows into five b-trees thrash SQLite's default page
+		// cache of 2 MB (hundreds of gigabytes read again); the writer's
+		// connection gets 256 MB for the build, then its default back.
+		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+			return 0, err
+		}
+		defer tx.ExecContext(ctx, `PRAGMA cache_size = -2000`)
+	}
+	for _, t := range []string{"briefing_seekers", "briefing_facts", "briefing_cells", "briefing_registered", "briefing_flow"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
+			return 0, err
+		}
+	}
+	var sums []string
+	for _, st := range Steps {
+		sums = append(sums, "SUM(CASE WHEN "+st+" > 0 THEN 1 ELSE 0 END)")
+	}
+	var flows []string
+	for _, st := range Steps {
+		flows = append(flows, `SELECT `+st+`, '`+st+`', county, poor, district, COUNT(*) FROM briefing_facts WHERE `+st+` > 0 GROUP BY `+st+`, county, poor, district`)
+	}
+	stmts := []struct {
+		q    string
+		args []any
+	}{
+		{`INSERT INTO briefing_seekers (seeker_id, reg_day, county, poor) SELECT id, ` + daySQL("created_at") + `, home_county, poor FROM seekers WHERE id <= $1`, []any{maxSeeker}},
+		{`INSERT INTO briefing_registered (reg_day, county, poor, n) SELECT reg_day, county, poor, COUNT(*) FROM briefing_seekers GROUP BY reg_day, county, poor`, nil},
+		{`INSERT INTO briefing_facts (` + factCols + `) ` + factSelect(`a.id IN (SELECT application_id FROM application_events WHERE id <= $1)`), []any{maxEvent}},
+		{`INSERT INTO briefing_cells (reg_day, county, poor, district, ` + stepCols("") + `, seekers)
+			SELECT reg_day, county, poor, district, ` + strings.Join(sums, ", ") + `, COUNT(DISTINCT seeker_id) FROM briefing_facts GROUP BY reg_day, county, poor, district`, nil},
+		{`INSERT INTO briefing_flow (day, step, county, poor, district, n) ` + strings.Join(flows, " UNION ALL "), nil},
+		{`INSERT INTO briefing_cursors (name, value) VALUES ('events', $1), ('seekers', $2), ('seekers_at', $3)`, []any{maxEvent, maxSeeker, easyjob.Millis(tx.Now)}},
+	}
+	for _, st := range stmts {
+		if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
+			if _, ok := store.UniqueViolation(err); ok {
+				return 0, errRaced // another process built them
+			}
+			return 0, err
+		}
+	}
+	return 1, nil
+}
