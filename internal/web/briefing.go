@@ -286,10 +286,7 @@ type briefingEditData struct {
 }
 
 func (h *Handler) briefingEdit(w http.ResponseWriter, r *http.Request) {
-	if !h.require(w, r, easyjob.RoleOfficer) {
-		return
-	}
-	id, ok := h.pathID(w, r)
+	id, ok := h.officerPath(w, r)
 	if !ok {
 		return
 	}
@@ -315,10 +312,7 @@ func publicURL(d easyjob.Date, lang string) string {
 }
 
 func (h *Handler) briefingChange(w http.ResponseWriter, r *http.Request) {
-	if !h.require(w, r, easyjob.RoleOfficer) {
-		return
-	}
-	id, ok := h.pathID(w, r)
+	id, ok := h.officerPath(w, r)
 	if !ok {
 		return
 	}
@@ -342,10 +336,7 @@ func (h *Handler) afterBriefingAction(w http.ResponseWriter, r *http.Request, id
 }
 
 func (h *Handler) briefingApprove(w http.ResponseWriter, r *http.Request) {
-	if !h.require(w, r, easyjob.RoleOfficer) {
-		return
-	}
-	id, ok := h.pathID(w, r)
+	id, ok := h.officerPath(w, r)
 	if !ok {
 		return
 	}
@@ -354,10 +345,7 @@ func (h *Handler) briefingApprove(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) briefingPublish(w http.ResponseWriter, r *http.Request) {
-	if !h.require(w, r, easyjob.RoleOfficer) {
-		return
-	}
-	id, ok := h.pathID(w, r)
+	id, ok := h.officerPath(w, r)
 	if !ok {
 		return
 	}
@@ -366,10 +354,7 @@ func (h *Handler) briefingPublish(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) briefingCorrect(w http.ResponseWriter, r *http.Request) {
-	if !h.require(w, r, easyjob.RoleOfficer) {
-		return
-	}
-	id, ok := h.pathID(w, r)
+	id, ok := h.officerPath(w, r)
 	if !ok {
 		return
 	}

@@ -295,10 +295,7 @@ type officerChallengeData struct {
 }
 
 func (h *Handler) officerChallenge(w http.ResponseWriter, r *http.Request) {
-	if !h.require(w, r, easyjob.RoleOfficer) {
-		return
-	}
-	id, ok := h.pathID(w, r)
+	id, ok := h.officerPath(w, r)
 	if !ok {
 		return
 	}
@@ -331,10 +328,7 @@ func (h *Handler) officerChallenge(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) officerChallengeAction(w http.ResponseWriter, r *http.Request) {
-	if !h.require(w, r, easyjob.RoleOfficer) {
-		return
-	}
-	id, ok := h.pathID(w, r)
+	id, ok := h.officerPath(w, r)
 	if !ok {
 		return
 	}
@@ -375,10 +369,7 @@ func (h *Handler) afterAction(w http.ResponseWriter, r *http.Request, err error,
 }
 
 func (h *Handler) officerEntryAction(w http.ResponseWriter, r *http.Request) {
-	if !h.require(w, r, easyjob.RoleOfficer) {
-		return
-	}
-	id, ok := h.pathID(w, r)
+	id, ok := h.officerPath(w, r)
 	if !ok {
 		return
 	}

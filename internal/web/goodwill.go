@@ -42,6 +42,15 @@ func (h *Handler) goodwillRoutes(mux *http.ServeMux) {
 }
 
 // goodwillStaff checks that the visitor is a staff member of an organisation and returns it.
+// goodwillStaffPath checks the reader is an organisation's staff, then
+// reads the page's {id}.
+func (h *Handler) goodwillStaffPath(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	if _, ok := h.goodwillStaff(w, r); !ok {
+		return 0, false
+	}
+	return h.pathID(w, r)
+}
+
 func (h *Handler) goodwillStaff(w http.ResponseWriter, r *http.Request) (goodwill.Org, bool) {
 	if !h.require(w, r, easyjob.RoleOrg) {
 		return goodwill.Org{}, false
@@ -478,10 +487,7 @@ func (h *Handler) goodwillOfficer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) goodwillReview(w http.ResponseWriter, r *http.Request) {
-	if !h.require(w, r, easyjob.RoleOfficer) {
-		return
-	}
-	id, ok := h.pathID(w, r)
+	id, ok := h.officerPath(w, r)
 	if !ok {
 		return
 	}

@@ -65,10 +65,7 @@ func (h *Handler) renderGoodwillCampaign(w http.ResponseWriter, r *http.Request,
 }
 
 func (h *Handler) goodwillAssemble(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.goodwillStaff(w, r); !ok {
-		return
-	}
-	id, ok := h.pathID(w, r)
+	id, ok := h.goodwillStaffPath(w, r)
 	if !ok {
 		return
 	}
@@ -91,10 +88,7 @@ func (h *Handler) goodwillAssemble(w http.ResponseWriter, r *http.Request) {
 
 // goodwillImport registers a unit's recipients from an uploaded .xlsx or .csv, all or nothing.
 func (h *Handler) goodwillImport(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.goodwillStaff(w, r); !ok {
-		return
-	}
-	id, ok := h.pathID(w, r)
+	id, ok := h.goodwillStaffPath(w, r)
 	if !ok {
 		return
 	}
@@ -142,10 +136,7 @@ func (h *Handler) goodwillImport(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) goodwillHandover(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.goodwillStaff(w, r); !ok {
-		return
-	}
-	id, ok := h.pathID(w, r)
+	id, ok := h.goodwillStaffPath(w, r)
 	if !ok {
 		return
 	}
@@ -170,10 +161,7 @@ func (h *Handler) goodwillHandover(w http.ResponseWriter, r *http.Request) {
 
 // goodwillSheet is the printable list on which recipients sign when they have no code.
 func (h *Handler) goodwillSheet(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.goodwillStaff(w, r); !ok {
-		return
-	}
-	id, ok := h.pathID(w, r)
+	id, ok := h.goodwillStaffPath(w, r)
 	if !ok {
 		return
 	}

@@ -59,10 +59,7 @@ func (h *Handler) renderGoodwillCourse(w http.ResponseWriter, r *http.Request, s
 }
 
 func (h *Handler) goodwillRefer(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.goodwillStaff(w, r); !ok {
-		return
-	}
-	id, ok := h.pathID(w, r)
+	id, ok := h.goodwillStaffPath(w, r)
 	if !ok {
 		return
 	}
@@ -80,10 +77,7 @@ func (h *Handler) goodwillRefer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) goodwillCancel(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.goodwillStaff(w, r); !ok {
-		return
-	}
-	id, ok := h.pathID(w, r)
+	id, ok := h.goodwillStaffPath(w, r)
 	if !ok {
 		return
 	}
@@ -104,10 +98,7 @@ func (h *Handler) goodwillCancel(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) goodwillAttended(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.goodwillStaff(w, r); !ok {
-		return
-	}
-	id, ok := h.pathID(w, r)
+	id, ok := h.goodwillStaffPath(w, r)
 	if !ok {
 		return
 	}
@@ -125,10 +116,7 @@ func (h *Handler) goodwillAttended(w http.ResponseWriter, r *http.Request) {
 
 // goodwillAttendance exports a course's attendance as counts per session: no names, no phones.
 func (h *Handler) goodwillAttendance(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.goodwillStaff(w, r); !ok {
-		return
-	}
-	id, ok := h.pathID(w, r)
+	id, ok := h.goodwillStaffPath(w, r)
 	if !ok {
 		return
 	}

@@ -319,10 +319,7 @@ func (h *Handler) renderTicket(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (h *Handler) supportReply(w http.ResponseWriter, r *http.Request) {
-	if !h.require(w, r, easyjob.RoleOfficer) {
-		return
-	}
-	id, ok := h.pathID(w, r)
+	id, ok := h.officerPath(w, r)
 	if !ok {
 		return
 	}

@@ -160,3 +160,11 @@ func (h *Handler) pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	}
 	return id, true
 }
+
+// officerPath checks the reader is an officer, then reads the page's {id}.
+func (h *Handler) officerPath(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	if !h.require(w, r, easyjob.RoleOfficer) {
+		return 0, false
+	}
+	return h.pathID(w, r)
+}
