@@ -396,7 +396,7 @@ func (a *App) taskConfig(work bool) tasks.Config {
 				_, err := a.Goodwill.RemindDue(ctx, now)
 				return err
 			}},
-			{Name: "briefing_refresh", Every: 10 * time.Second, Run: func(ctx context.Context, now time.Time) error {
+			{Name: "briefing_refresh", Every: time.Minute, Run: func(ctx context.Context, now time.Time) error {
 				_, err := a.Briefing.Refresh(ctx)
 				return err
 			}},

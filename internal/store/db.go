@@ -51,6 +51,14 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 }
 
+// readers is the number of SQLite read connections; readerMmap how much of
+// the file each maps (address space, not memory: the pages are the
+// operating system's cache, shared by all of them).
+const (
+	readers    = 8
+	readerMmap = 8 << 30
+)
+
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -67,12 +75,17 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	r, err := sql.Open("sqlite", dsn+"&mode=ro")
+	// Readers map the file (a page read is a memory access, not a read(2)
+	// into a small private cache) and keep their connections: each new
+	// SQLite connection parses the schema again, and database/sql keeps
+	// only two idle ones unless told otherwise.
+	r, err := sql.Open("sqlite", dsn+"&mode=ro&_pragma=cache_size(-65536)")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
-	r.SetMaxOpenConns(8)
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
 	db := &DB{Dialect: SQLite, W: w, R: r, target: path}
 	// The first statement creates the file and switches it to WAL. Switching
 	// the journal mode answers SQLITE_BUSY at once, without waiting for
