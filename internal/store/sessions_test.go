@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"reflect"
 	"testing"
 	"time"
 
@@ -85,5 +86,54 @@ func TestSessionCacheFollowsOtherProcesses(t *testing.T) {
 		if _, err := s2.Session(ctx, other); easyjob.ErrorCode(err) != easyjob.EUNAUTHORIZED {
 			t.Fatalf("expired session served: %v", err)
 		}
+	})
+}
+
+// #11: a published posting's detail comes from the matching index; it must
+// equal what the database says, also after an application changes its
+// counters and after the posting is closed.
+func TestPostingFromMemoryEqualsDatabase(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		ctx := context.Background()
+		f := storetest.NewFixture(t, k)
+		p := f.Published(t, 3)
+		seeker, me := f.Seeker(t)
+		mustMatching(t, f.S)
+		fromDB := func() easyjob.Posting {
+			t.Helper()
+			pg, err := f.S.Postings(ctx, f.Boss, store.PostingFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range pg.Items {
+				if x.ID == p.ID {
+					return x
+				}
+			}
+			t.Fatal("posting not listed")
+			return easyjob.Posting{}
+		}
+		same := func(when string) {
+			t.Helper()
+			got, err := f.S.Posting(ctx, easyjob.Actor{}, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := fromDB(); !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: detail %+v\ndatabase %+v", when, got, want)
+			}
+		}
+		same("published")
+		if _, err := f.S.Apply(ctx, me, seeker.ID, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		same("after an application")
+		if got, _ := f.S.Posting(ctx, easyjob.Actor{}, p.ID); got.Pending != 1 {
+			t.Fatalf("pending after an application: %d", got.Pending)
+		}
+		if _, err := f.S.ClosePosting(ctx, f.Boss, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		same("closed")
 	})
 }
