@@ -34,6 +34,7 @@ func runBench(env Env, args []string) error {
 	duration := fs.Duration("duration", 20*time.Second, "how long each attack lasts (at most 5m)")
 	floor := fs.Bool("floor", true, "measure GET /healthz first, for the same time")
 	seed := fs.Uint64("seed", 1, "seed of the random choice of requests")
+	only := fs.String("only", "", "send only this kind of the mix (recommendations, search, posting, candidates)")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -56,6 +57,18 @@ func runBench(env Env, args []string) error {
 	mix := loadtest.ReadMix()
 	if *writes {
 		mix = loadtest.WriteMix()
+	}
+	if *only != "" {
+		var one []loadtest.Share
+		for _, s := range mix {
+			if s.Name == *only {
+				one = append(one, s)
+			}
+		}
+		if len(one) == 0 {
+			return usageError{fmt.Errorf("--only %q: not a kind of the mix", *only)}
+		}
+		mix = one
 	}
 	rep, err := loadtest.Run(env.Ctx, loadtest.Config{Base: *base, Username: *user, Password: password, Mix: mix,
 		Rate: *rate, Workers: *workers, Duration: *duration, Floor: *floor, Seed: *seed})
