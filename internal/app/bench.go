@@ -17,7 +17,11 @@ import (
 // to the /healthz floor measured in the same run. The password comes from
 // EASYJOB_PASSWORD, else the demo's.
 func runBench(env Env, args []string) error {
-	const use = "usage: easyjob bench http [--url http://127.0.0.1:8080] [--writes] [--rate N] [--workers N] [--duration 20s]"
+	const use = "usage: easyjob bench http [--url http://127.0.0.1:8080] [--writes] [--rate N] [--workers N] [--duration 20s]\n" +
+		"       easyjob bench idle [--url http://127.0.0.1:8080] --metrics http://127.0.0.1:9090/metrics [--duration 60s] [--settle 10s]"
+	if len(args) > 0 && args[0] == "idle" {
+		return runBenchIdle(env, args[1:], use)
+	}
 	if len(args) == 0 || args[0] != "http" {
 		return usageError{errors.New(use)}
 	}
@@ -30,6 +34,7 @@ func runBench(env Env, args []string) error {
 	duration := fs.Duration("duration", 20*time.Second, "how long each attack lasts (at most 5m)")
 	floor := fs.Bool("floor", true, "measure GET /healthz first, for the same time")
 	seed := fs.Uint64("seed", 1, "seed of the random choice of requests")
+	only := fs.String("only", "", "send only this kind of the mix (recommendations, search, posting, candidates)")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -53,8 +58,43 @@ func runBench(env Env, args []string) error {
 	if *writes {
 		mix = loadtest.WriteMix()
 	}
+	if *only != "" {
+		var one []loadtest.Share
+		for _, s := range mix {
+			if s.Name == *only {
+				one = append(one, s)
+			}
+		}
+		if len(one) == 0 {
+			return usageError{fmt.Errorf("--only %q: not a kind of the mix", *only)}
+		}
+		mix = one
+	}
 	rep, err := loadtest.Run(env.Ctx, loadtest.Config{Base: *base, Username: *user, Password: password, Mix: mix,
 		Rate: *rate, Workers: *workers, Duration: *duration, Floor: *floor, Seed: *seed})
+	if err != nil {
+		return err
+	}
+	rep.Write(env.Stdout)
+	return nil
+}
+
+// runBenchIdle: easyjob bench idle — the CPU an idle server uses, read from
+// its own process_cpu_seconds_total (serve --metrics-addr).
+func runBenchIdle(env Env, args []string, use string) error {
+	fs := flag.NewFlagSet("bench idle", flag.ContinueOnError)
+	base := fs.String("url", "http://127.0.0.1:8080", "the server (a loopback address), for /readyz")
+	metrics := fs.String("metrics", "", "its metrics address (serve --metrics-addr), such as http://127.0.0.1:9090/metrics")
+	duration := fs.Duration("duration", time.Minute, "how long to watch (at most 5m)")
+	settle := fs.Duration("settle", 10*time.Second, "how long to wait after /readyz first")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 || *metrics == "" {
+		return usageError{errors.New(use)}
+	}
+	rep, err := loadtest.Idle(env.Ctx, loadtest.IdleConfig{Base: *base, Metrics: *metrics, Token: env.Getenv("EASYJOB_METRICS_TOKEN"),
+		Duration: *duration, Settle: *settle})
 	if err != nil {
 		return err
 	}

@@ -43,6 +43,7 @@ func runServe(env Env, args []string) error {
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set first when the database is empty")
 	work := fs.Bool("tasks", true, "run the background tasks (River workers); --tasks=false for a web-only process")
 	checkins := fs.String("checkin-days", "30,90,180", "retention check-ins: days after arrival, three rising numbers")
+	reuse := fs.Bool("reuse-port", env.Getenv("EASYJOB_REUSE_PORT") == "1", "let several serve processes listen on one address (SO_REUSEPORT; on PostgreSQL) (EASYJOB_REUSE_PORT=1)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -71,7 +72,7 @@ func runServe(env Env, args []string) error {
 			return err
 		}
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := listen(env.Ctx, cfg.Addr, *reuse)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %v", cfg.Addr, err)
 	}
@@ -396,7 +397,7 @@ func (a *App) taskConfig(work bool) tasks.Config {
 				_, err := a.Goodwill.RemindDue(ctx, now)
 				return err
 			}},
-			{Name: "briefing_refresh", Every: 10 * time.Second, Run: func(ctx context.Context, now time.Time) error {
+			{Name: "briefing_refresh", Every: time.Minute, Run: func(ctx context.Context, now time.Time) error {
 				_, err := a.Briefing.Refresh(ctx)
 				return err
 			}},

@@ -169,7 +169,7 @@ func Run(ctx context.Context, c Config) (Report, error) {
 		return rep, errors.New("the mix is empty")
 	}
 	words := []string{"普工", "电子厂", "保安", "包吃住", "操作工", "仓库", "司机", "厨师"}
-	header := http.Header{"Authorization": {"Bearer " + tok}, "Accept-Encoding": {"gzip"}, "Content-Type": {"application/json"}}
+	header := http.Header{"Authorization": {"Bearer " + tok}, "Accept-Encoding": {"gzip, deflate, br, zstd"}, "Content-Type": {"application/json"}}
 	targeter := func(t *vegeta.Target) error {
 		n := rng.IntN(total)
 		s := c.Mix[len(c.Mix)-1]

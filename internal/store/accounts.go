@@ -126,10 +126,15 @@ func (s *Store) createUser(ctx context.Context, q queryRower, now int64, in NewU
 const userCols = `u.id, COALESCE(u.username, ''), u.name, u.role, u.region, COALESCE(u.employer_id, 0), COALESCE(u.seeker_id, 0), u.created_at`
 
 func scanUser(row interface{ Scan(...any) error }) (easyjob.User, error) {
+	return scanUserAnd(row)
+}
+
+// scanUserAnd scans userCols, then more columns into more.
+func scanUserAnd(row interface{ Scan(...any) error }, more ...any) (easyjob.User, error) {
 	var u easyjob.User
 	var role string
 	var at int64
-	err := row.Scan(&u.ID, &u.Username, &u.Name, &role, &u.Region, &u.EmployerID, &u.SeekerID, &at)
+	err := row.Scan(append([]any{&u.ID, &u.Username, &u.Name, &role, &u.Region, &u.EmployerID, &u.SeekerID, &at}, more...)...)
 	u.Role, u.CreatedAt = easyjob.Role(role), easyjob.FromMillis(at)
 	u.Scope = ScopeOf(u.Role, u.Region)
 	return u, err
@@ -281,27 +286,6 @@ func (s *Store) openSession(ctx context.Context, q execer, now int64, userID int
 	_, err := q.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
 		auth.HashToken(tok), userID, kind, now, now+ttl.Milliseconds())
 	return tok, err
-}
-
-// Session returns the user of a live session token.
-func (s *Store) Session(ctx context.Context, token string) (_ easyjob.User, err error) {
-	defer wrapErr(&err, "store.Session")
-	if token == "" {
-		return easyjob.User{}, easyjob.Errorf(easyjob.EUNAUTHORIZED, "auth.required")
-	}
-	u, err := scanUser(s.DB.R.QueryRowContext(ctx, `SELECT `+userCols+` FROM sessions x JOIN users u ON u.id = x.user_id
-		WHERE x.token_hash = $1 AND x.expires_at > $2 AND u.disabled = FALSE`, auth.HashToken(token), s.now()))
-	if errors.Is(err, sql.ErrNoRows) {
-		return easyjob.User{}, easyjob.Errorf(easyjob.EUNAUTHORIZED, "auth.required")
-	}
-	return u, err
-}
-
-// Logout ends a session.
-func (s *Store) Logout(ctx context.Context, token string) (err error) {
-	defer wrapErr(&err, "store.Logout")
-	_, err = s.DB.W.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, auth.HashToken(token))
-	return err
 }
 
 // User returns a user by id.

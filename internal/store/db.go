@@ -51,6 +51,9 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 }
 
+// readers is the number of SQLite read connections.
+const readers = 8
+
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -67,12 +70,18 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	r, err := sql.Open("sqlite", dsn+"&mode=ro")
+	// Readers keep their connections (a new SQLite connection parses the
+	// schema again, and database/sql keeps only two idle ones unless told)
+	// and a 64 MB page cache each instead of 2 MB: a page found there is not
+	// read(2) and initialised again. (Mapping the file was tried instead:
+	// SQLite then initialises a page at every visit; no clear gain measured.)
+	r, err := sql.Open("sqlite", dsn+"&mode=ro&_pragma=cache_size(-65536)")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
-	r.SetMaxOpenConns(8)
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
 	db := &DB{Dialect: SQLite, W: w, R: r, target: path}
 	// The first statement creates the file and switches it to WAL. Switching
 	// the journal mode answers SQLITE_BUSY at once, without waiting for

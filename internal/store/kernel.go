@@ -30,6 +30,8 @@ type Tx struct {
 	Now   time.Time // read once from the store's clock
 	At    int64     // Now in Unix milliseconds, as times are stored
 	after []func()
+	// queued: a message went into the outbox (Store.OnQueued is told once).
+	queued bool
 }
 
 // AfterCommit runs fn after the transaction commits.

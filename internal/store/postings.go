@@ -225,6 +225,14 @@ func scanPosting(row interface{ Scan(...any) error }) (easyjob.Posting, error) {
 // their employer and the officers of their district.
 func (s *Store) Posting(ctx context.Context, a easyjob.Actor, id int64) (_ easyjob.Posting, err error) {
 	defer wrapErr(&err, "store.Posting", "id", id)
+	// A published posting is answered from the matching index, which
+	// follows every change made here at once and other processes' within a
+	// second; anything else (drafts, returned, closed) from the database.
+	if m := s.Matching; m != nil && m.IsBuilt() {
+		if p, ok := m.posting(id); ok && p.Status == easyjob.PostingPublished {
+			return p, nil
+		}
+	}
 	p, err := scanPosting(s.DB.R.QueryRowContext(ctx, `SELECT `+postingCols+`
 		FROM postings p JOIN employers e ON e.id = p.employer_id WHERE p.id = $1`, id))
 	if err != nil {

@@ -121,15 +121,27 @@ func (s *Store) insertSeekerTx(ctx context.Context, tx *Tx, a easyjob.Actor, in 
 				f.Add("phone", "seeker.phone_mismatch")
 				return f.Err()
 			}
-			return nil
+			return sessionChanged(ctx, tx, now, "", userID) // their sessions now carry the profile
 		}
 		// Registered at a station: link an account that signed in with this
 		// phone before, or make one for later.
-		res, err := tx.ExecContext(ctx, `UPDATE users SET seeker_id = $1, name = $2 WHERE phone_hash = $3 AND seeker_id IS NULL`, id, in.Name, phoneHash)
-		if err != nil {
+		var linked int64
+		err = tx.QueryRowContext(ctx, `SELECT id FROM users WHERE phone_hash = $1 AND seeker_id IS NULL`, phoneHash).Scan(&linked)
+		switch {
+		case err == nil:
+			res, err := tx.ExecContext(ctx, `UPDATE users SET seeker_id = $1, name = $2 WHERE id = $3 AND seeker_id IS NULL`, id, in.Name, linked)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 { // linked by another registration meanwhile
+				f := easyjob.Fields{}
+				f.Add("phone", "seeker.duplicate_phone")
+				return f.Err()
+			}
+			return sessionChanged(ctx, tx, now, "", linked)
+		case !errors.Is(err, sql.ErrNoRows):
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		default:
 			_, err = tx.ExecContext(ctx, `INSERT INTO users (phone_hash, name, role, seeker_id, created_at) VALUES ($1, $2, 'seeker', $3, $4)`,
 				phoneHash, in.Name, id, now)
 			if isUnique(err) {

@@ -55,12 +55,18 @@ type Store struct {
 	// OnChange, when set, is told after commit that a posting or a seeker
 	// changed, so in-memory indexes can follow.
 	OnChange func(kind string, id int64)
+	// OnQueued, when set, is told after commit that messages went into the
+	// outbox, so the queue can deliver them now rather than at its next
+	// periodic look (tasks.New sets it).
+	OnQueued func()
 	// Matching serves recommendations, candidates, search and match days
 	// from memory; StartMatching sets it.
 	Matching *Matching
 	// InvitationsPerDay is an employer's daily number of invitations to
 	// apply (0: DefaultInvitationsPerDay).
 	InvitationsPerDay int
+	// sessions keeps recently seen session tokens (sessions.go).
+	sessions sessionCache
 	// afterImportRow, set by tests, is called after each row of a "valid"
 	// import is committed, with the number written by this call so far.
 	afterImportRow func(n int)
@@ -166,6 +172,10 @@ func (s *Store) send(ctx context.Context, tx *Tx, phone, subject, body string) e
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (channel, recipient_hash, recipient_cipher, subject, body, body_cipher, created_at)
 		VALUES ('sms', $1, $2, $3, '', $4, $5)`, s.Sealer.BlindIndex(phone), to, subject, text, tx.At)
+	if err == nil && s.OnQueued != nil && !tx.queued {
+		tx.queued = true
+		tx.AfterCommit(s.OnQueued)
+	}
 	return err
 }
 

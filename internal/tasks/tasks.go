@@ -69,8 +69,15 @@ type Config struct {
 	// Work runs the workers and the periodic jobs; false makes an
 	// insert-only client, for a web-only process (serve --tasks=false).
 	Work bool
-	// DeliverEvery is how often the outbox is handed to the Sender (1 s).
+	// DeliverEvery is how often the outbox is handed to the Sender when
+	// nothing said a message was queued (10 s); a message queued through
+	// the store (Store.OnQueued) is delivered at the next fetch, within
+	// FetchEvery.
 	DeliverEvery time.Duration
+	// FetchEvery is how often the workers look for jobs to run (1 s). The
+	// queue polls (no LISTEN through database/sql): this is what an idle
+	// server costs, with the periodic work.
+	FetchEvery time.Duration
 	// SweepEvery is how often the retention sweep runs (1 min).
 	SweepEvery time.Duration
 	Sender     store.Sender
@@ -105,7 +112,10 @@ var running = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobSta
 // New builds the client. It does not start it.
 func New(st *store.Store, cfg Config) (*Tasks, error) {
 	if cfg.DeliverEvery <= 0 {
-		cfg.DeliverEvery = time.Second
+		cfg.DeliverEvery = 10 * time.Second
+	}
+	if cfg.FetchEvery <= 0 {
+		cfg.FetchEvery = time.Second
 	}
 	if cfg.SweepEvery <= 0 {
 		cfg.SweepEvery = time.Minute
@@ -156,13 +166,22 @@ func New(st *store.Store, cfg Config) (*Tasks, error) {
 		}
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}
-		rc.FetchPollInterval = 200 * time.Millisecond
+		rc.FetchPollInterval = cfg.FetchEvery
 	}
 	c, err := river.NewClient(Driver(st.DB), rc)
 	if err != nil {
 		return nil, err
 	}
 	t.Client = c
+	// A message put in the outbox asks for a delivery at once (unique: one
+	// waits at most), from any process, workers or not.
+	st.OnQueued = func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if _, err := c.Insert(ctx, DeliverArgs{}, nil); err != nil {
+			cfg.Log.Warn("asking for an outbox delivery", "err", err)
+		}
+	}
 	return t, nil
 }
 
