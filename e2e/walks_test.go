@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"easyjob/internal/easyjob"
+	"easyjob/internal/region"
 	"easyjob/internal/store"
 
 	"github.com/chromedp/chromedp"
@@ -119,13 +120,30 @@ func (e *Env) topBarFits(name string) {
 var hanRun = regexp.MustCompile(`\p{Han}[\p{Han}\p{P}\d]*`)
 
 // An English walk of the officers' main pages: no label, heading, button,
-// tab or table heading is left in Chinese where the English catalogue has an
-// entry (text that equals a zh-CN catalogue message), and every page fits
-// 360 px. Names, titles and addresses people typed stay as typed.
+// tab, table cell or option is left in Chinese where the English catalogue
+// has an entry (text that equals a zh-CN catalogue message) or the
+// reference data an English name (a division), and every page fits 360 px.
+// Names, titles and addresses people typed stay as typed; every Chinese
+// text seen is written to walk-en-chinese.txt to read.
 func TestWalkOfficerEnglish(t *testing.T) {
 	e := Boot(t, "en-US")
 	e.hired(e.Fix.Seeker, easyjob.HealthGreen)
 	zh := zhMessages(t)
+	// The divisions the reference data names in English: the twinned
+	// counties with their prefectures and provinces, Shenzhen's districts.
+	places := map[string]string{}
+	for _, p := range region.TwinnedCounties() {
+		for _, d := range region.Chain(p.County) {
+			if en := region.NameIn("en", d.Code); en != d.Name {
+				places[d.Name] = en
+			}
+		}
+	}
+	for _, d := range region.ShenzhenDistricts() {
+		if en := region.NameIn("en", d.Code); en != d.Name {
+			places[d.Name] = en
+		}
+	}
 	found := map[string][]string{}
 	station := []string{"/officer", "/officer/postings", "/officer/seekers", "/officer/short", "/officer/pickups",
 		"/officer/charters", "/officer/plans/new", "/officer/matchday", "/officer/policy", "/officer/dashboard",
@@ -156,6 +174,9 @@ func TestWalkOfficerEnglish(t *testing.T) {
 				run = strings.TrimRight(run, "，。：；、（）() ")
 				if key, ok := zh[run]; ok {
 					found[path] = append(found[path], key+" = "+run)
+				}
+				if en, ok := places[run]; ok {
+					found[path] = append(found[path], run+" (in English "+en+")")
 				}
 			}
 		}
