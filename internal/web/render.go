@@ -82,6 +82,9 @@ func funcs(cat *i18n.Catalogue, lang string) template.FuncMap {
 		"countyName": func(code string) string {
 			return region.FullNameIn(lang, code)
 		},
+		// placeName is a division's own name in the page's language
+		// (English where the reference data has one).
+		"placeName": func(code string) string { return region.NameIn(lang, code) },
 	}
 }
 
