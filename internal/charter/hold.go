@@ -39,7 +39,8 @@ func (s *Service) HoldCounty(ctx context.Context, tx *store.Tx, county string, f
 			SELECT cs.id, cs.charter_id, pp.county, 'county_high_risk', $2
 			FROM charter_seats cs JOIN charters c ON c.id = cs.charter_id JOIN pickup_points pp ON pp.id = c.pickup_point_id
 			WHERE pp.county = $1 AND cs.status = 'assigned' AND c.status IN ('planned', 'boarding')
-			AND NOT EXISTS (SELECT 1 FROM charter_holds h WHERE h.seat_id = cs.id AND h.released_at = 0)`, county, tx.At)
+			AND NOT EXISTS (SELECT 1 FROM charter_holds h WHERE h.seat_id = cs.id AND h.released_at = 0)
+			ON CONFLICT (seat_id) WHERE released_at = 0 DO NOTHING`, county, tx.At)
 		if err != nil {
 			return 0, store.Wrap(err, "charter.HoldCounty", "county", county)
 		}
