@@ -205,12 +205,13 @@ func (s *Service) SetOwnTravel(ctx context.Context, a easyjob.Actor, appID int64
 		return Travel{}, err
 	}
 	err = s.S.Tx(ctx, func(tx *store.Tx) error {
-		if _, err := lockTravelTx(ctx, tx, appID, seeker); err != nil {
-			return err
+		was, err := lockTravelTx(ctx, tx, appID, seeker)
+		if err != nil || was == own {
+			return err // nothing to change
 		}
 		var seatID, cid int64
 		var status string
-		err := tx.QueryRowContext(ctx, `SELECT id, charter_id, status FROM charter_seats
+		err = tx.QueryRowContext(ctx, `SELECT id, charter_id, status FROM charter_seats
 			WHERE application_id = $1 AND status IN ('assigned', 'boarded')`, appID).Scan(&seatID, &cid, &status)
 		seated := err == nil
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
