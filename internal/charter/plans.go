@@ -150,8 +150,8 @@ func (req PlanRequest) validate(today easyjob.Date) (time.Time, error) {
 // seat (or with one on a charter of plan keepPlan), with their start date,
 // departure day and site: the posting's own site, else the employer's,
 // else the centre of its street or district. Hires travelling on their own
-// are left out unless withOwn.
-func (s *Service) riders(ctx context.Context, county string, keepPlan int64, withOwn bool) ([]candidate, error) {
+// are left out unless withOwn; only > 0 reads that application alone.
+func (s *Service) riders(ctx context.Context, county string, keepPlan int64, withOwn bool, only int64) ([]candidate, error) {
 	own := ` AND NOT EXISTS (SELECT 1 FROM charter_travel t WHERE t.application_id = a.id AND t.own_since > 0)`
 	if withOwn {
 		own = ``
@@ -167,7 +167,7 @@ func (s *Service) riders(ctx context.Context, county string, keepPlan int64, wit
 		WHERE a.state = 'accepted' AND s.home_county = $1 AND NOT EXISTS (SELECT 1 FROM charter_seats cs
 			JOIN charters c ON c.id = cs.charter_id
 			WHERE cs.application_id = a.id AND cs.status IN ('assigned', 'boarded') AND c.plan_id <> $2)`+own+`
-		ORDER BY a.id`, county, keepPlan)
+		AND ($3 = 0 OR a.id = $3) ORDER BY a.id`, county, keepPlan, only)
 	return store.Collect(rows, err, func(row store.Scanner) (candidate, error) {
 		var c candidate
 		var street, postDistrict string
@@ -205,7 +205,7 @@ func (s *Service) riders(ctx context.Context, county string, keepPlan int64, wit
 // candidates is riders (without those travelling on their own) with the
 // health gate applied at departure time departAt.
 func (s *Service) candidates(ctx context.Context, county string, departAt time.Time, healthHours int, keepPlan int64) ([]candidate, error) {
-	out, err := s.riders(ctx, county, keepPlan, false)
+	out, err := s.riders(ctx, county, keepPlan, false, 0)
 	if err != nil {
 		return nil, err
 	}

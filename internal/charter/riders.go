@@ -103,7 +103,7 @@ func (s *Service) Waiting(ctx context.Context, a easyjob.Actor, county string) (
 	if !a.Scope.County(county) {
 		return out, store.Forbidden()
 	}
-	cs, err := s.riders(ctx, county, 0, true)
+	cs, err := s.riders(ctx, county, 0, true, 0)
 	if err != nil {
 		return out, err
 	}
@@ -172,6 +172,20 @@ func (s *Service) TravelOf(ctx context.Context, a easyjob.Actor, appID int64) (_
 	return s.travel(ctx, appID)
 }
 
+// departureDay is an application's departure day (zero when seated).
+func (s *Service) departureDay(ctx context.Context, appID int64) (easyjob.Date, error) {
+	var county string
+	if err := s.S.DB.R.QueryRowContext(ctx, `SELECT s.home_county FROM applications a JOIN seekers s ON s.id = a.seeker_id
+		WHERE a.id = $1`, appID).Scan(&county); err != nil {
+		return easyjob.Date{}, err
+	}
+	cs, err := s.riders(ctx, county, 0, true, appID)
+	if err != nil || len(cs) == 0 {
+		return easyjob.Date{}, err
+	}
+	return cs[0].day, nil
+}
+
 func (s *Service) travel(ctx context.Context, appID int64) (Travel, error) {
 	t := Travel{ApplicationID: appID}
 	var since int64
@@ -181,6 +195,10 @@ func (s *Service) travel(ctx context.Context, appID int64) (Travel, error) {
 	if t.OwnTravel {
 		t.Since = easyjob.FromMillis(since)
 	}
+	if err != nil {
+		return t, err
+	}
+	t.DepartureDay, err = s.departureDay(ctx, appID)
 	return t, err
 }
 
