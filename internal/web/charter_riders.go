@@ -76,7 +76,9 @@ func (h *Handler) employerSiteTarget(w http.ResponseWriter, r *http.Request, id 
 		st.Address = e.Address
 	}
 	return siteTarget{Name: e.Name, District: e.District, Site: st, Action: action, Back: back,
-		save: func(ctx context.Context, in charter.SiteInput) (charter.Site, error) { return h.Charter.SetEmployerSite(ctx, a, id, in) }}, true
+		save: func(ctx context.Context, in charter.SiteInput) (charter.Site, error) {
+			return h.Charter.SetEmployerSite(ctx, a, id, in)
+		}}, true
 }
 
 func (h *Handler) postingSiteOf(w http.ResponseWriter, r *http.Request) (siteTarget, bool) {
@@ -102,7 +104,9 @@ func (h *Handler) postingSiteOf(w http.ResponseWriter, r *http.Request) (siteTar
 	}
 	base := "/employer/postings/" + strconv.FormatInt(id, 10)
 	return siteTarget{Name: p.Title, District: p.District, Site: st, Action: base + "/site", Back: base, Posting: true,
-		save: func(ctx context.Context, in charter.SiteInput) (charter.Site, error) { return h.Charter.SetPostingSite(ctx, a, id, in) }}, true
+		save: func(ctx context.Context, in charter.SiteInput) (charter.Site, error) {
+			return h.Charter.SetPostingSite(ctx, a, id, in)
+		}}, true
 }
 
 // siteFormData is the site form with the district's map.
