@@ -72,7 +72,7 @@ func checkSite(district string, in *SiteInput) error {
 	case (in.Lat == nil) != (in.Lng == nil):
 		f.Add("lat", "pickup.point_half")
 	case in.Lat == nil && in.Known == "":
-		f.Add("lat", "pickup.point_required")
+		f.Add("lat", "site.point_required")
 	case in.Lat != nil && (math.IsNaN(*in.Lat) || math.IsNaN(*in.Lng) || outsideChina(*in.Lat, *in.Lng)):
 		f.Add("lat", "pickup.point_outside")
 	}

@@ -25,7 +25,7 @@ func TestSites(t *testing.T) {
 			key   string
 		}{
 			{"no address", charter.SiteInput{Lat: fp(22.7), Lng: fp(114.2)}, "address", "field.required"},
-			{"no location", charter.SiteInput{Address: "甘李路 8 号"}, "lat", "pickup.point_required"},
+			{"no location", charter.SiteInput{Address: "甘李路 8 号"}, "lat", "site.point_required"},
 			{"half a point", charter.SiteInput{Address: "甘李路 8 号", Lat: fp(22.7)}, "lat", "pickup.point_half"},
 			{"outside China", charter.SiteInput{Address: "甘李路 8 号", Lat: fp(51.5), Lng: fp(-0.1)}, "lat", "pickup.point_outside"},
 			{"unknown known point", charter.SiteInput{Address: "甘李路 8 号", Known: "451026"}, "known", "pickup.known_unknown"},
