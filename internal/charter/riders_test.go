@@ -185,7 +185,9 @@ func TestOwnTravelRace(t *testing.T) {
 		p := f.Published(t, 40)
 		pk := mustPickup(t, f)
 		day := easyjob.DateOf(f.Clock.Now()).AddDays(1)
-		for round := range 6 {
+		// The seekers speak at staggered moments: before the plan reads its
+		// riders, while it plans, while it writes, after.
+		for round := range 10 {
 			var ks []easyjob.Seeker
 			var apps []easyjob.Application
 			for range 3 {
@@ -204,6 +206,7 @@ func TestOwnTravelRace(t *testing.T) {
 			for i := range apps {
 				go func() {
 					defer wg.Done()
+					time.Sleep(time.Duration(round*(i+1)) * time.Millisecond)
 					if _, err := c.SetOwnTravel(ctx, seekerActor(ks[i]), apps[i].ID, true); err != nil && code(err) != easyjob.ECONFLICT {
 						t.Error(err)
 					}
