@@ -11,16 +11,21 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// hired gives seeker k an accepted offer on the fixture's posting and a
+// hired gives seeker k an accepted offer on the fixture's posting starting
+// the day after tomorrow (so leaving tomorrow: 那坡 is far from 深圳) and a
 // health status reported now.
-func (e *Env) hired(k easyjob.Seeker, health string) {
+func (e *Env) hired(k easyjob.Seeker, health string) int64 {
+	return e.hiredOn(k, health, easyjob.DateOf(e.App.Store.Clock.Now()).AddDays(2))
+}
+
+// hiredOn is hired with the offer's start date; it returns the application.
+func (e *Env) hiredOn(k easyjob.Seeker, health string, start easyjob.Date) int64 {
 	t, s, ctx := e.T, e.App.Store, context.Background()
 	root := easyjob.Actor{Role: easyjob.RoleAdmin, Scope: easyjob.ScopeAll}
 	app, err := s.Apply(ctx, root, k.ID, e.Fix.Posting.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := easyjob.DateOf(s.Clock.Now()).AddDays(5)
 	if _, err := s.Transition(ctx, root, app.ID, store.Move{To: easyjob.StateOffered, StartDate: start, Pay: 5800}); err != nil {
 		t.Fatal(err)
 	}
@@ -30,6 +35,7 @@ func (e *Env) hired(k easyjob.Seeker, health string) {
 	if err := s.SetHealth(ctx, root, k.ID, health); err != nil {
 		t.Fatal(err)
 	}
+	return app.ID
 }
 
 // A station officer plans tomorrow's charters from accepted hires, sees

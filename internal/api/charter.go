@@ -54,6 +54,9 @@ type (
 	ReassignRequest struct {
 		CharterID int64 `json:"charter_id"`
 	}
+	TravelRequest struct {
+		OwnTravel bool `json:"own_travel"` // true: the hire travels on their own; false: they need a seat again
+	}
 )
 
 func (h *Handler) charterRoutes() []Route {
@@ -65,6 +68,14 @@ func (h *Handler) charterRoutes() []Route {
 		{Method: "GET", Path: "/counties/{county}/risk", ID: "getCountyRisk", Tag: "charters", Summary: "A county's current risk level (low when never set)", Out: epidemic.CountyRisk{}, h: h.getCountyRisk},
 		{Method: "PUT", Path: "/counties/{county}/risk", ID: "setCountyRisk", Tag: "charters", Summary: "Set a county's risk level now; nobody from a high-risk county rides (officers)", In: RiskRequest{}, Out: epidemic.CountyRisk{}, h: h.setCountyRisk},
 		{Method: "PUT", Path: "/employers/{id}/point", ID: "setEmployerPoint", Tag: "charters", Summary: "Set the coordinates of an employer's site (else its street's, else its district's point is used)", In: PointRequest{}, Out: Status{}, h: h.setEmployerPoint},
+		{Method: "GET", Path: "/employers/{id}/site", ID: "getEmployerSite", Tag: "charters", Summary: "An employer's site: its address and location (no location when never set)", Out: charter.Site{}, h: h.getEmployerSite},
+		{Method: "PUT", Path: "/employers/{id}/site", ID: "setEmployerSite", Tag: "charters", Summary: "Set an employer's site: its address with coordinates or a known point of its district (the employer or an officer of its district)", In: charter.SiteInput{}, Out: charter.Site{}, h: h.setEmployerSite},
+		{Method: "GET", Path: "/postings/{id}/site", ID: "getPostingSite", Tag: "charters", Summary: "A posting's own work site, where its hires ride to (no location: the employer's site)", Out: charter.Site{}, h: h.getPostingSite},
+		{Method: "PUT", Path: "/postings/{id}/site", ID: "setPostingSite", Tag: "charters", Summary: "Set a posting's own work site when it differs from the employer's: its hires ride there", In: charter.SiteInput{}, Out: charter.Site{}, h: h.setPostingSite},
+		{Method: "DELETE", Path: "/postings/{id}/site", ID: "clearPostingSite", Tag: "charters", Summary: "Remove a posting's own work site: its hires ride to the employer's site again", Out: Status{}, h: h.clearPostingSite},
+		{Method: "GET", Path: "/counties/{county}/riders", ID: "listWaitingRiders", Tag: "charters", Summary: "A county's accepted hires without a seat, counted by departure day, with the overdue and those travelling on their own (officers of the county)", Out: charter.WaitingRiders{}, h: h.listWaitingRiders},
+		{Method: "GET", Path: "/applications/{id}/travel", ID: "getTravel", Tag: "charters", Summary: "An accepted hire's travel choice: by charter or on their own (the seeker, or an officer of their county)", Out: charter.Travel{}, h: h.getTravel},
+		{Method: "PUT", Path: "/applications/{id}/travel", ID: "setTravel", Tag: "charters", Summary: "Say a hire travels on their own (an assigned seat is given up) or needs a seat again (refused while a seat is held)", In: TravelRequest{}, Out: charter.Travel{}, h: h.setTravel},
 		{Method: "POST", Path: "/plans/preview", ID: "previewPlan", Tag: "charters", Summary: "Plan a day's charters from a pickup point without writing: buses, seats, and who fails the health gate and why", In: charter.PlanRequest{}, Out: PlanPreview{}, h: h.previewPlan},
 		{Method: "POST", Path: "/plans", ID: "confirmPlan", Tag: "charters", Summary: "Plan and write a day's charters in one transaction and notify every rider; nothing is written when planning fails", In: charter.PlanRequest{}, Out: charter.PlanView{}, Created: true, h: h.confirmPlan},
 		{Method: "GET", Path: "/plans/{id}", ID: "getPlan", Tag: "charters", Summary: "A confirmed plan with its charters", Out: charter.PlanView{}, h: h.getPlan},
@@ -157,6 +168,86 @@ func (h *Handler) setEmployerPoint(w http.ResponseWriter, r *http.Request) error
 	}
 	httpx.JSON(w, http.StatusOK, Status{Status: "ok"})
 	return nil
+}
+
+func (h *Handler) getEmployerSite(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return easyjob.NotFound("employer")
+	}
+	st, err := h.Charter.EmployerSite(r.Context(), httpx.Actor(r.Context()), id)
+	return reply(w, http.StatusOK, st, err)
+}
+
+func (h *Handler) setEmployerSite(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return easyjob.NotFound("employer")
+	}
+	var in charter.SiteInput
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	st, err := h.Charter.SetEmployerSite(r.Context(), httpx.Actor(r.Context()), id, in)
+	return reply(w, http.StatusOK, st, err)
+}
+
+func (h *Handler) getPostingSite(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return easyjob.NotFound("posting")
+	}
+	st, err := h.Charter.PostingSite(r.Context(), httpx.Actor(r.Context()), id)
+	return reply(w, http.StatusOK, st, err)
+}
+
+func (h *Handler) setPostingSite(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return easyjob.NotFound("posting")
+	}
+	var in charter.SiteInput
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	st, err := h.Charter.SetPostingSite(r.Context(), httpx.Actor(r.Context()), id, in)
+	return reply(w, http.StatusOK, st, err)
+}
+
+func (h *Handler) clearPostingSite(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return easyjob.NotFound("posting")
+	}
+	err = h.Charter.ClearPostingSite(r.Context(), httpx.Actor(r.Context()), id)
+	return reply(w, http.StatusOK, Status{Status: "ok"}, err)
+}
+
+func (h *Handler) listWaitingRiders(w http.ResponseWriter, r *http.Request) error {
+	wr, err := h.Charter.Waiting(r.Context(), httpx.Actor(r.Context()), r.PathValue("county"))
+	return reply(w, http.StatusOK, wr, err)
+}
+
+func (h *Handler) getTravel(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return easyjob.NotFound("application")
+	}
+	t, err := h.Charter.TravelOf(r.Context(), httpx.Actor(r.Context()), id)
+	return reply(w, http.StatusOK, t, err)
+}
+
+func (h *Handler) setTravel(w http.ResponseWriter, r *http.Request) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return easyjob.NotFound("application")
+	}
+	var in TravelRequest
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	t, err := h.Charter.SetOwnTravel(r.Context(), httpx.Actor(r.Context()), id, in.OwnTravel)
+	return reply(w, http.StatusOK, t, err)
 }
 
 // localisePlan renders the gate failures' reasons in the reader's language.

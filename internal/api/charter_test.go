@@ -56,7 +56,7 @@ func TestChartersAPI(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.Transition(ctx, root, app.ID, store.Move{To: easyjob.StateOffered, StartDate: today.AddDays(5), Pay: 5200}); err != nil {
+			if _, err := s.Transition(ctx, root, app.ID, store.Move{To: easyjob.StateOffered, StartDate: today.AddDays(2), Pay: 5200}); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.Transition(ctx, root, app.ID, store.Move{To: easyjob.StateAccepted}); err != nil {
@@ -94,6 +94,11 @@ func TestChartersAPI(t *testing.T) {
 			t.Fatalf("no seats: %v", out)
 		}
 
+		// The three hires start the day after tomorrow: they leave tomorrow.
+		wr := station.must(200, "GET", "/counties/451026/riders", nil)
+		if days := wr["days"].([]any); len(days) != 1 || wr["next"] != day || days[0].(map[string]any)["riders"].(float64) != 3 {
+			t.Fatalf("waiting riders %v", wr)
+		}
 		pv := station.must(200, "POST", "/plans/preview", req)
 		fails := pv["gate_failures"].([]any)
 		if len(fails) != 1 || fails[0].(map[string]any)["reason"] != "gate.health_not_green" || fails[0].(map[string]any)["message"] == "" {

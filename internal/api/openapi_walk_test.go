@@ -56,7 +56,7 @@ func TestAPIMatchesOpenAPI(t *testing.T) {
 		boss.must(422, "PUT", "/employers/"+empID+"/point", map[string]float64{"lat": 0, "lng": 0})
 
 		// Postings.
-		start := time.Now().In(easyjob.Shanghai).AddDate(0, 0, 7).Format(time.DateOnly)
+		start := time.Now().In(easyjob.Shanghai).AddDate(0, 0, 2).Format(time.DateOnly) // leaves tomorrow
 		closing := time.Now().In(easyjob.Shanghai).AddDate(0, 0, 30).Format(time.DateOnly)
 		posting := map[string]any{"title": "手机厂普工", "occupation": "6-25-04-02", "headcount": 5, "pay_min": 5200,
 			"pay_max": 6800, "dorm": true, "meals": true, "shift": "two_shifts", "social_insurance": true, "pay_day": 10,
@@ -152,6 +152,22 @@ func TestAPIMatchesOpenAPI(t *testing.T) {
 		station.must(200, "GET", "/counties/451026/risk", nil)
 		station.must(200, "PUT", "/counties/451026/risk", map[string]string{"level": "low"})
 		boss.must(403, "GET", "/counties/451026/risk", nil)
+		// Work sites, riders by departure day, and travelling on one's own.
+		eid := itoa(int64(boss.must(200, "GET", "/postings/"+pid, nil)["employer_id"].(float64)))
+		boss.must(200, "GET", "/employers/"+eid+"/site", nil)
+		boss.must(422, "PUT", "/employers/"+eid+"/site", map[string]any{"address": "", "lat": 22.7})
+		boss.must(200, "PUT", "/employers/"+eid+"/site", map[string]any{"address": "吉华街道甘李路 8 号", "known": "440307"})
+		station.must(403, "PUT", "/employers/"+eid+"/site", map[string]any{"address": "x", "lat": 22.7, "lng": 114.2})
+		boss.must(200, "GET", "/postings/"+pid+"/site", nil)
+		boss.must(200, "PUT", "/postings/"+pid+"/site", map[string]any{"address": "坪山区某园区", "lat": 22.70, "lng": 114.35})
+		boss.must(200, "DELETE", "/postings/"+pid+"/site", nil)
+		station.must(404, "PUT", "/postings/"+pid+"/site", map[string]any{"address": "x", "lat": 22.7, "lng": 114.2})
+		station.must(200, "GET", "/counties/451026/riders", nil)
+		boss.must(403, "GET", "/counties/451026/riders", nil)
+		me.must(200, "GET", "/applications/"+aid+"/travel", nil)
+		me.must(200, "PUT", "/applications/"+aid+"/travel", map[string]bool{"own_travel": true})
+		station.must(200, "PUT", "/applications/"+aid+"/travel", map[string]bool{"own_travel": false})
+		me2.must(404, "GET", "/applications/"+aid+"/travel", nil)
 		day := time.Now().In(easyjob.Shanghai).AddDate(0, 0, 1).Format(time.DateOnly)
 		req := map[string]any{"date": day, "pickup_point_id": id(pk), "seats": 45}
 		station.must(200, "POST", "/plans/preview", req)

@@ -4,8 +4,11 @@
 // riders and departs; the employer confirms each arrival. See
 // docs/CHARTERS.md.
 //
-// Its tables are pickup_points, employer_points, plans, charters,
-// charter_stops and charter_seats; it writes no others. It reads
+// Its tables are pickup_points, employer_points, posting_sites, plans,
+// charters, charter_stops, charter_seats, charter_holds and
+// charter_travel; it writes no others. A plan for a date takes the riders
+// whose departure day (DepartureDay, from the offer's start date) is that
+// date, leaving out hires who travel on their own (riders.go). It reads
 // applications, postings, employers and seekers, moves applications only
 // through store.Transition, reads county risk through the epidemic system,
 // and leaves the planning itself to the pure package charter/planner.

@@ -15,9 +15,16 @@ import (
 	"easyjob/internal/store/storetest"
 )
 
-// hire makes a seeker of 那坡县 with an accepted offer on p; health is
-// reported green now unless health is "".
+// hire makes a seeker of 那坡县 with an accepted offer on p starting the
+// day after tomorrow (so leaving tomorrow: 那坡 is far from 深圳); health
+// is reported green now unless health is "".
 func hire(t *testing.T, f *storetest.Fixture, p easyjob.Posting, health string) (easyjob.Seeker, easyjob.Application) {
+	t.Helper()
+	return hireStarting(t, f, p, health, easyjob.DateOf(f.Clock.Now()).AddDays(2))
+}
+
+// hireStarting is hire with the offer's start date.
+func hireStarting(t *testing.T, f *storetest.Fixture, p easyjob.Posting, health string, start easyjob.Date) (easyjob.Seeker, easyjob.Application) {
 	t.Helper()
 	ctx := context.Background()
 	k, me := f.Seeker(t)
@@ -25,7 +32,6 @@ func hire(t *testing.T, f *storetest.Fixture, p easyjob.Posting, health string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := easyjob.DateOf(f.Clock.Now()).AddDays(7)
 	if _, err := f.S.Transition(ctx, f.Boss, app.ID, store.Move{To: easyjob.StateOffered, StartDate: start, Pay: 5200}); err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +89,7 @@ func TestCharterJourney(t *testing.T) {
 		s := f.S
 		c := newService(f)
 		p := f.Published(t, 10)
-		stale, _ := hire(t, f, p, easyjob.HealthGreen)
+		stale, _ := hireStarting(t, f, p, easyjob.HealthGreen, easyjob.DateOf(f.Clock.Now()).AddDays(4))
 		f.Clock.Advance(48 * time.Hour)
 		var riders []easyjob.Seeker
 		for range 3 {

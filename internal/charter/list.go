@@ -36,6 +36,7 @@ func (c CharterView) HasRoom() bool { return c.Taken < c.Allowed && c.Status.Boa
 type StopView struct {
 	Seq          int     `json:"seq"`
 	EmployerID   int64   `json:"employer_id"`
+	PostingID    int64   `json:"posting_id,omitempty"` // a posting's own site; 0 for the employer's
 	EmployerName string  `json:"employer_name"`
 	District     string  `json:"district"`
 	Lat          float64 `json:"lat"`
@@ -83,7 +84,7 @@ func scanCharter(row store.Scanner) (charterRow, error) {
 
 func scanStop(row store.Scanner) (StopView, error) {
 	var v StopView
-	err := row.Scan(&v.Seq, &v.EmployerID, &v.EmployerName, &v.District, &v.Lat, &v.Lng, &v.Riders)
+	err := row.Scan(&v.Seq, &v.EmployerID, &v.PostingID, &v.EmployerName, &v.District, &v.Lat, &v.Lng, &v.Riders)
 	return v, err
 }
 
@@ -103,7 +104,7 @@ func (s *Service) charterRows(ctx context.Context, w *store.Where, limit int) ([
 		return nil, err
 	}
 	for i := range out {
-		st, err := s.S.DB.R.QueryContext(ctx, `SELECT cs.seq, cs.employer_id, e.name, cs.district, cs.lat, cs.lng,
+		st, err := s.S.DB.R.QueryContext(ctx, `SELECT cs.seq, cs.employer_id, cs.posting_id, e.name, cs.district, cs.lat, cs.lng,
 			(SELECT COUNT(*) FROM charter_seats x WHERE x.charter_id = cs.charter_id AND x.stop_seq = cs.seq AND x.status <> 'cancelled')
 			FROM charter_stops cs JOIN employers e ON e.id = cs.employer_id WHERE cs.charter_id = $1 ORDER BY cs.seq`, out[i].ID)
 		stops, err := store.Collect(st, err, scanStop)

@@ -13,8 +13,7 @@ import (
 	"easyjob/internal/store"
 )
 
-// Pickup points (pickup_points) and employer sites' coordinates
-// (employer_points).
+// Pickup points (pickup_points); employer sites are in sites.go.
 
 // PickupPoint is where riders of a county board.
 type PickupPoint struct {
@@ -282,28 +281,4 @@ func (s *Service) PickupPoints(ctx context.Context, a easyjob.Actor, o store.Lis
 		return empty, err
 	}
 	return store.PageOf(ps, o.PageSize(), func(p PickupPoint) int64 { return p.ID }), nil
-}
-
-// SetEmployerPoint records the coordinates of an employer's site (entered
-// with its address): the employer itself or an officer of its district.
-func (s *Service) SetEmployerPoint(ctx context.Context, a easyjob.Actor, employerID int64, lat, lng float64) (err error) {
-	defer func() { err = store.Wrap(err, "charter.SetEmployerPoint", "employer", employerID) }()
-	e, err := s.S.Employer(ctx, employerID)
-	if err != nil {
-		return err
-	}
-	if !(a.Role == easyjob.RoleEmployer && a.EmployerID == employerID) && !(a.IsOfficer() && a.Scope.District(e.District)) {
-		return store.Forbidden()
-	}
-	if outsideChina(lat, lng) {
-		f := easyjob.Fields{}
-		f.Add("lat", "pickup.point_outside")
-		return f.Err()
-	}
-	return s.S.Tx(ctx, func(tx *store.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO employer_points (employer_id, lat, lng, set_by, at) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (employer_id) DO UPDATE SET lat = excluded.lat, lng = excluded.lng, set_by = excluded.set_by, at = excluded.at`,
-			employerID, lat, lng, a.UserID, tx.At)
-		return err
-	})
 }

@@ -54,7 +54,12 @@ type PlanView struct {
 	Charters     []CharterView `json:"charters"`
 	GateFailures []GateFailure `json:"gate_failures"`
 	Unplanned    []GateFailure `json:"unplanned"` // passed the gate but could not be planned (e.g. no site point)
-	Moves        []PlanMove    `json:"moves,omitempty"`
+	// Late are the county's riders whose departure day is before the
+	// plan's date (their start date is past or too close): no plan of
+	// this date takes them; an officer adds them to a charter, or they
+	// travel on their own.
+	Late  []Rider    `json:"late"`
+	Moves []PlanMove `json:"moves,omitempty"`
 }
 
 // PlanMove tells that a rider changed charter on a replan.
@@ -70,7 +75,13 @@ type candidate struct {
 	app        int64
 	seeker     easyjob.Seeker
 	employer   int64
+	posting    int64 // the posting whose own site the rider rides to; 0 for the employer's
+	site       int64 // the planner's site: the employer, or -posting for a posting's own site
 	empName    string
+	start      easyjob.Date // the offer's start date (the posting's when the offer has none)
+	day        easyjob.Date // the departure day (DepartureDay)
+	own        bool         // travels on their own
+	kept       bool         // seated on the plan being replanned
 	district   string
 	point      planner.Point
 	hasPoint   bool
@@ -135,30 +146,48 @@ func (req PlanRequest) validate(today easyjob.Date) (time.Time, error) {
 	return at, f.Err()
 }
 
-// candidates reads the accepted applications of the pickup point's county
-// without an active seat (or with one on a charter of plan keepPlan), and
-// applies the health gate at departure time departAt.
-func (s *Service) candidates(ctx context.Context, county string, departAt time.Time, healthHours int, keepPlan int64) ([]candidate, error) {
-	rows, err := s.S.DB.R.QueryContext(ctx, `SELECT a.id, p.employer_id, e.name, e.district, e.street, ep.lat, ep.lng, `+store.SeekerColumns+`
+// riders reads the accepted applications of a county without an active
+// seat (or with one on a charter of plan keepPlan), with their start date,
+// departure day and site: the posting's own site, else the employer's,
+// else the centre of its street or district. Hires travelling on their own
+// are left out unless withOwn; only > 0 reads that application alone.
+func (s *Service) riders(ctx context.Context, county string, keepPlan int64, withOwn bool, only int64) ([]candidate, error) {
+	own := ` AND NOT EXISTS (SELECT 1 FROM charter_travel t WHERE t.application_id = a.id AND t.own_since > 0)`
+	if withOwn {
+		own = ``
+	}
+	rows, err := s.S.DB.R.QueryContext(ctx, `SELECT a.id, p.employer_id, e.name, e.district, e.street, p.id, p.district, ps.lat, ps.lng, ep.lat, ep.lng,
+		COALESCE(a.offer_start, p.start_date),
+		COALESCE((SELECT t.own_since FROM charter_travel t WHERE t.application_id = a.id), 0),
+		(SELECT COUNT(*) FROM charter_seats cs JOIN charters c ON c.id = cs.charter_id
+			WHERE cs.application_id = a.id AND cs.status IN ('assigned', 'boarded') AND c.plan_id = $2), `+store.SeekerColumns+`
 		FROM applications a JOIN postings p ON p.id = a.posting_id JOIN employers e ON e.id = p.employer_id
 		JOIN seekers s ON s.id = a.seeker_id LEFT JOIN employer_points ep ON ep.employer_id = e.id
+		LEFT JOIN posting_sites ps ON ps.posting_id = p.id
 		WHERE a.state = 'accepted' AND s.home_county = $1 AND NOT EXISTS (SELECT 1 FROM charter_seats cs
 			JOIN charters c ON c.id = cs.charter_id
-			WHERE cs.application_id = a.id AND cs.status IN ('assigned', 'boarded') AND c.plan_id <> $2)
-		ORDER BY a.id`, county, keepPlan)
-	out, err := store.Collect(rows, err, func(row store.Scanner) (candidate, error) {
+			WHERE cs.application_id = a.id AND cs.status IN ('assigned', 'boarded') AND c.plan_id <> $2)`+own+`
+		AND ($3 = 0 OR a.id = $3) ORDER BY a.id`, county, keepPlan, only)
+	return store.Collect(rows, err, func(row store.Scanner) (candidate, error) {
 		var c candidate
-		var street string
-		var lat, lng sql.NullFloat64
-		dest := []any{&c.app, &c.employer, &c.empName, &c.district, &street, &lat, &lng}
+		var street, postDistrict string
+		var posting, since int64
+		var pLat, pLng, eLat, eLng sql.NullFloat64
+		var kept int
+		dest := []any{&c.app, &c.employer, &c.empName, &c.district, &street, &posting, &postDistrict, &pLat, &pLng, &eLat, &eLng, &c.start, &since, &kept}
 		k, err := s.S.ScanSeeker(store.ScanFunc(func(v ...any) error { return row.Scan(append(dest, v...)...) }))
 		if err != nil {
 			return c, err
 		}
-		c.seeker = k
+		c.seeker, c.own, c.kept, c.site = k, since > 0, kept > 0, c.employer
 		switch {
-		case lat.Valid && lng.Valid:
-			c.point, c.hasPoint = planner.Point{Lat: lat.Float64, Lng: lng.Float64}, true
+		case pLat.Valid && pLng.Valid:
+			c.point, c.hasPoint, c.posting, c.site = planner.Point{Lat: pLat.Float64, Lng: pLng.Float64}, true, posting, -posting
+			if postDistrict != "" {
+				c.district = postDistrict
+			}
+		case eLat.Valid && eLng.Valid:
+			c.point, c.hasPoint = planner.Point{Lat: eLat.Float64, Lng: eLng.Float64}, true
 		default:
 			code := street
 			if code == "" {
@@ -168,8 +197,15 @@ func (s *Service) candidates(ctx context.Context, county string, departAt time.T
 				c.point, c.hasPoint = planner.Point{Lat: p.Lat, Lng: p.Lng}, true
 			}
 		}
+		c.day = DepartureDay(c.start, roadKm(county, c.point, c.hasPoint))
 		return c, nil
 	})
+}
+
+// candidates is riders (without those travelling on their own) with the
+// health gate applied at departure time departAt.
+func (s *Service) candidates(ctx context.Context, county string, departAt time.Time, healthHours int, keepPlan int64) ([]candidate, error) {
+	out, err := s.riders(ctx, county, keepPlan, false, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +250,7 @@ func noRiders(v PlanView) error {
 func (s *Service) plan(ctx context.Context, a easyjob.Actor, req PlanRequest, keepPlan int64, prev []planner.Charter,
 	notified map[int64]bool) (PlanView, planner.Plan, map[int64]candidate, error) {
 	req.defaults()
-	v := PlanView{Request: req, Charters: []CharterView{}, GateFailures: []GateFailure{}, Unplanned: []GateFailure{}}
+	v := PlanView{Request: req, Charters: []CharterView{}, GateFailures: []GateFailure{}, Unplanned: []GateFailure{}, Late: []Rider{}}
 	if !a.IsOfficer() {
 		return v, planner.Plan{}, nil, store.Forbidden()
 	}
@@ -254,13 +290,22 @@ func (s *Service) plan(ctx context.Context, a easyjob.Actor, req PlanRequest, ke
 	byApp := map[int64]candidate{}
 	var riders []planner.Rider
 	for _, c := range cands {
+		switch {
+		case c.kept || c.day == req.Date:
+		case c.day.Before(req.Date):
+			v.Late = append(v.Late, Rider{ApplicationID: c.app, SeekerID: c.seeker.ID, Name: c.seeker.Name, EmployerName: c.empName,
+				StartDate: c.start, DepartureDay: c.day})
+			continue
+		default:
+			continue // a later day's rider
+		}
 		byApp[c.app] = c
 		if !c.passed {
 			v.GateFailures = append(v.GateFailures, GateFailure{ApplicationID: c.app, SeekerID: c.seeker.ID,
 				Name: c.seeker.Name, County: c.seeker.HomeCounty, Reason: c.failReason})
 			continue
 		}
-		r := planner.Rider{ID: c.app, Seeker: c.seeker.ID, Group: c.seeker.Group, Pickup: pk.ID, Site: c.employer}
+		r := planner.Rider{ID: c.app, Seeker: c.seeker.ID, Group: c.seeker.Group, Pickup: pk.ID, Site: c.site}
 		if c.hasPoint {
 			r.At = c.point
 		}
@@ -308,7 +353,7 @@ func (s *Service) plan(ctx context.Context, a easyjob.Actor, req PlanRequest, ke
 				}
 			}
 			cd := firstAt(byApp, c, si)
-			cv.Stops = append(cv.Stops, StopView{Seq: si + 1, EmployerID: st.Site, EmployerName: cd.empName,
+			cv.Stops = append(cv.Stops, StopView{Seq: si + 1, EmployerID: cd.employer, PostingID: cd.posting, EmployerName: cd.empName,
 				District: cd.district, Lat: st.At.Lat, Lng: st.At.Lng, Riders: n})
 		}
 		for _, seat := range c.Seats {
@@ -413,11 +458,17 @@ func writeStopsTx(ctx context.Context, tx *store.Tx, cid int64, c planner.Charte
 	}
 	for si, st := range c.Stops {
 		var district string
-		if err := tx.QueryRowContext(ctx, `SELECT district FROM employers WHERE id = $1`, st.Site).Scan(&district); err != nil {
+		employer, posting := st.Site, int64(0)
+		if st.Site < 0 { // a posting's own site
+			posting = -st.Site
+			if err := tx.QueryRowContext(ctx, `SELECT employer_id, district FROM postings WHERE id = $1`, posting).Scan(&employer, &district); err != nil {
+				return err
+			}
+		} else if err := tx.QueryRowContext(ctx, `SELECT district FROM employers WHERE id = $1`, st.Site).Scan(&district); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO charter_stops (charter_id, seq, employer_id, district, lat, lng)
-			VALUES ($1, $2, $3, $4, $5, $6)`, cid, si+1, st.Site, district, st.At.Lat, st.At.Lng); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO charter_stops (charter_id, seq, employer_id, posting_id, district, lat, lng)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, cid, si+1, employer, posting, district, st.At.Lat, st.At.Lng); err != nil {
 			return err
 		}
 	}
@@ -451,7 +502,7 @@ func (s *Service) Plan(ctx context.Context, a easyjob.Actor, id int64) (_ PlanVi
 	if err != nil {
 		return v, err
 	}
-	v.GateFailures, v.Unplanned = []GateFailure{}, []GateFailure{}
+	v.GateFailures, v.Unplanned, v.Late = []GateFailure{}, []GateFailure{}, []Rider{}
 	for _, c := range v.Charters {
 		v.Riders += c.Taken
 		v.Km += c.Km

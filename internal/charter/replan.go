@@ -45,7 +45,11 @@ func (s *Service) current(ctx context.Context, planID int64) (current, error) {
 		cur.maxNumber = max(cur.maxNumber, c.Number)
 		pc := planner.Charter{Ref: c.ID, Pickup: c.Pickup.ID}
 		for _, st := range c.Stops {
-			pc.Stops = append(pc.Stops, planner.Stop{Site: st.EmployerID, At: planner.Point{Lat: st.Lat, Lng: st.Lng}})
+			site := st.EmployerID
+			if st.PostingID > 0 {
+				site = -st.PostingID
+			}
+			pc.Stops = append(pc.Stops, planner.Stop{Site: site, At: planner.Point{Lat: st.Lat, Lng: st.Lng}})
 		}
 		ms, err := s.manifestRows(ctx, c.ID)
 		if err != nil {

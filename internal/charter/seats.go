@@ -28,6 +28,13 @@ func seatTx(ctx context.Context, tx *store.Tx, cid, appID, seekerID int64, seatN
 	if state != string(easyjob.StateAccepted) {
 		return 0, easyjob.Errorf(easyjob.ECONFLICT, "charter.not_eligible")
 	}
+	own, err := lockTravelTx(ctx, tx, appID, seekerID)
+	if err != nil {
+		return 0, err
+	}
+	if own {
+		return 0, easyjob.Errorf(easyjob.ECONFLICT, "travel.own_seat_refused")
+	}
 	if err := takePlaceTx(ctx, tx, cid); err != nil {
 		return 0, err
 	}
@@ -38,7 +45,7 @@ func seatTx(ctx context.Context, tx *store.Tx, cid, appID, seekerID int64, seatN
 		}
 	}
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO charter_seats (charter_id, seat_no, application_id, seeker_id, stop_seq, status,
+	err = tx.QueryRowContext(ctx, `INSERT INTO charter_seats (charter_id, seat_no, application_id, seeker_id, stop_seq, status,
 		boarding_token, created_at) VALUES ($1, $2, $3, $4, $5, 'assigned', $6, $7) RETURNING id`,
 		cid, seatNo, appID, seekerID, stopSeq, newToken(), tx.At).Scan(&id)
 	if _, ok := store.UniqueViolation(err); ok {
@@ -113,9 +120,10 @@ func (s *Service) notifySeatTx(ctx context.Context, tx *store.Tx, phone string, 
 
 // stopForTx returns the stop of charter cid at an employer, adding it last
 // when the charter does not stop there yet.
-func stopForTx(ctx context.Context, tx *store.Tx, cid, employer int64, district string, p planner.Point) (int, error) {
+func stopForTx(ctx context.Context, tx *store.Tx, cid, employer, posting int64, district string, p planner.Point) (int, error) {
 	var seq int
-	err := tx.QueryRowContext(ctx, `SELECT seq FROM charter_stops WHERE charter_id = $1 AND employer_id = $2`, cid, employer).Scan(&seq)
+	err := tx.QueryRowContext(ctx, `SELECT seq FROM charter_stops WHERE charter_id = $1 AND employer_id = $2 AND posting_id = $3`,
+		cid, employer, posting).Scan(&seq)
 	if err == nil {
 		return seq, nil
 	}
@@ -125,8 +133,8 @@ func stopForTx(ctx context.Context, tx *store.Tx, cid, employer int64, district 
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM charter_stops WHERE charter_id = $1`, cid).Scan(&seq); err != nil {
 		return 0, err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO charter_stops (charter_id, seq, employer_id, district, lat, lng) VALUES ($1, $2, $3, $4, $5, $6)`,
-		cid, seq, employer, district, p.Lat, p.Lng)
+	_, err = tx.ExecContext(ctx, `INSERT INTO charter_stops (charter_id, seq, employer_id, posting_id, district, lat, lng)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, cid, seq, employer, posting, district, p.Lat, p.Lng)
 	return seq, err
 }
 
@@ -187,7 +195,7 @@ func (s *Service) AddToCharter(ctx context.Context, a easyjob.Actor, charterID, 
 		if err := store.LockRows(ctx, tx, "charters", "taken", charterID); err != nil {
 			return err
 		}
-		seq, err := stopForTx(ctx, tx, charterID, cd.employer, cd.district, cd.point)
+		seq, err := stopForTx(ctx, tx, charterID, cd.employer, cd.posting, cd.district, cd.point)
 		if err != nil {
 			return err
 		}
@@ -237,12 +245,12 @@ func (s *Service) ReassignSeat(ctx context.Context, a easyjob.Actor, seatID, toC
 		return ManifestRow{}, easyjob.Errorf(easyjob.ECONFLICT, "charter.other_pickup")
 	}
 	err = s.S.Tx(ctx, func(tx *store.Tx) error {
-		var appID, seekerID, employer int64
+		var appID, seekerID, employer, posting int64
 		var district string
 		var p planner.Point
-		err := tx.QueryRowContext(ctx, `SELECT cs.application_id, cs.seeker_id, st.employer_id, st.district, st.lat, st.lng
+		err := tx.QueryRowContext(ctx, `SELECT cs.application_id, cs.seeker_id, st.employer_id, st.posting_id, st.district, st.lat, st.lng
 			FROM charter_seats cs JOIN charter_stops st ON st.charter_id = cs.charter_id AND st.seq = cs.stop_seq
-			WHERE cs.id = $1 AND cs.status = 'assigned'`, seatID).Scan(&appID, &seekerID, &employer, &district, &p.Lat, &p.Lng)
+			WHERE cs.id = $1 AND cs.status = 'assigned'`, seatID).Scan(&appID, &seekerID, &employer, &posting, &district, &p.Lat, &p.Lng)
 		if errors.Is(err, sql.ErrNoRows) {
 			return easyjob.Errorf(easyjob.ECONFLICT, "charter.seat_not_assigned")
 		}
@@ -269,7 +277,7 @@ func (s *Service) ReassignSeat(ctx context.Context, a easyjob.Actor, seatID, toC
 		if _, err := tx.ExecContext(ctx, `UPDATE charters SET taken = taken - 1 WHERE id = $1`, from); err != nil {
 			return err
 		}
-		seq, err := stopForTx(ctx, tx, toCharter, employer, district, p)
+		seq, err := stopForTx(ctx, tx, toCharter, employer, posting, district, p)
 		if err != nil {
 			return err
 		}

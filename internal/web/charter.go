@@ -21,6 +21,7 @@ func (h *Handler) charterRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /officer/pickups", h.pickupList)
 	mux.HandleFunc("POST /officer/pickups", h.pickupAdd)
 	h.pickupRoutes(mux)
+	h.riderRoutes(mux)
 	mux.HandleFunc("POST /officer/risk", h.countyRiskSet)
 	mux.HandleFunc("GET /officer/plans/new", h.planForm)
 	mux.HandleFunc("POST /officer/plans/preview", h.planPreview)
@@ -199,7 +200,9 @@ func (h *Handler) errText(r *http.Request, err error) string {
 }
 
 type planFormData struct {
-	Points []charter.PickupPoint
+	Points  []charter.PickupPoint
+	Waiting []charter.WaitingRiders // per county of the points
+	Back    string                  // this page, for the own-travel buttons to come back to
 }
 
 var planFields = []string{"date", "pickup_point_id", "depart_time", "seats", "load_factor", "max_stops", "road_factor", "health_hours"}
@@ -209,7 +212,11 @@ func (h *Handler) planForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := h.page(r, "charter_plan_form.title", nil)
-	p.Form = map[string]string{"date": h.S.Today().AddDays(1).String(), "depart_time": "08:00", "seats": "45",
+	date := r.URL.Query().Get("date")
+	if _, err := easyjob.ParseDate(date); err != nil {
+		date = h.S.Today().AddDays(1).String()
+	}
+	p.Form = map[string]string{"date": date, "depart_time": "08:00", "seats": "45",
 		"load_factor": "0.5", "max_stops": "3", "road_factor": "1.3", "health_hours": "48", "pickup_point_id": r.URL.Query().Get("pickup")}
 	h.renderPlanForm(w, r, http.StatusOK, p)
 }
@@ -228,7 +235,21 @@ func (h *Handler) renderPlanForm(w http.ResponseWriter, r *http.Request, status 
 			open = append(open, pt)
 		}
 	}
-	p.Data = planFormData{Points: open}
+	d := planFormData{Points: open, Back: r.URL.RequestURI()}
+	seen := map[string]bool{}
+	for _, pt := range open {
+		if seen[pt.County] {
+			continue
+		}
+		seen[pt.County] = true
+		wr, err := h.Charter.Waiting(r.Context(), httpx.Actor(r.Context()), pt.County)
+		if err != nil {
+			h.errorPage(w, r, err)
+			return
+		}
+		d.Waiting = append(d.Waiting, wr)
+	}
+	p.Data = d
 	h.R.Render(w, r, status, "charter_plan_form", p)
 }
 

@@ -103,7 +103,7 @@ func TestCharterPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Transition(ctx, city, app.ID, store.Move{To: easyjob.StateOffered, StartDate: today.AddDays(5), Pay: 5200}); err != nil {
+	if _, err := s.Transition(ctx, city, app.ID, store.Move{To: easyjob.StateOffered, StartDate: today.AddDays(2), Pay: 5200}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Transition(ctx, city, app.ID, store.Move{To: easyjob.StateAccepted}); err != nil {
@@ -155,6 +155,11 @@ func TestCharterPages(t *testing.T) {
 		t.Fatal("a retired point is offered for a plan")
 	}
 	day := today.AddDays(1).String()
+	// The plan form groups the county's waiting riders by departure day.
+	if _, body, _ := b.req("GET", "/officer/plans/new", nil); !strings.Contains(body, `href="/officer/plans/new?date=`+day+`"`) ||
+		!strings.Contains(body, "下一个出发日") {
+		t.Fatal("the plan form does not group riders by departure day")
+	}
 	form := func(pickup int64, seats string) url.Values {
 		return url.Values{"date": {day}, "pickup_point_id": {itoa64(pickup)}, "depart_time": {"08:00"}, "seats": {seats},
 			"load_factor": {"0.5"}, "max_stops": {"3"}, "road_factor": {"1.3"}}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"easyjob/internal/charter"
 	"easyjob/internal/easyjob"
 	"easyjob/internal/httpx"
 	"easyjob/internal/region"
@@ -14,6 +15,7 @@ import (
 type employerHomeData struct {
 	Employer easyjob.Employer
 	Postings []Card
+	Site     charter.Site // where charters drop its hires
 }
 
 func (h *Handler) employerHome(w http.ResponseWriter, r *http.Request) {
@@ -32,6 +34,10 @@ func (h *Handler) employerHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := employerHomeData{Employer: e}
+	if d.Site, err = h.Charter.EmployerSite(r.Context(), a, e.ID); err != nil {
+		h.errorPage(w, r, err)
+		return
+	}
 	today := h.S.Today()
 	for i := len(pg.Items) - 1; i >= 0; i-- {
 		d.Postings = append(d.Postings, h.card(r, h.localChecks(r, pg.Items[i]), today))

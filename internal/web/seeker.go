@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"easyjob/internal/charter"
 	"easyjob/internal/easyjob"
 	"easyjob/internal/httpx"
 	"easyjob/internal/occupation"
@@ -223,6 +224,8 @@ type AppView struct {
 	Seat  string                     // "座位 12，3月5日 08:00 在 … 上车" when the seeker has a seat
 	Pass  string                     // the boarding pass's token
 	Next  string                     // the "what happens next" line's key, following the real state
+	// Travel is an accepted hire's travel choice (nil otherwise).
+	Travel *charter.Travel
 }
 
 // undoing tells the moves a seeker makes that cannot be taken back: they
@@ -268,6 +271,14 @@ func (h *Handler) myApplications(w http.ResponseWriter, r *http.Request) {
 		v := appView(x)
 		if p, ok := seats[x.ID]; ok && x.State == easyjob.StateAccepted {
 			v.Seat, v.Pass, v.Next = h.seatLine(r, p), p.Token, "next.seated"
+		}
+		if x.State == easyjob.StateAccepted {
+			if t, err := h.Charter.TravelOf(r.Context(), a, x.ID); err == nil {
+				v.Travel = &t
+				if t.OwnTravel {
+					v.Next = "next.own_travel"
+				}
+			}
 		}
 		views = append(views, v)
 	}
