@@ -51,13 +51,23 @@ type Service struct {
 	// Stale is how old the rollups may be before a dashboard refreshes them
 	// first (the periodic task keeps them fresher).
 	Stale time.Duration
-	last  atomic.Int64 // the store's time of the last refresh, Unix nanoseconds
+	// BuildBudget is how long a dashboard's request may spend building
+	// the rollups the first time (the periodic task builds them anyway):
+	// a small database is built at once, a big one answers "being
+	// prepared" meanwhile.
+	BuildBudget time.Duration
+	// BuildChunk is how many seekers (by id) one transaction of the first
+	// build takes; 0 chooses from the time the last chunk took.
+	BuildChunk int
+	last       atomic.Int64 // the store's time of the last refresh, Unix nanoseconds
+	built      atomic.Bool  // the first build is known to be finished
+	chunk      atomic.Int64 // the chunk size chosen by time
 }
 
 // New returns the service with the hiring and charter providers; the app
 // adds the other systems' providers.
 func New(s *store.Store, cat *i18n.Catalogue, providers ...Provider) *Service {
-	sv := &Service{S: s, Cat: cat, Stale: 5 * time.Second}
+	sv := &Service{S: s, Cat: cat, Stale: 5 * time.Second, BuildBudget: 2 * time.Second}
 	sv.Providers = append([]Provider{HiringProvider{sv}, ArrivalsProvider{sv}, CharterProvider{sv}}, providers...)
 	return sv
 }
