@@ -2,6 +2,7 @@ package briefing
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,6 +47,17 @@ const (
 
 var rollupTables = []string{"briefing_seekers", "briefing_facts", "briefing_cells", "briefing_registered", "briefing_flow"}
 
+// deferredIndexes are the secondary indexes of briefing_facts (as in
+// migration 00020) that the first build drops and makes again at its end,
+// each in its own transaction: inserted into chunk by chunk, each chunk
+// would rewrite nearly every page of them (the seekers' index, in the
+// chunks' order, stays).
+var deferredIndexes = []string{
+	`briefing_facts_day ON briefing_facts (reg_day, county, district)`,
+	`briefing_facts_employer ON briefing_facts (employer_id, reg_day)`,
+	`briefing_facts_trade ON briefing_facts (trade, reg_day)`,
+}
+
 // startBuild empties the rollups and sets the cursors of a build.
 func (s *Service) startBuild(ctx context.Context, tx *store.Tx) error {
 	var maxEvent, maxSeeker int64
@@ -60,8 +72,13 @@ func (s *Service) startBuild(ctx context.Context, tx *store.Tx) error {
 			return err
 		}
 	}
+	for _, ix := range deferredIndexes {
+		if _, err := tx.ExecContext(ctx, `DROP INDEX IF EXISTS `+strings.Fields(ix)[0]); err != nil {
+			return err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO briefing_cursors (name, value) VALUES ('events', $1), ('seekers', $2), ('seekers_at', $3),
-		('build_next', 0), ('build_end', $2)`, maxEvent, maxSeeker, easyjob.Millis(tx.Now)); err != nil {
+		('build_next', 0), ('build_end', $2), ('build_indexes', 0)`, maxEvent, maxSeeker, easyjob.Millis(tx.Now)); err != nil {
 		if _, ok := store.UniqueViolation(err); ok {
 			return errRaced // another process started it
 		}
@@ -80,8 +97,10 @@ func (s *Service) Progress(ctx context.Context) (int, error) {
 	switch {
 	case !found:
 		return 0, nil
-	case !c.building || c.buildEnd <= 0:
+	case !c.building:
 		return 100, nil
+	case c.buildEnd <= 0:
+		return 99, nil
 	}
 	return int(min(99, c.buildNext*100/c.buildEnd)), nil
 }
@@ -99,30 +118,32 @@ func (s *Service) chunkSize() int64 {
 // buildChunk builds the next chunk of seekers; building is false once it
 // was the last.
 func (s *Service) buildChunk(ctx context.Context, tx *store.Tx, c cursors) (n int, building bool, err error) {
+	if c.buildNext >= c.buildEnd {
+		return s.buildIndex(ctx, tx, c)
+	}
 	start := time.Now()
 	size := s.chunkSize()
 	lo, hi := c.buildNext, min(c.buildNext+size, c.buildEnd)
 	if err := move(ctx, tx, "build_next", lo, hi); err != nil {
 		return 0, true, err
 	}
+	sqlite := s.S.DB.Dialect == store.SQLite
+	if sqlite {
+		// The facts' b-trees take inserts all over: with SQLite's default
+		// page cache of 2 MB, each chunk would read them again from the
+		// file. The writer's connection keeps 256 MB for the build.
+		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+			return 0, true, err
+		}
+	}
 	var b chunk
 	if err := b.read(ctx, tx, lo, hi); err != nil {
 		return 0, true, err
 	}
-	if err := b.write(ctx, tx); err != nil {
+	if err := b.write(ctx, tx, sqlite); err != nil {
 		return 0, true, err
 	}
 	n = len(b.seekers)
-	if hi >= c.buildEnd {
-		res, err := tx.ExecContext(ctx, `DELETE FROM briefing_cursors WHERE name IN ('build_next', 'build_end')`)
-		if err != nil {
-			return 0, true, err
-		}
-		if k, _ := res.RowsAffected(); k != 2 {
-			return 0, true, errRaced
-		}
-		return max(n, 1), false, nil
-	}
 	if s.BuildChunk == 0 {
 		switch took := time.Since(start); {
 		case took < chunkAim/2:
@@ -132,6 +153,31 @@ func (s *Service) buildChunk(ctx context.Context, tx *store.Tx, c cursors) (n in
 		}
 	}
 	return n, true, nil
+}
+
+// buildIndex makes the next of deferredIndexes, or, all made, ends the
+// build.
+func (s *Service) buildIndex(ctx context.Context, tx *store.Tx, c cursors) (n int, building bool, err error) {
+	if c.buildIndexes < len(deferredIndexes) {
+		if err := move(ctx, tx, "build_indexes", int64(c.buildIndexes), int64(c.buildIndexes+1)); err != nil {
+			return 0, true, err
+		}
+		_, err := tx.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS `+deferredIndexes[c.buildIndexes])
+		return 0, true, err
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM briefing_cursors WHERE name IN ('build_next', 'build_end', 'build_indexes')`)
+	if err != nil {
+		return 0, true, err
+	}
+	if k, _ := res.RowsAffected(); k != 3 {
+		return 0, true, errRaced
+	}
+	if s.S.DB.Dialect == store.SQLite {
+		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -2000`); err != nil {
+			return 0, true, err
+		}
+	}
+	return 1, false, nil
 }
 
 // chunk is what a chunk of the build reads and writes.
@@ -227,7 +273,7 @@ func compare(a, b int64) int {
 }
 
 // write inserts the chunk's mirror and facts and adds its sums.
-func (b *chunk) write(ctx context.Context, tx *store.Tx) error {
+func (b *chunk) write(ctx context.Context, tx *store.Tx, sqlite bool) error {
 	ids := make([]int64, 0, len(b.seekers))
 	for id := range b.seekers {
 		ids = append(ids, id)
@@ -240,14 +286,14 @@ func (b *chunk) write(ctx context.Context, tx *store.Tx) error {
 		args = append(args, id, x.day, x.county, x.poor)
 		reg[regKey{x.day, x.county, x.poor}]++
 	}
-	if err := insertMany(ctx, tx, `INSERT INTO briefing_seekers (seeker_id, reg_day, county, poor) VALUES `, 4, args, ""); err != nil {
+	if err := insertMany(ctx, tx, sqlite, `INSERT INTO briefing_seekers (seeker_id, reg_day, county, poor) VALUES `, 4, args, ""); err != nil {
 		return err
 	}
 	args = args[:0]
 	for k, n := range reg {
 		args = append(args, k.day, k.county, k.poor, n)
 	}
-	if err := insertMany(ctx, tx, `INSERT INTO briefing_registered (reg_day, county, poor, n) VALUES `, 4, args,
+	if err := insertMany(ctx, tx, sqlite, `INSERT INTO briefing_registered (reg_day, county, poor, n) VALUES `, 4, args,
 		` ON CONFLICT (reg_day, county, poor) DO UPDATE SET n = briefing_registered.n + excluded.n`); err != nil {
 		return err
 	}
@@ -278,7 +324,7 @@ func (b *chunk) write(ctx context.Context, tx *store.Tx) error {
 			c[9]++
 		}
 	}
-	if err := insertMany(ctx, tx, `INSERT INTO briefing_facts (`+factCols+`) VALUES `, 17, args, ""); err != nil {
+	if err := insertMany(ctx, tx, sqlite, `INSERT INTO briefing_facts (`+factCols+`) VALUES `, 17, args, ""); err != nil {
 		return err
 	}
 	args = args[:0]
@@ -288,7 +334,7 @@ func (b *chunk) write(ctx context.Context, tx *store.Tx) error {
 			args = append(args, v)
 		}
 	}
-	if err := insertMany(ctx, tx, `INSERT INTO briefing_cells (reg_day, county, poor, district, `+stepCols("")+`, seekers) VALUES `, 14, args,
+	if err := insertMany(ctx, tx, sqlite, `INSERT INTO briefing_cells (reg_day, county, poor, district, `+stepCols("")+`, seekers) VALUES `, 14, args,
 		` ON CONFLICT (reg_day, county, poor, district) DO UPDATE SET `+addCols()+`, seekers = briefing_cells.seekers + excluded.seekers`); err != nil {
 		return err
 	}
@@ -296,18 +342,28 @@ func (b *chunk) write(ctx context.Context, tx *store.Tx) error {
 	for k, n := range flow {
 		args = append(args, k.day, k.step, k.county, k.poor, k.district, n)
 	}
-	return insertMany(ctx, tx, `INSERT INTO briefing_flow (day, step, county, poor, district, n) VALUES `, 6, args,
+	return insertMany(ctx, tx, sqlite, `INSERT INTO briefing_flow (day, step, county, poor, district, n) VALUES `, 6, args,
 		` ON CONFLICT (day, step, county, poor, district) DO UPDATE SET n = briefing_flow.n + excluded.n`)
 }
 
-// insertMany runs head VALUES (…), (…) tail over args, cols values a row,
-// a few hundred rows a statement.
-func insertMany(ctx context.Context, tx *store.Tx, head string, cols int, args []any, tail string) error {
+// insertMany runs head VALUES (…) tail over args, cols values a row: on
+// SQLite one prepared statement a row (the driver looks a $n parameter up
+// in a list, so a statement of thousands of them costs their square), on
+// PostgreSQL a few hundred rows a statement (a round trip each).
+func insertMany(ctx context.Context, tx *store.Tx, sqlite bool, head string, cols int, args []any, tail string) error {
 	per := max(1, 8000/cols)
-	var texts = map[int]string{}
+	if sqlite {
+		per = 1
+	}
+	var stmts = map[int]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
 	for len(args) > 0 {
 		k := min(per, len(args)/cols)
-		q, ok := texts[k]
+		st, ok := stmts[k]
 		if !ok {
 			var sb strings.Builder
 			sb.WriteString(head)
@@ -325,10 +381,13 @@ func insertMany(ctx context.Context, tx *store.Tx, head string, cols int, args [
 				sb.WriteByte(')')
 			}
 			sb.WriteString(tail)
-			q = sb.String()
-			texts[k] = q
+			var err error
+			if st, err = tx.PrepareContext(ctx, sb.String()); err != nil {
+				return err
+			}
+			stmts[k] = st
 		}
-		if _, err := tx.ExecContext(ctx, q, args[:k*cols]...); err != nil {
+		if _, err := st.ExecContext(ctx, args[:k*cols]...); err != nil {
 			return err
 		}
 		args = args[k*cols:]

@@ -104,7 +104,7 @@ func TestChunkedBuild(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		q := briefing.Query{From: r.from, To: r.today, GroupBy: "origin_county"}
+		oq := briefing.Query{From: r.from, To: r.today, GroupBy: "origin_county"}
 		steps := 0
 		for building := true; building; steps++ {
 			var err error
@@ -113,7 +113,7 @@ func TestChunkedBuild(t *testing.T) {
 			}
 			switch steps {
 			case 2: // the start and two chunks done
-				_, err := r.b.Outcomes(ctx, r.city, q)
+				_, err := r.b.Outcomes(ctx, r.city, oq)
 				if easyjob.ErrorCode(err) != easyjob.EUNAVAILABLE {
 					t.Fatalf("a dashboard during the build: %v", err)
 				}
@@ -134,6 +134,15 @@ func TestChunkedBuild(t *testing.T) {
 		}
 		if p, err := r.b.Progress(ctx); err != nil || p != 100 {
 			t.Errorf("progress once built: %d %v", p, err)
+		}
+		// The indexes the build dropped are there again.
+		q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ($1, $2, $3, $4)`
+		if r.s.DB.Dialect == store.Postgres {
+			q = `SELECT COUNT(*) FROM pg_indexes WHERE indexname IN ($1, $2, $3, $4)`
+		}
+		var n int
+		if err := r.s.DB.R.QueryRowContext(ctx, q, "briefing_facts_seeker", "briefing_facts_day", "briefing_facts_employer", "briefing_facts_trade").Scan(&n); err != nil || n != 4 {
+			t.Errorf("indexes of briefing_facts after the build: %d %v", n, err)
 		}
 		arrive(apps[len(apps)/2:])
 		togglePoor(`SELECT id, poor FROM seekers ORDER BY id LIMIT 1 OFFSET 100`)

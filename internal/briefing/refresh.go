@@ -112,6 +112,7 @@ type cursors struct {
 	// While the first build runs: the last seeker built and the last one to
 	// build (build.go).
 	buildNext, buildEnd int64
+	buildIndexes        int // of deferredIndexes made again
 	building            bool
 }
 
@@ -137,6 +138,8 @@ func readCursors(ctx context.Context, q store.Querier) (c cursors, found bool, e
 			c.seekersAt = v
 		case "build_next":
 			c.buildNext = v
+		case "build_indexes":
+			c.buildIndexes = int(v)
 		case "build_end":
 			c.buildEnd, c.building = v, true
 		}
