@@ -46,7 +46,7 @@ func BenchmarkDashboards(b *testing.B) {
 	}
 	s := store.New(db, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	sv := briefing.New(s, i18n.MustLoad())
-	sv.Stale = time.Hour // the refresh is measured on its own
+	sv.Stale = time.Hour                          // the refresh is measured on its own
 	if os.Getenv("EASYJOB_BENCH_REBUILD") != "" { // build them again from nothing
 		for _, t := range []string{"briefing_cursors", "briefing_seekers", "briefing_facts", "briefing_cells", "briefing_registered", "briefing_flow"} {
 			if _, err := db.W.ExecContext(ctx, `DELETE FROM `+t); err != nil {
