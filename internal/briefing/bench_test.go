@@ -26,7 +26,8 @@ import (
 // curves (by week), the map (by county and by district), the medians and
 // the charters. With EASYJOB_BENCH_REBUILD set, the rollups are emptied and
 // built again first (the first build is logged: its transactions, wall and
-// CPU time, the longest transaction). docs/PERFORMANCE.md has the figures:
+// CPU time, the longest transaction; EASYJOB_BENCH_CHUNK fixes the seekers a
+// chunk). docs/PERFORMANCE.md has the figures:
 //
 //	EASYJOB_BENCH_DB=sqlite:/tmp/big-briefing/easyjob.db go test -run '^$' -bench Dashboards -benchtime 1x ./internal/briefing/
 func BenchmarkDashboards(b *testing.B) {
@@ -35,6 +36,9 @@ func BenchmarkDashboards(b *testing.B) {
 		b.Skip("EASYJOB_BENCH_DB names a big demo database")
 	}
 	n := 50
+	if v, err := strconv.Atoi(os.Getenv("EASYJOB_BENCH_N")); err == nil && v > 0 {
+		n = v
+	}
 	ctx := context.Background()
 	db, err := store.Open(ctx, url)
 	if err != nil {
@@ -67,7 +71,12 @@ func BenchmarkDashboards(b *testing.B) {
 			b.Fatal(err)
 		}
 		chunks++
-		longest = max(longest, time.Since(t0))
+		took := time.Since(t0)
+		longest = max(longest, took)
+		if took > time.Second {
+			p, _ := sv.Progress(ctx)
+			b.Logf("transaction %d took %s (%d %% built)", chunks, took.Round(time.Millisecond), p)
+		}
 		if !building {
 			break
 		}

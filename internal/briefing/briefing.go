@@ -18,7 +18,8 @@
 // retention and support systems). It writes only its own tables:
 //
 //   - the rollups briefing_cursors, briefing_seekers, briefing_facts,
-//     briefing_cells, briefing_registered and briefing_flow, kept current by
+//     briefing_cells, briefing_registered, briefing_flow and
+//     briefing_delays, kept current by
 //     Refresh (a periodic task, and before a dashboard is read), because a
 //     query over a million applications cannot answer in 200 ms;
 //   - briefings, briefing_items and briefing_revisions: the drafts, and the
@@ -41,6 +42,10 @@ import (
 // Steps are the funnel's steps after registration, in order; each is an
 // application state and a column of the rollups.
 var Steps = []string{"applied", "offered", "accepted", "departed", "arrived", "onboarded", "retained_30", "retained_90", "retained_180"}
+
+// DelaySteps are the steps whose days from registration the medians read
+// (briefing_delays).
+var DelaySteps = []string{"offered", "arrived"}
 
 // Service is the dashboards and the briefing on the store's kernel.
 type Service struct {

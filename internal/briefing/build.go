@@ -44,7 +44,7 @@ const (
 	chunkAim = 200 * time.Millisecond
 )
 
-var rollupTables = []string{"briefing_seekers", "briefing_facts", "briefing_cells", "briefing_registered", "briefing_flow"}
+var rollupTables = []string{"briefing_seekers", "briefing_facts", "briefing_cells", "briefing_registered", "briefing_flow", "briefing_delays"}
 
 // deferredIndexes are the secondary indexes of briefing_facts (as in
 // migration 00020) that the first build drops and makes again at its end,
@@ -168,7 +168,11 @@ func (s *Service) buildIndex(ctx context.Context, tx *store.Tx, c cursors) (n in
 // facts take the seeker's registration from the mirror just written, so
 // both agree whatever commits between the statements.
 func buildSeekers(ctx context.Context, tx *store.Tx, lo, hi int64) error {
-	var mins, sums, flows []string
+	var mins, sums, flows, delays []string
+	for _, st := range DelaySteps {
+		delays = append(delays, `SELECT '`+st+`' AS step, reg_day, county, poor, district, `+st+` - reg_day AS days, COUNT(*) AS n FROM briefing_facts
+			WHERE seeker_id > $1 AND seeker_id <= $2 AND `+st+` > 0 GROUP BY reg_day, county, poor, district, `+st+` - reg_day`)
+	}
 	for _, st := range Steps {
 		mins = append(mins, "COALESCE(MIN(CASE WHEN e.to_state = '"+st+"' THEN "+daySQL("e.at")+" END), 0)")
 		sums = append(sums, "SUM(CASE WHEN "+st+" > 0 THEN 1 ELSE 0 END)")
@@ -194,6 +198,9 @@ func buildSeekers(ctx context.Context, tx *store.Tx, lo, hi int64) error {
 		`INSERT INTO briefing_flow (day, step, county, poor, district, n)
 			SELECT day, step, county, poor, district, n FROM (` + strings.Join(flows, " UNION ALL ") + `) f WHERE n > 0
 			ON CONFLICT (day, step, county, poor, district) DO UPDATE SET n = briefing_flow.n + excluded.n`,
+		`INSERT INTO briefing_delays (step, reg_day, county, poor, district, days, n)
+			SELECT step, reg_day, county, poor, district, days, n FROM (` + strings.Join(delays, " UNION ALL ") + `) f WHERE n > 0
+			ON CONFLICT (step, reg_day, county, poor, district, days) DO UPDATE SET n = briefing_delays.n + excluded.n`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, lo, hi); err != nil {
 			return err

@@ -27,6 +27,7 @@ func dump(t *testing.T, r *rig) string {
 			WHERE ` + strings.ReplaceAll(steps, ", ", " + ") + ` + seekers <> 0 ORDER BY reg_day, county, poor, district`,
 		`SELECT reg_day, county, poor, n FROM briefing_registered WHERE n <> 0 ORDER BY reg_day, county, poor`,
 		`SELECT day, step, county, poor, district, n FROM briefing_flow WHERE n <> 0 ORDER BY day, step, county, poor, district`,
+		`SELECT step, reg_day, county, poor, district, days, n FROM briefing_delays WHERE n <> 0 ORDER BY step, reg_day, county, poor, district, days`,
 	} {
 		rows, err := r.s.DB.R.QueryContext(ctx, q)
 		if err != nil {
@@ -152,11 +153,23 @@ func TestChunkedBuild(t *testing.T) {
 		}
 		consistent(t, r)
 		got := dump(t, r)
+		// The delays are the facts' days from registration to the step.
+		var bad int
+		if err := r.s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM (
+			SELECT 'offered' AS step, reg_day, county, poor, district, offered - reg_day AS days, COUNT(*) AS n FROM briefing_facts WHERE offered > 0
+			GROUP BY reg_day, county, poor, district, offered - reg_day
+			UNION ALL SELECT 'arrived', reg_day, county, poor, district, arrived - reg_day, COUNT(*) FROM briefing_facts WHERE arrived > 0
+			GROUP BY reg_day, county, poor, district, arrived - reg_day) f
+			FULL JOIN (SELECT * FROM briefing_delays WHERE n <> 0) d ON d.step = f.step AND d.reg_day = f.reg_day AND d.county = f.county
+				AND d.poor = f.poor AND d.district = f.district AND d.days = f.days
+			WHERE f.n IS NULL OR d.n IS NULL OR f.n <> d.n`).Scan(&bad); err != nil || bad != 0 {
+			t.Errorf("briefing_delays: %d rows differ from the facts (%v)", bad, err)
+		}
 
 		// The incremental path alone, from nothing: every seeker and event
 		// read as news, each seeker's facts recomputed.
 		for _, q := range []string{`DELETE FROM briefing_cursors`, `DELETE FROM briefing_seekers`, `DELETE FROM briefing_facts`,
-			`DELETE FROM briefing_cells`, `DELETE FROM briefing_registered`, `DELETE FROM briefing_flow`,
+			`DELETE FROM briefing_cells`, `DELETE FROM briefing_registered`, `DELETE FROM briefing_flow`, `DELETE FROM briefing_delays`,
 			`INSERT INTO briefing_cursors (name, value) VALUES ('events', 0), ('seekers', 0), ('seekers_at', 0)`} {
 			if _, err := r.s.DB.W.ExecContext(ctx, q); err != nil {
 				t.Fatal(err)

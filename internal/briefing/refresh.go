@@ -3,6 +3,7 @@ package briefing
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -316,6 +317,12 @@ type flowKey struct {
 	poor             bool
 }
 
+type delayKey struct {
+	step string
+	cell cellKey
+	days int
+}
+
 // fact is one application's row of briefing_facts.
 type fact struct {
 	app, seeker, employer int64
@@ -362,6 +369,7 @@ func (s *Service) recompute(ctx context.Context, tx *store.Tx, seekers []int64) 
 	const chunk = 500
 	cells := map[cellKey]*[10]int64{} // Steps, then seekers
 	flow := map[flowKey]int64{}
+	delays := map[delayKey]int64{}
 	add := func(fs []fact, sign int64) {
 		seen := map[cellKey]map[int64]bool{}
 		for _, f := range fs {
@@ -375,6 +383,9 @@ func (s *Service) recompute(ctx context.Context, tx *store.Tx, seekers []int64) 
 				if d > 0 {
 					c[i] += sign
 					flow[flowKey{d, Steps[i], f.county, f.district, f.poor}] += sign
+					if slices.Contains(DelaySteps, Steps[i]) {
+						delays[delayKey{Steps[i], k, d - f.day}] += sign
+					}
 				}
 			}
 			if seen[k] == nil {
@@ -420,6 +431,16 @@ func (s *Service) recompute(ctx context.Context, tx *store.Tx, seekers []int64) 
 		if _, err := tx.ExecContext(ctx, `INSERT INTO briefing_cells (reg_day, county, poor, district, `+stepCols("")+`, seekers)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 			ON CONFLICT (reg_day, county, poor, district) DO UPDATE SET `+addCols()+`, seekers = briefing_cells.seekers + excluded.seekers`, args...); err != nil {
+			return err
+		}
+	}
+	for k, d := range delays {
+		if d == 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO briefing_delays (step, reg_day, county, poor, district, days, n) VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (step, reg_day, county, poor, district, days) DO UPDATE SET n = briefing_delays.n + excluded.n`,
+			k.step, k.cell.day, k.cell.county, k.cell.poor, k.cell.district, k.days, d); err != nil {
 			return err
 		}
 	}
