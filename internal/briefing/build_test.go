@@ -139,7 +139,7 @@ func TestChunkedBuild(t *testing.T) {
 		// The indexes the build dropped are there again.
 		q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ($1, $2, $3, $4)`
 		if r.s.DB.Dialect == store.Postgres {
-			q = `SELECT COUNT(*) FROM pg_indexes WHERE indexname IN ($1, $2, $3, $4)`
+			q = `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN ($1, $2, $3, $4)`
 		}
 		var n int
 		if err := r.s.DB.R.QueryRowContext(ctx, q, "briefing_facts_seeker", "briefing_facts_day", "briefing_facts_employer", "briefing_facts_trade").Scan(&n); err != nil || n != 4 {
