@@ -72,7 +72,7 @@ type Service struct {
 // New returns the service with the hiring and charter providers; the app
 // adds the other systems' providers.
 func New(s *store.Store, cat *i18n.Catalogue, providers ...Provider) *Service {
-	sv := &Service{S: s, Cat: cat, Stale: 5 * time.Second, BuildBudget: 2 * time.Second}
+	sv := &Service{S: s, Cat: cat, Stale: 5 * time.Second, BuildBudget: 3 * time.Second}
 	sv.Providers = append([]Provider{HiringProvider{sv}, ArrivalsProvider{sv}, CharterProvider{sv}}, providers...)
 	return sv
 }

@@ -71,6 +71,7 @@ func (s *Service) refresh(ctx context.Context, budget time.Duration) (n int, bui
 		}
 		n += k
 		if building {
+			s.built.Store(false) // the rollups were emptied since
 			continue
 		}
 		s.built.Store(true)
