@@ -7,6 +7,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -23,7 +24,10 @@ import (
 // EASYJOB_BENCH_N requests (50). A dashboard is what its page reads: the
 // funnel by the grouping with its total, arrivals by day, the retention
 // curves (by week), the map (by county and by district), the medians and
-// the charters. docs/PERFORMANCE.md has the figures:
+// the charters. With EASYJOB_BENCH_REBUILD set, the rollups are emptied and
+// built again first (the first build is logged: its transactions, wall and
+// CPU time, the longest transaction; EASYJOB_BENCH_CHUNK fixes the seekers a
+// chunk). docs/PERFORMANCE.md has the figures:
 //
 //	EASYJOB_BENCH_DB=sqlite:/tmp/big-briefing/easyjob.db go test -run '^$' -bench Dashboards -benchtime 1x ./internal/briefing/
 func BenchmarkDashboards(b *testing.B) {
@@ -32,6 +36,9 @@ func BenchmarkDashboards(b *testing.B) {
 		b.Skip("EASYJOB_BENCH_DB names a big demo database")
 	}
 	n := 50
+	if v, err := strconv.Atoi(os.Getenv("EASYJOB_BENCH_N")); err == nil && v > 0 {
+		n = v
+	}
 	ctx := context.Background()
 	db, err := store.Open(ctx, url)
 	if err != nil {
@@ -43,8 +50,43 @@ func BenchmarkDashboards(b *testing.B) {
 	}
 	s := store.New(db, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	sv := briefing.New(s, i18n.MustLoad())
-	sv.Stale = time.Hour // the refresh is measured on its own
-	start := time.Now()
+	sv.Stale = time.Hour                          // the refresh is measured on its own
+	if os.Getenv("EASYJOB_BENCH_REBUILD") != "" { // build them again from nothing
+		for _, t := range []string{"briefing_cursors", "briefing_seekers", "briefing_facts", "briefing_cells", "briefing_registered", "briefing_flow"} {
+			if _, err := db.W.ExecContext(ctx, `DELETE FROM `+t); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	// The first build (if the rollups are not built yet), step by step: its
+	// wall and CPU time and its longest transaction.
+	start, cpu := time.Now(), cpuTime()
+	var chunks int
+	var longest time.Duration
+	stop, _ := time.ParseDuration(os.Getenv("EASYJOB_BENCH_BUILD_FOR"))
+	for {
+		t0 := time.Now()
+		building, err := sv.Step(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		chunks++
+		took := time.Since(t0)
+		longest = max(longest, took)
+		if took > time.Second {
+			p, _ := sv.Progress(ctx)
+			b.Logf("transaction %d took %s (%d %% built)", chunks, took.Round(time.Millisecond), p)
+		}
+		if !building {
+			break
+		}
+		if stop != 0 && time.Since(start) > stop { // to profile the build
+			b.Skipf("stopped the build after %d transactions, the longest %s", chunks, longest)
+		}
+	}
+	b.Logf("first build: %d transactions in %s (CPU %s), the longest %s", chunks, time.Since(start).Round(time.Millisecond),
+		(cpuTime() - cpu).Round(time.Millisecond), longest.Round(time.Millisecond))
+	start = time.Now()
 	k, err := sv.Refresh(ctx)
 	if err != nil {
 		b.Fatal(err)
@@ -116,4 +158,13 @@ func BenchmarkDashboards(b *testing.B) {
 			}
 		}
 	}
+}
+
+// cpuTime is the CPU time the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -18,7 +18,8 @@
 // retention and support systems). It writes only its own tables:
 //
 //   - the rollups briefing_cursors, briefing_seekers, briefing_facts,
-//     briefing_cells, briefing_registered and briefing_flow, kept current by
+//     briefing_cells, briefing_registered, briefing_flow and
+//     briefing_delays, kept current by
 //     Refresh (a periodic task, and before a dashboard is read), because a
 //     query over a million applications cannot answer in 200 ms;
 //   - briefings, briefing_items and briefing_revisions: the drafts, and the
@@ -42,6 +43,10 @@ import (
 // application state and a column of the rollups.
 var Steps = []string{"applied", "offered", "accepted", "departed", "arrived", "onboarded", "retained_30", "retained_90", "retained_180"}
 
+// DelaySteps are the steps whose days from registration the medians read
+// (briefing_delays).
+var DelaySteps = []string{"offered", "arrived"}
+
 // Service is the dashboards and the briefing on the store's kernel.
 type Service struct {
 	S   *store.Store
@@ -51,13 +56,23 @@ type Service struct {
 	// Stale is how old the rollups may be before a dashboard refreshes them
 	// first (the periodic task keeps them fresher).
 	Stale time.Duration
-	last  atomic.Int64 // the store's time of the last refresh, Unix nanoseconds
+	// BuildBudget is how long a dashboard's request may spend building
+	// the rollups the first time (the periodic task builds them anyway):
+	// a small database is built at once, a big one answers "being
+	// prepared" meanwhile.
+	BuildBudget time.Duration
+	// BuildChunk is how many seekers (by id) one transaction of the first
+	// build takes; 0 chooses from the time the last chunk took.
+	BuildChunk int
+	last       atomic.Int64 // the store's time of the last refresh, Unix nanoseconds
+	built      atomic.Bool  // the first build is known to be finished
+	chunk      atomic.Int64 // the chunk size chosen by time
 }
 
 // New returns the service with the hiring and charter providers; the app
 // adds the other systems' providers.
 func New(s *store.Store, cat *i18n.Catalogue, providers ...Provider) *Service {
-	sv := &Service{S: s, Cat: cat, Stale: 5 * time.Second}
+	sv := &Service{S: s, Cat: cat, Stale: 5 * time.Second, BuildBudget: 3 * time.Second}
 	sv.Providers = append([]Provider{HiringProvider{sv}, ArrivalsProvider{sv}, CharterProvider{sv}}, providers...)
 	return sv
 }

@@ -127,7 +127,7 @@ func (s *Service) Draft(ctx context.Context, a easyjob.Actor, day easyjob.Date, 
 	} else if easyjob.ErrorCode(err) != easyjob.ENOTFOUND {
 		return Briefing{}, err
 	}
-	if _, err := s.Refresh(ctx); err != nil {
+	if err := s.current(ctx); err != nil {
 		return Briefing{}, err
 	}
 	items, err := s.items(ctx, day, lang)

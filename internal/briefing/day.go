@@ -145,8 +145,15 @@ func (s *Service) Medians(ctx context.Context, a easyjob.Actor, q Query) (_ Medi
 	}
 	var m Medians
 	for _, step := range []string{"offered", "arrived"} {
+		// By employer or trade, the facts; else their sums by days.
 		w := filter(a, q, "reg_day", true, "district")
 		w.Add(step + " > 0")
+		query := `SELECT ` + step + ` - reg_day, poor, COUNT(*) FROM briefing_facts` + w.SQL() + ` GROUP BY ` + step + ` - reg_day, poor`
+		if q.Employer == 0 && q.Trade == "" {
+			w = filter(a, q, "reg_day", false, "district")
+			w.Add("step = ?", step)
+			query = `SELECT days, poor, SUM(n) FROM briefing_delays` + w.SQL() + ` GROUP BY days, poor`
+		}
 		type bin struct {
 			d    int
 			poor bool
@@ -155,7 +162,7 @@ func (s *Service) Medians(ctx context.Context, a easyjob.Actor, q Query) (_ Medi
 		bins, err := store.Select(ctx, s.S.DB.R, func(r store.Scanner) (bin, error) {
 			var b bin
 			return b, r.Scan(&b.d, &b.poor, &b.n)
-		}, `SELECT `+step+` - reg_day, poor, COUNT(*) FROM briefing_facts`+w.SQL()+` GROUP BY `+step+` - reg_day, poor`, w.Args()...)
+		}, query, w.Args()...)
 		if err != nil {
 			return m, err
 		}

@@ -3,6 +3,7 @@ package briefing
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,44 +34,92 @@ const (
 var errRaced = errors.New("briefing: another refresh moved the cursors")
 
 // Refresh brings the rollups up to date and tells how many events and
-// seekers it read. The first refresh of a database builds them in bulk.
+// seekers it read. The first refresh of a database builds them, chunk by
+// chunk (build.go), before it reads what changed since the build began.
 func (s *Service) Refresh(ctx context.Context) (n int, err error) {
+	n, _, err = s.refresh(ctx, -1)
+	return n, err
+}
+
+// refresh is Refresh that spends at most budget on building the rollups
+// (none when 0, no limit when negative) and tells whether they are built.
+func (s *Service) refresh(ctx context.Context, budget time.Duration) (n int, built bool, err error) {
 	defer func() { err = store.Wrap(err, "briefing.Refresh") }()
-	for range 1000 {
+	start := time.Now()
+	for rounds := 0; rounds < 1000; {
+		if budget >= 0 && !s.built.Load() && time.Since(start) >= budget {
+			c, found, err := readCursors(ctx, s.S.DB.R)
+			if err != nil {
+				return n, false, err
+			}
+			if !found || c.building {
+				return n, false, nil
+			}
+		}
 		var k int
+		var building bool
 		err := s.S.Tx(ctx, func(tx *store.Tx) error {
 			var err error
-			k, err = s.refreshOnce(ctx, tx)
+			k, building, err = s.refreshOnce(ctx, tx)
 			return err
 		})
 		if errors.Is(err, errRaced) {
 			continue
 		}
 		if err != nil {
-			return n, err
+			return n, false, err
 		}
 		n += k
+		if building {
+			s.built.Store(false) // the rollups were emptied since
+			continue
+		}
+		s.built.Store(true)
+		rounds++
 		if k == 0 {
 			break
 		}
 	}
 	s.last.Store(s.S.Now().UnixNano())
-	return n, nil
+	return n, true, nil
 }
 
-// fresh refreshes the rollups when they are older than s.Stale.
+// fresh refreshes the rollups when they are older than s.Stale. While the
+// first build is not finished (the periodic task does it; a dashboard adds
+// at most s.BuildBudget), the answer is "unavailable", with how far the
+// build is: the figures of a half-built rollup are never shown as final.
 func (s *Service) fresh(ctx context.Context) error {
 	if l := s.last.Load(); l != 0 && s.S.Now().Sub(time.Unix(0, l)) < s.Stale {
 		return nil
 	}
-	_, err := s.Refresh(ctx)
-	return err
+	return s.current(ctx)
 }
 
-type cursors struct{ events, seekers, seekersAt int64 }
+// current refreshes the rollups, answering "being prepared" while the
+// first build is not finished.
+func (s *Service) current(ctx context.Context) error {
+	_, built, err := s.refresh(ctx, s.BuildBudget)
+	if err != nil || built {
+		return err
+	}
+	pct, err := s.Progress(ctx)
+	if err != nil {
+		return err
+	}
+	return easyjob.Errorf(easyjob.EUNAVAILABLE, "briefing.preparing", "percent", pct)
+}
 
-func readCursors(ctx context.Context, tx *store.Tx) (c cursors, found bool, err error) {
-	rows, err := tx.QueryContext(ctx, `SELECT name, value FROM briefing_cursors`)
+type cursors struct {
+	events, seekers, seekersAt int64
+	// While the first build runs: the last seeker built and the last one to
+	// build (build.go).
+	buildNext, buildEnd int64
+	buildIndexes        int // of deferredIndexes made again
+	building            bool
+}
+
+func readCursors(ctx context.Context, q store.Querier) (c cursors, found bool, err error) {
+	rows, err := q.QueryContext(ctx, `SELECT name, value FROM briefing_cursors`)
 	if err != nil {
 		return c, false, err
 	}
@@ -89,6 +138,12 @@ func readCursors(ctx context.Context, tx *store.Tx) (c cursors, found bool, err 
 			c.seekers = v
 		case "seekers_at":
 			c.seekersAt = v
+		case "build_next":
+			c.buildNext = v
+		case "build_indexes":
+			c.buildIndexes = int(v)
+		case "build_end":
+			c.buildEnd, c.building = v, true
 		}
 	}
 	return c, found, rows.Err()
@@ -109,14 +164,26 @@ func move(ctx context.Context, tx *store.Tx, name string, old, v int64) error {
 	return nil
 }
 
-func (s *Service) refreshOnce(ctx context.Context, tx *store.Tx) (int, error) {
+// refreshOnce does one step in one transaction: start the build, build a
+// chunk, or read a batch of what changed; building tells that the first
+// build is not finished.
+func (s *Service) refreshOnce(ctx context.Context, tx *store.Tx) (n int, building bool, err error) {
 	c, found, err := readCursors(ctx, tx)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	if !found {
-		return s.build(ctx, tx)
+		return 0, true, s.startBuild(ctx, tx)
 	}
+	if c.building {
+		return s.buildChunk(ctx, tx, c)
+	}
+	n, err = s.readChanges(ctx, tx, c)
+	return n, false, err
+}
+
+// readChanges reads the seekers and events past the cursors.
+func (s *Service) readChanges(ctx context.Context, tx *store.Tx, c cursors) (int, error) {
 	now := easyjob.Millis(tx.Now)
 	n := 0
 	touched := map[int64]bool{} // seekers whose applications are recomputed
@@ -251,6 +318,12 @@ type flowKey struct {
 	poor             bool
 }
 
+type delayKey struct {
+	step string
+	cell cellKey
+	days int
+}
+
 // fact is one application's row of briefing_facts.
 type fact struct {
 	app, seeker, employer int64
@@ -297,6 +370,7 @@ func (s *Service) recompute(ctx context.Context, tx *store.Tx, seekers []int64) 
 	const chunk = 500
 	cells := map[cellKey]*[10]int64{} // Steps, then seekers
 	flow := map[flowKey]int64{}
+	delays := map[delayKey]int64{}
 	add := func(fs []fact, sign int64) {
 		seen := map[cellKey]map[int64]bool{}
 		for _, f := range fs {
@@ -310,6 +384,9 @@ func (s *Service) recompute(ctx context.Context, tx *store.Tx, seekers []int64) 
 				if d > 0 {
 					c[i] += sign
 					flow[flowKey{d, Steps[i], f.county, f.district, f.poor}] += sign
+					if slices.Contains(DelaySteps, Steps[i]) {
+						delays[delayKey{Steps[i], k, d - f.day}] += sign
+					}
 				}
 			}
 			if seen[k] == nil {
@@ -358,6 +435,16 @@ func (s *Service) recompute(ctx context.Context, tx *store.Tx, seekers []int64) 
 			return err
 		}
 	}
+	for k, d := range delays {
+		if d == 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO briefing_delays (step, reg_day, county, poor, district, days, n) VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (step, reg_day, county, poor, district, days) DO UPDATE SET n = briefing_delays.n + excluded.n`,
+			k.step, k.cell.day, k.cell.county, k.cell.poor, k.cell.district, k.days, d); err != nil {
+			return err
+		}
+	}
 	for k, d := range flow {
 		if d == 0 {
 			continue
@@ -394,59 +481,4 @@ func addCols() string {
 		out[i] = s + " = briefing_cells." + s + " + excluded." + s
 	}
 	return strings.Join(out, ", ")
-}
-
-// build fills the rollups in bulk from every row there is, then sets the
-// cursors: the first refresh of a database (or after the demo's --force).
-func (s *Service) build(ctx context.Context, tx *store.Tx) (int, error) {
-	var maxEvent, maxSeeker int64
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM application_events`).Scan(&maxEvent); err != nil {
-		return 0, err
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM seekers`).Scan(&maxSeeker); err != nil {
-		return 0, err
-	}
-	if s.S.DB.Dialect == store.SQLite {
-		// A million rows into five b-trees thrash SQLite's default page
-		// cache of 2 MB (hundreds of gigabytes read again); the writer's
-		// connection gets 256 MB for the build, then its default back.
-		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
-			return 0, err
-		}
-		defer tx.ExecContext(ctx, `PRAGMA cache_size = -2000`)
-	}
-	for _, t := range []string{"briefing_seekers", "briefing_facts", "briefing_cells", "briefing_registered", "briefing_flow"} {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
-			return 0, err
-		}
-	}
-	var sums []string
-	for _, st := range Steps {
-		sums = append(sums, "SUM(CASE WHEN "+st+" > 0 THEN 1 ELSE 0 END)")
-	}
-	var flows []string
-	for _, st := range Steps {
-		flows = append(flows, `SELECT `+st+`, '`+st+`', county, poor, district, COUNT(*) FROM briefing_facts WHERE `+st+` > 0 GROUP BY `+st+`, county, poor, district`)
-	}
-	stmts := []struct {
-		q    string
-		args []any
-	}{
-		{`INSERT INTO briefing_seekers (seeker_id, reg_day, county, poor) SELECT id, ` + daySQL("created_at") + `, home_county, poor FROM seekers WHERE id <= $1`, []any{maxSeeker}},
-		{`INSERT INTO briefing_registered (reg_day, county, poor, n) SELECT reg_day, county, poor, COUNT(*) FROM briefing_seekers GROUP BY reg_day, county, poor`, nil},
-		{`INSERT INTO briefing_facts (` + factCols + `) ` + factSelect(`a.id IN (SELECT application_id FROM application_events WHERE id <= $1)`), []any{maxEvent}},
-		{`INSERT INTO briefing_cells (reg_day, county, poor, district, ` + stepCols("") + `, seekers)
-			SELECT reg_day, county, poor, district, ` + strings.Join(sums, ", ") + `, COUNT(DISTINCT seeker_id) FROM briefing_facts GROUP BY reg_day, county, poor, district`, nil},
-		{`INSERT INTO briefing_flow (day, step, county, poor, district, n) ` + strings.Join(flows, " UNION ALL "), nil},
-		{`INSERT INTO briefing_cursors (name, value) VALUES ('events', $1), ('seekers', $2), ('seekers_at', $3)`, []any{maxEvent, maxSeeker, easyjob.Millis(tx.Now)}},
-	}
-	for _, st := range stmts {
-		if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
-			if _, ok := store.UniqueViolation(err); ok {
-				return 0, errRaced // another process built them
-			}
-			return 0, err
-		}
-	}
-	return 1, nil
 }
