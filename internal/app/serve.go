@@ -398,6 +398,9 @@ func (a *App) taskConfig(work bool) tasks.Config {
 				return err
 			}},
 			{Name: "briefing_refresh", Every: time.Minute, Run: func(ctx context.Context, now time.Time) error {
+				if m := a.Store.Matching; m != nil && !m.IsBuilt() {
+					return nil // at start the matching indexes come first: they make the server ready
+				}
 				_, err := a.Briefing.Refresh(ctx)
 				return err
 			}},
