@@ -37,7 +37,11 @@ type Matching struct {
 	since  int64      // store clock (ms) when the last poll started
 	polVer int64      // updated_at of the policy in force
 	seen   map[int64]int64
-	pmu    sync.RWMutex
+	// seenApps: the applications a poll already followed, at the
+	// updated_at and state it followed (the next polls' overlap reads them
+	// again; two changes in one millisecond differ by their state).
+	seenApps map[int64]appSeen
+	pmu      sync.RWMutex
 	posts  map[int64]*easyjob.Posting // live postings, as the API shows them
 	// Highest ids loaded: rows written in bulk with old timestamps (the
 	// demo loader) are found by id.
@@ -679,6 +683,20 @@ func (m *Matching) refreshSeekers(ctx context.Context, ids []int64) error {
 	return nil
 }
 
+// appSeen is the version of an application a poll followed.
+type appSeen struct {
+	at    int64
+	state string
+}
+
+// villagerStates are the states in which an application can change an
+// employer's count of villagers (scanVillagers counts the arrived and the
+// employed; left and separated drop out of it; departed and no-show are
+// where an arrival recorded by mistake could go back to).
+var villagerStates = map[easyjob.ApplicationState]bool{easyjob.StateDeparted: true, easyjob.StateNoShow: true,
+	easyjob.StateArrived: true, easyjob.StateOnboarded: true, easyjob.StateRetained30: true, easyjob.StateRetained90: true,
+	easyjob.StateRetained180: true, easyjob.StateLeft: true, easyjob.StateSeparated: true}
+
 // refreshVillagers recounts the villagers of employers.
 func (m *Matching) refreshVillagers(ctx context.Context, employers []int64) error {
 	for _, emp := range employers {
@@ -760,21 +778,36 @@ func (m *Matching) Poll(ctx context.Context) (err error) {
 	// Applications move headcount, pending counts, who is placed, villagers.
 	// SQLite plans "updated_at > $1 OR id > $2" under a join as a scan of
 	// every posting; the ids come first from two indexed lookups instead.
-	rows, err = m.s.DB.R.QueryContext(ctx, `SELECT a.seeker_id, a.posting_id, p.employer_id FROM applications a
+	// An application already followed at its updated_at (the overlap of
+	// the last polls) is not followed again; villagers are recounted only
+	// for employers whose applications are in a state that counts
+	// (villagerStates) — an application or a withdrawal changes no count.
+	rows, err = m.s.DB.R.QueryContext(ctx, `SELECT a.id, a.updated_at, a.state, a.seeker_id, a.posting_id, p.employer_id FROM applications a
 		JOIN postings p ON p.id = a.posting_id WHERE a.id IN (SELECT id FROM applications WHERE updated_at > $1
 		UNION ALL SELECT id FROM applications WHERE id > $2)`, lo, m.maxApp)
 	if err != nil {
 		return err
 	}
+	if m.seenApps == nil {
+		m.seenApps = map[int64]appSeen{}
+	}
 	postings, employers := map[int64]bool{}, map[int64]bool{}
 	for rows.Next() {
-		var k, p, e int64
-		if err := rows.Scan(&k, &p, &e); err != nil {
+		var id, at, k, p, e int64
+		var state string
+		if err := rows.Scan(&id, &at, &state, &k, &p, &e); err != nil {
 			rows.Close()
 			return err
 		}
+		if prev, ok := m.seenApps[id]; ok && prev == (appSeen{at, state}) {
+			continue
+		}
+		m.seenApps[id] = appSeen{at, state}
 		seekers = append(seekers, k)
-		postings[p], employers[e] = true, true
+		postings[p] = true
+		if villagerStates[easyjob.ApplicationState(state)] {
+			employers[e] = true
+		}
 	}
 	rows.Close()
 	if err := m.refreshSeekers(ctx, dedupe(seekers)); err != nil {
@@ -807,6 +840,11 @@ func (m *Matching) Poll(ctx context.Context) (err error) {
 	for id, at := range m.seen {
 		if at < lo-pollOverlap {
 			delete(m.seen, id)
+		}
+	}
+	for id, x := range m.seenApps {
+		if x.at < lo-pollOverlap {
+			delete(m.seenApps, id)
 		}
 	}
 	m.since = now
