@@ -42,7 +42,7 @@ type Matching struct {
 	// again; two changes in one millisecond differ by their state).
 	seenApps map[int64]appSeen
 	pmu      sync.RWMutex
-	posts  map[int64]*easyjob.Posting // live postings, as the API shows them
+	posts    map[int64]*easyjob.Posting // live postings, as the API shows them
 	// Highest ids loaded: rows written in bulk with old timestamps (the
 	// demo loader) are found by id.
 	maxPosting, maxSeeker, maxApp int64
