@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"easyjob/internal/auth"
@@ -35,9 +36,9 @@ type sessionCache struct {
 	seen int64 // the highest session_changes id applied
 	m    map[string]cachedSession
 
-	once          sync.Once
+	pmu           sync.Mutex  // guards the statements, prepared on first use
+	prepared      atomic.Bool // set once they are (the requests' fast path)
 	maxStmt, stmt *sql.Stmt
-	prepErr       error
 }
 
 type cachedSession struct {
@@ -45,15 +46,31 @@ type cachedSession struct {
 	until int64 // Unix ms: the session's expiry or the cache's, the earlier
 }
 
-func (c *sessionCache) prepare(db *sql.DB) error {
-	c.once.Do(func() {
-		if c.maxStmt, c.prepErr = db.Prepare(`SELECT COALESCE(MAX(id), 0) FROM session_changes`); c.prepErr != nil {
-			return
-		}
-		c.stmt, c.prepErr = db.Prepare(`SELECT ` + userCols + `, x.expires_at FROM sessions x JOIN users u ON u.id = x.user_id
-			WHERE x.token_hash = $1 AND x.expires_at > $2 AND u.disabled = FALSE`)
-	})
-	return c.prepErr
+// prepare prepares the two statements once they can be: a database that
+// is down at the first request is tried again at the next (a sync.Once
+// would keep the error for the life of the process).
+func (c *sessionCache) prepare(ctx context.Context, db *sql.DB) error {
+	if c.prepared.Load() {
+		return nil
+	}
+	c.pmu.Lock()
+	defer c.pmu.Unlock()
+	if c.stmt != nil {
+		return nil
+	}
+	maxStmt, err := db.PrepareContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM session_changes`)
+	if err != nil {
+		return err
+	}
+	stmt, err := db.PrepareContext(ctx, `SELECT `+userCols+`, x.expires_at FROM sessions x JOIN users u ON u.id = x.user_id
+		WHERE x.token_hash = $1 AND x.expires_at > $2 AND u.disabled = FALSE`)
+	if err != nil {
+		maxStmt.Close()
+		return err
+	}
+	c.maxStmt, c.stmt = maxStmt, stmt
+	c.prepared.Store(true)
+	return nil
 }
 
 // catchUp applies the changes after the last one applied and returns the
@@ -122,7 +139,7 @@ func (s *Store) Session(ctx context.Context, token string) (_ easyjob.User, err 
 		return easyjob.User{}, easyjob.Errorf(easyjob.EUNAUTHORIZED, "auth.required")
 	}
 	c := &s.sessions
-	if err := c.prepare(s.DB.R); err != nil {
+	if err := c.prepare(ctx, s.DB.R); err != nil {
 		return easyjob.User{}, err
 	}
 	h := auth.HashToken(token)
