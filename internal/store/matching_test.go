@@ -20,6 +20,21 @@ func fixtureURL(t *testing.T, k storetest.Kind) (*storetest.Fixture, string) {
 	return storetest.NewFixture(t, k2), url
 }
 
+// otherProcess opens a second store on the fixture's database, with its own
+// connections and memory: to the database, another process. It is closed
+// when the test ends.
+func otherProcess(t *testing.T, f *storetest.Fixture, url string) *store.Store {
+	t.Helper()
+	db2, err := store.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db2.Close() })
+	s2 := store.New(db2, f.S.Sealer, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s2.Clock = f.Clock
+	return s2
+}
+
 func mustMatching(tb testing.TB, s *store.Store) *store.Matching {
 	tb.Helper()
 	m, err := s.StartMatching(context.Background())
@@ -202,14 +217,8 @@ func TestChangesReachOtherProcesses(t *testing.T) {
 		p := f.Published(t, 3)
 		seeker, me := f.Seeker(t)
 		mustMatching(t, f.S)
-		db2, err := store.Open(ctx, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db2.Close()
-		s2 := store.New(db2, f.S.Sealer, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		s2.Clock = f.Clock
-		mustMatching(t, s2) // its poller stops when db2 closes
+		s2 := otherProcess(t, f, url)
+		mustMatching(t, s2) // its poller stops when its database closes
 
 		within := func(what string, ok func() bool) {
 			t.Helper()

@@ -2,8 +2,6 @@ package store_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"reflect"
 	"testing"
 	"time"
@@ -21,13 +19,7 @@ func TestSessionCacheFollowsOtherProcesses(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
 		ctx := context.Background()
 		f, url := fixtureURL(t, k)
-		db2, err := store.Open(ctx, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db2.Close()
-		s2 := store.New(db2, f.S.Sealer, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		s2.Clock = f.Clock
+		s2 := otherProcess(t, f, url)
 
 		tok, _, err := f.S.Login(ctx, "city", "city-password", "api")
 		if err != nil {

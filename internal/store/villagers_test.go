@@ -3,8 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -24,13 +22,7 @@ func TestVillagersReachOtherProcesses(t *testing.T) {
 		f, url := fixtureURL(t, k)
 		p := f.Published(t, 3)
 		mustMatching(t, f.S)
-		db2, err := store.Open(ctx, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db2.Close()
-		s2 := store.New(db2, f.S.Sealer, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		s2.Clock = f.Clock
+		s2 := otherProcess(t, f, url)
 		mustMatching(t, s2)
 
 		worker, wme := f.Seeker(t)
