@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"os"
@@ -54,6 +55,39 @@ func Open(ctx context.Context, url string) (*DB, error) {
 // readers is the number of SQLite read connections.
 const readers = 8
 
+// readerCache is a SQLite reader's page cache (64 MB) and scanCache a
+// reader's while it scans whole tables (SQLite's default, 2 MB): a scan of
+// a 1 GB file through the large cache allocates and recycles a page for
+// every page read, about a third more CPU for the matching index's build
+// (22 s against 15.5 s of CPU at 100k postings / 1M seekers).
+const (
+	readerCache = "-65536"
+	scanCache   = "-2000"
+)
+
+// ScanConn is a reader for scans of whole tables and release, which must be
+// called when the scan is done. On SQLite it is a connection of the readers'
+// pool with a small page cache until released; on PostgreSQL, the pool.
+func (db *DB) ScanConn(ctx context.Context) (Querier, func(), error) {
+	if db.Dialect != SQLite {
+		return db.R, func() {}, nil
+	}
+	c, err := db.R.Conn(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := c.ExecContext(ctx, "PRAGMA cache_size = "+scanCache); err != nil {
+		c.Close()
+		return nil, nil, err
+	}
+	return c, func() {
+		if _, err := c.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = "+readerCache); err != nil {
+			c.Raw(func(any) error { return driver.ErrBadConn }) // not back to the pool with the small cache
+		}
+		c.Close()
+	}, nil
+}
+
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -75,7 +109,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// and a 64 MB page cache each instead of 2 MB: a page found there is not
 	// read(2) and initialised again. (Mapping the file was tried instead:
 	// SQLite then initialises a page at every visit; no clear gain measured.)
-	r, err := sql.Open("sqlite", dsn+"&mode=ro&_pragma=cache_size(-65536)")
+	r, err := sql.Open("sqlite", dsn+"&mode=ro&_pragma=cache_size("+readerCache+")")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)

@@ -265,9 +265,11 @@ func (m *Matching) build(ctx context.Context) error {
 			hi = m.maxSeeker
 		}
 		list := make([]match.Seeker, 0, ns/parts+ns/100+16)
-		serr[i] = m.scanSeekers(ctx, `id > $1 AND id <= $2 ORDER BY id`, []any{lo, hi}, nil, func(k match.Seeker) error {
-			list = append(list, k)
-			return nil
+		serr[i] = m.scan(ctx, func(r Querier) error {
+			return m.scanSeekers(ctx, r, `id > $1 AND id <= $2 ORDER BY id`, []any{lo, hi}, nil, func(k match.Seeker) error {
+				list = append(list, k)
+				return nil
+			})
 		})
 		seekers[i] = list
 	}
@@ -277,7 +279,11 @@ func (m *Matching) build(ctx context.Context) error {
 			go func() { defer swg.Done(); readSeekers(i) }()
 		}
 	}
-	placed, err := m.placedSeekers(ctx, "")
+	var placed map[int64]bool
+	err = m.scan(ctx, func(r Querier) (err error) {
+		placed, err = m.placedSeekers(ctx, r, "")
+		return err
+	})
 	if err != nil {
 		swg.Wait()
 		return err
@@ -291,14 +297,16 @@ func (m *Matching) build(ctx context.Context) error {
 			return err
 		}
 		b.Grow(np, ns)
-		err := m.scanPostings(ctx, `p.status = 'published'`, nil, func(x *easyjob.Posting, p match.Posting, d search.Doc, live bool) error {
-			if !live {
-				return nil
-			}
-			posts[x.ID] = x
-			m.Postings++
-			docs = append(docs, d)
-			return b.UpsertPosting(p)
+		err := m.scan(ctx, func(r Querier) error {
+			return m.scanPostings(ctx, r, `p.status = 'published'`, nil, func(x *easyjob.Posting, p match.Posting, d search.Doc, live bool) error {
+				if !live {
+					return nil
+				}
+				posts[x.ID] = x
+				m.Postings++
+				docs = append(docs, d)
+				return b.UpsertPosting(p)
+			})
 		})
 		if err != nil {
 			return err
@@ -332,7 +340,7 @@ func (m *Matching) build(ctx context.Context) error {
 			seekers[i] = nil
 		}
 		h2 = m.heap()
-		return m.scanVillagers(ctx, "", nil, b.SetVillagers)
+		return m.scan(ctx, func(r Querier) error { return m.scanVillagers(ctx, r, "", nil, b.SetVillagers) })
 	})
 	awg.Wait()
 	if err != nil {
@@ -358,6 +366,17 @@ func (m *Matching) build(ctx context.Context) error {
 	}
 	m.Built = time.Since(t0)
 	return nil
+}
+
+// scan runs one of the build's scans of whole tables on a reader set up for
+// them (DB.ScanConn).
+func (m *Matching) scan(ctx context.Context, fn func(Querier) error) error {
+	r, release, err := m.s.DB.ScanConn(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return fn(r)
 }
 
 // shortCache is a per-county count of seekers short of recommendations.
@@ -449,8 +468,8 @@ func analyze(docs []search.Doc) []search.Analyzed {
 // scanPostings reads postings matching cond and hands each to fn with its
 // matching and search forms and whether it is live (published with places
 // left).
-func (m *Matching) scanPostings(ctx context.Context, cond string, args []any, fn func(*easyjob.Posting, match.Posting, search.Doc, bool) error) error {
-	rows, err := m.s.DB.R.QueryContext(ctx, `SELECT `+postingCols+`
+func (m *Matching) scanPostings(ctx context.Context, q Querier, cond string, args []any, fn func(*easyjob.Posting, match.Posting, search.Doc, bool) error) error {
+	rows, err := q.QueryContext(ctx, `SELECT `+postingCols+`
 		FROM postings p JOIN employers e ON e.id = p.employer_id WHERE `+cond, args...)
 	if err != nil {
 		return err
@@ -510,13 +529,13 @@ func (m *Matching) keepPosting(x *easyjob.Posting, live bool) {
 
 // placedSeekers lists the seekers holding an accepted offer or a job: they
 // are not active for candidates and match days.
-func (m *Matching) placedSeekers(ctx context.Context, cond string, args ...any) (map[int64]bool, error) {
+func (m *Matching) placedSeekers(ctx context.Context, r Querier, cond string, args ...any) (map[int64]bool, error) {
 	q := `SELECT DISTINCT seeker_id FROM applications WHERE state IN ('accepted', 'departed', 'arrived', 'onboarded',
 		'retained_30', 'retained_90', 'retained_180')`
 	if cond != "" {
 		q += " AND " + cond
 	}
-	rows, err := m.s.DB.R.QueryContext(ctx, q, args...)
+	rows, err := r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -532,13 +551,13 @@ func (m *Matching) placedSeekers(ctx context.Context, cond string, args ...any) 
 	return out, rows.Err()
 }
 
-func (m *Matching) scanSeekers(ctx context.Context, cond string, args []any, placed map[int64]bool, fn func(match.Seeker) error) error {
+func (m *Matching) scanSeekers(ctx context.Context, r Querier, cond string, args []any, placed map[int64]bool, fn func(match.Seeker) error) error {
 	q := `SELECT id, trades, expected_pay, wants_dorm, wants_meals, available_from, birth_date, experience,
 		home_county, poor, group_code FROM seekers`
 	if cond != "" {
 		q += " WHERE " + cond
 	}
-	rows, err := m.s.DB.R.QueryContext(ctx, q, args...)
+	rows, err := r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}
@@ -575,13 +594,13 @@ func (m *Matching) scanSeekers(ctx context.Context, cond string, args []any, pla
 
 // scanVillagers counts, per employer and home county, the people who
 // arrived or were onboarded.
-func (m *Matching) scanVillagers(ctx context.Context, cond string, args []any, fn func(employerID int64, county string, n int) error) error {
+func (m *Matching) scanVillagers(ctx context.Context, r Querier, cond string, args []any, fn func(employerID int64, county string, n int) error) error {
 	q := `SELECT p.employer_id, k.home_county, COUNT(*) FROM applications a JOIN postings p ON p.id = a.posting_id
 		JOIN seekers k ON k.id = a.seeker_id WHERE a.state IN ('arrived', 'onboarded', 'retained_30', 'retained_90', 'retained_180')`
 	if cond != "" {
 		q += " AND " + cond
 	}
-	rows, err := m.s.DB.R.QueryContext(ctx, q+` GROUP BY p.employer_id, k.home_county`, args...)
+	rows, err := r.QueryContext(ctx, q+` GROUP BY p.employer_id, k.home_county`, args...)
 	if err != nil {
 		return err
 	}
@@ -622,7 +641,7 @@ func (m *Matching) Changed(ctx context.Context, kind string, id int64) (err erro
 // updated_at did not move (changes made through this process).
 func (m *Matching) refreshPostings(ctx context.Context, force bool, cond string, args ...any) error {
 	var docs []search.Doc
-	err := m.scanPostings(ctx, cond, args, func(x *easyjob.Posting, p match.Posting, d search.Doc, live bool) error {
+	err := m.scanPostings(ctx, m.s.DB.R, cond, args, func(x *easyjob.Posting, p match.Posting, d search.Doc, live bool) error {
 		m.keepPosting(x, live)
 		upd := easyjob.Millis(x.UpdatedAt)
 		if !live {
@@ -661,13 +680,13 @@ func (m *Matching) refreshSeekers(ctx context.Context, ids []int64) error {
 		chunk := ids[:min(len(ids), 500)]
 		ids = ids[len(chunk):]
 		cond, args := inList("seeker_id", chunk)
-		placed, err := m.placedSeekers(ctx, cond, args...)
+		placed, err := m.placedSeekers(ctx, m.s.DB.R, cond, args...)
 		if err != nil {
 			return err
 		}
 		cond, args = inList("id", chunk)
 		found := map[int64]bool{}
-		err = m.scanSeekers(ctx, cond, args, placed, func(k match.Seeker) error {
+		err = m.scanSeekers(ctx, m.s.DB.R, cond, args, placed, func(k match.Seeker) error {
 			found[k.ID] = true
 			return m.Index().UpsertSeeker(k)
 		})
@@ -702,7 +721,7 @@ func (m *Matching) refreshVillagers(ctx context.Context, employers []int64) erro
 	for _, emp := range employers {
 		// Counties no longer present drop to zero: recount them all.
 		counts := map[string]int{}
-		if err := m.scanVillagers(ctx, `p.employer_id = $1`, []any{emp}, func(_ int64, county string, n int) error {
+		if err := m.scanVillagers(ctx, m.s.DB.R, `p.employer_id = $1`, []any{emp}, func(_ int64, county string, n int) error {
 			counts[county] = n
 			return nil
 		}); err != nil {
