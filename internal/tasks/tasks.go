@@ -125,10 +125,15 @@ func New(st *store.Store, cfg Config) (*Tasks, error) {
 	}
 	t := &Tasks{cfg: cfg}
 	rc := &river.Config{
-		Logger:      riverLogger(cfg.Log),
-		PollOnly:    true,
-		JobTimeout:  5 * time.Minute,
-		MaxAttempts: 10,
+		Logger:     riverLogger(cfg.Log),
+		PollOnly:   true,
+		JobTimeout: jobTimeout,
+		// A job left "running" by a process that died (killed, power
+		// lost) blocks its kind's next run (unique while one runs) until
+		// rescued: River's default waits an hour; a job ends or is
+		// cancelled within jobTimeout, so one a minute later is stuck.
+		RescueStuckJobsAfter: jobTimeout + time.Minute,
+		MaxAttempts:          10,
 		// A delivery a second makes 86,400 jobs a day: keep an hour of them.
 		CompletedJobRetentionPeriod: time.Hour,
 	}
@@ -207,12 +212,30 @@ func (t *Tasks) Start(ctx context.Context) error {
 	return t.Client.Start(ctx)
 }
 
-// Stop lets running jobs finish (up to ctx's deadline).
+// jobTimeout is the longest a job runs before its context is cancelled.
+const jobTimeout = 5 * time.Minute
+
+// cancelWait is how long Stop waits for cancelled jobs to return.
+const cancelWait = 5 * time.Second
+
+// Stop lets running jobs finish up to ctx's deadline, then cancels them and
+// waits for them a little longer, so that River records how each ended. A
+// job still marked running after its process is gone would block the next
+// run of its kind until rescued (RescueStuckJobsAfter).
 func (t *Tasks) Stop(ctx context.Context) error {
 	if !t.cfg.Work {
 		return nil
 	}
-	return t.Client.Stop(ctx)
+	err := t.Client.Stop(ctx)
+	if err == nil || ctx.Err() == nil {
+		return err
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cancelWait)
+	defer cancel()
+	if cerr := t.Client.StopAndCancel(cctx); cerr != nil {
+		return fmt.Errorf("jobs still running after they were cancelled: %w", cerr)
+	}
+	return nil
 }
 
 // DeliverArgs hands the outbox to the Sender.

@@ -136,3 +136,46 @@ func TestPeriodicWork(t *testing.T) {
 		}
 	})
 }
+
+// A job still running when the process stops is cancelled once the stop's
+// wait is over, and River records how it ended: no job is left "running"
+// by a process that has gone (it would block the next run of its kind).
+func TestStopCancelsWhatOutlivesTheWait(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		ctx := context.Background()
+		s, _ := storetest.NewStore(t, k)
+		if err := tasks.Migrate(ctx, s.DB); err != nil {
+			t.Fatal(err)
+		}
+		started := make(chan struct{}, 1)
+		slow := tasks.Periodic{Name: "slow", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+			started <- struct{}{}
+			<-ctx.Done() // works until told to stop
+			return ctx.Err()
+		}}
+		tk, err := tasks.New(s, tasks.Config{Work: true, Sender: &recorder{seen: map[int64]int{}}, Periodic: []tasks.Periodic{slow}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tk.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-started:
+		case <-time.After(30 * time.Second):
+			t.Fatal("the periodic work never ran")
+		}
+		sctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+		defer cancel()
+		if err := tk.Stop(sctx); err != nil {
+			t.Fatalf("stop: %v", err)
+		}
+		var running int
+		if err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE state = 'running'`).Scan(&running); err != nil {
+			t.Fatal(err)
+		}
+		if running != 0 {
+			t.Fatalf("%d jobs are left running by a stopped client", running)
+		}
+	})
+}
