@@ -21,7 +21,7 @@ import (
 //     costs a needless poll, never a missed one.
 type changeProbe struct {
 	conn *sql.Conn
-	q    string
+	stmt *sql.Stmt // prepared once: parsing it four times a second was most of its cost
 	last string
 }
 
@@ -34,14 +34,19 @@ func newChangeProbe(ctx context.Context, db *DB) (*changeProbe, error) {
 	if db.Dialect == SQLite {
 		q = `PRAGMA data_version`
 	}
-	return &changeProbe{conn: conn, q: q}, nil
+	stmt, err := conn.PrepareContext(ctx, q)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return &changeProbe{conn: conn, stmt: stmt}, nil
 }
 
 // changed reports whether something committed since the last call (true on
 // the first call, and whenever the probe cannot tell).
 func (p *changeProbe) changed(ctx context.Context) bool {
 	var v any
-	if err := p.conn.QueryRowContext(ctx, p.q).Scan(&v); err != nil {
+	if err := p.stmt.QueryRowContext(ctx).Scan(&v); err != nil {
 		return true
 	}
 	now := fmt.Sprint(v)
@@ -55,4 +60,7 @@ func (p *changeProbe) changed(ctx context.Context) bool {
 	return true
 }
 
-func (p *changeProbe) close() { p.conn.Close() }
+func (p *changeProbe) close() {
+	p.stmt.Close()
+	p.conn.Close()
+}
