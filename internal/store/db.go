@@ -160,13 +160,20 @@ func unwrapPath(err error) error {
 	return err
 }
 
+// pgConns is the size of a process's PostgreSQL pool.
+const pgConns = 20
+
 func openPostgres(ctx context.Context, url string) (*DB, error) {
 	p, err := sql.Open("pgx", url)
 	if err != nil {
 		return nil, fmt.Errorf("PostgreSQL %s: %v", config.Redact(url), err)
 	}
-	p.SetMaxOpenConns(20)
-	p.SetMaxIdleConns(10)
+	// Connections are kept (as many idle as open): under load database/sql
+	// otherwise closes every one above the idle limit when it is put back,
+	// and a new PostgreSQL connection costs a server process and an empty
+	// statement cache.
+	p.SetMaxOpenConns(pgConns)
+	p.SetMaxIdleConns(pgConns)
 	p.SetConnMaxIdleTime(5 * time.Minute)
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
