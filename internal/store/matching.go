@@ -279,6 +279,27 @@ func (m *Matching) build(ctx context.Context) error {
 			go func() { defer swg.Done(); readSeekers(i) }()
 		}
 	}
+	// The villager counts, read meanwhile, go in last (as in a sequential build).
+	type villagers struct {
+		employer int64
+		county   string
+		n        int
+	}
+	var vill []villagers
+	var verr error
+	var vwg sync.WaitGroup
+	readVillagers := func() {
+		verr = m.scan(ctx, func(r Querier) error {
+			return m.scanVillagers(ctx, r, "", nil, func(e int64, c string, n int) error {
+				vill = append(vill, villagers{e, c, n})
+				return nil
+			})
+		})
+	}
+	if !seq {
+		vwg.Add(1)
+		go func() { defer vwg.Done(); readVillagers() }()
+	}
 	var placed map[int64]bool
 	err = m.scan(ctx, func(r Querier) (err error) {
 		placed, err = m.placedSeekers(ctx, r, "")
@@ -286,10 +307,10 @@ func (m *Matching) build(ctx context.Context) error {
 	})
 	if err != nil {
 		swg.Wait()
+		vwg.Wait()
 		return err
 	}
 	var docs []search.Doc
-	var analyzed []search.Analyzed
 	var awg sync.WaitGroup
 	err = ix.Bulk(func(b *match.Builder) error {
 		defer swg.Wait() // no reader outlives the build
@@ -317,7 +338,9 @@ func (m *Matching) build(ctx context.Context) error {
 			go func() {
 				defer awg.Done()
 				<-loaded
-				analyzed = analyze(docs)
+				for _, a := range analyze(docs) {
+					sx.PutAnalyzed(a)
+				}
 			}()
 		}
 		h1 = m.heap()
@@ -340,17 +363,29 @@ func (m *Matching) build(ctx context.Context) error {
 			seekers[i] = nil
 		}
 		h2 = m.heap()
-		return m.scan(ctx, func(r Querier) error { return m.scanVillagers(ctx, r, "", nil, b.SetVillagers) })
+		if seq {
+			readVillagers()
+		}
+		vwg.Wait()
+		if verr != nil {
+			return verr
+		}
+		for _, v := range vill {
+			if err := b.SetVillagers(v.employer, v.county, v.n); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	awg.Wait()
+	vwg.Wait()
 	if err != nil {
 		return err
 	}
 	if seq {
-		analyzed = analyze(docs)
-	}
-	for _, a := range analyzed {
-		sx.PutAnalyzed(a)
+		for _, a := range analyze(docs) {
+			sx.PutAnalyzed(a)
+		}
 	}
 	m.ix.Store(ix)
 	m.sx.Store(sx)
@@ -359,7 +394,7 @@ func (m *Matching) build(ctx context.Context) error {
 	m.pmu.Unlock()
 	clear(m.seen)
 	m.SearchDocs = len(docs)
-	docs, analyzed = nil, nil
+	docs = nil
 	if h3 := m.heap(); m.MeasureMemory {
 		m.HeapSeekers = h2 - h1
 		m.HeapPostings = h3 - h0 - m.HeapSeekers
