@@ -47,6 +47,10 @@ type Matching struct {
 	// demo loader) are found by id.
 	maxPosting, maxSeeker, maxApp int64
 
+	// What Candidates needs besides the ranking (candidates.go).
+	applied appliedSet
+	cand    seekerCache
+
 	// ShortTTL is how long a per-county count of seekers short of
 	// recommendations (ShortCounts) is served before it is counted again;
 	// up to ten times as old, it is served while a new count runs in the
@@ -229,6 +233,8 @@ func (m *Matching) build(ctx context.Context) error {
 	} else {
 		go func() { search.Load(); close(loaded) }()
 	}
+	gen := m.applied.building()
+	m.cand.forget(nil)
 	m.since = m.s.now()
 	if err := m.s.DB.R.QueryRowContext(ctx, `SELECT COALESCE((SELECT MAX(id) FROM postings), 0),
 		COALESCE((SELECT MAX(id) FROM seekers), 0), COALESCE((SELECT MAX(id) FROM applications), 0)`).
@@ -357,6 +363,13 @@ func (m *Matching) build(ctx context.Context) error {
 		m.HeapPostings = h3 - h0 - m.HeapSeekers
 	}
 	m.Built = time.Since(t0)
+	// Who applied to which employer, read after the build (the poll and
+	// Apply add what follows); Candidates asks the database until then.
+	go func() {
+		if err := m.loadApplied(m.ctx, gen); err != nil && m.ctx.Err() == nil {
+			m.s.Log.Warn("matching: reading who applied where", "err", err)
+		}
+	}()
 	return nil
 }
 
@@ -665,6 +678,7 @@ func (m *Matching) refreshSeekers(ctx context.Context, ids []int64) error {
 		if err != nil {
 			return err
 		}
+		m.cand.forget(chunk)
 		cond, args = inList("id", chunk)
 		found := map[int64]bool{}
 		err = m.scanSeekers(ctx, cond, args, placed, func(k match.Seeker) error {
@@ -803,6 +817,7 @@ func (m *Matching) Poll(ctx context.Context) (err error) {
 			continue
 		}
 		m.seenApps[id] = appSeen{at, state}
+		m.applied.add(k, e)
 		seekers = append(seekers, k)
 		postings[p] = true
 		if villagerStates[easyjob.ApplicationState(state)] {
