@@ -43,6 +43,7 @@ type Matching struct {
 	seenApps map[int64]appSeen
 	pmu      sync.RWMutex
 	posts    map[int64]*easyjob.Posting // live postings, as the API shows them
+	encoded  sync.Map                   // posting id → *postingJSON (PostingJSON)
 	// Highest ids loaded: rows written in bulk with old timestamps (the
 	// demo loader) are found by id.
 	maxPosting, maxSeeker, maxApp int64
@@ -354,6 +355,7 @@ func (m *Matching) build(ctx context.Context) error {
 	m.sx.Store(sx)
 	m.pmu.Lock()
 	m.posts = posts
+	m.encoded.Clear()
 	m.pmu.Unlock()
 	clear(m.seen)
 	m.SearchDocs = len(docs)
@@ -518,7 +520,63 @@ func (m *Matching) keepPosting(x *easyjob.Posting, live bool) {
 	} else {
 		delete(m.posts, x.ID)
 	}
+	m.encoded.Delete(x.ID)
 	m.pmu.Unlock()
+}
+
+// postingJSON is one version of a live posting (the pointer held in
+// Matching.posts: every change, counters included, replaces it) encoded in
+// each language asked for so far. It is never modified: a new language
+// makes a new one.
+type postingJSON struct {
+	p     *easyjob.Posting
+	langs []string
+	bytes [][]byte
+}
+
+// PostingJSON returns enc's encoding of the live posting id for lang,
+// encoded once per version of the posting and language (issue #11: lists
+// of postings spent much of their time encoding postings that had not
+// changed); ok is false for a posting not held in memory (not live). enc
+// gets a copy of the posting and must depend on nothing but it and lang.
+func (m *Matching) PostingJSON(id int64, lang string, enc func(easyjob.Posting) ([]byte, error)) (_ []byte, ok bool, _ error) {
+	m.pmu.RLock()
+	x, ok := m.posts[id]
+	m.pmu.RUnlock()
+	if !ok {
+		return nil, false, nil
+	}
+	old, _ := m.encoded.Load(id)
+	e, _ := old.(*postingJSON)
+	if e != nil && e.p == x {
+		for i, l := range e.langs {
+			if l == lang {
+				return e.bytes[i], true, nil
+			}
+		}
+	}
+	p := *x
+	p.Checks = slices.Clone(p.Checks)
+	b, err := enc(p)
+	if err != nil {
+		return nil, false, err
+	}
+	n := &postingJSON{p: x, langs: []string{lang}, bytes: [][]byte{b}}
+	if e != nil && e.p == x {
+		n.langs, n.bytes = append(slices.Clip(e.langs), lang), append(slices.Clip(e.bytes), b)
+	}
+	// Kept only while x is the version held: keepPosting drops the entry
+	// under the same lock when the posting changes.
+	m.pmu.RLock()
+	if m.posts[id] == x {
+		if old == nil {
+			m.encoded.LoadOrStore(id, n)
+		} else {
+			m.encoded.CompareAndSwap(id, old, n)
+		}
+	}
+	m.pmu.RUnlock()
+	return b, true, nil
 }
 
 // placedSeekers lists the seekers holding an accepted offer or a job: they
