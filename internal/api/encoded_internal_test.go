@@ -19,8 +19,8 @@ func TestEncodedAsBefore(t *testing.T) {
 	p1 := easyjob.Posting{ID: 7, EmployerID: 3, EmployerName: "深圳<市>龙岗&精密", EmployerOK: true,
 		PostingInput: easyjob.PostingInput{Title: "电子厂\"普工\" <急招>", Occupation: "6-25-04-02", Headcount: 5, PayMin: 5000,
 			PayMax: 6500, Dorm: true, StartDate: easyjob.DateOf(at), Description: "两班倒\n\t包吃住 \u2028 ✓"},
-		Checks:    []easyjob.Check{{Rule: "pay", Severity: easyjob.CheckWarning, Field: "pay_min", Key: "check.pay", Args: map[string]any{"min": 2360, "x": "<b>"}, Message: "低于 <2,360> & 元"}},
-		Pending:   2, CreatedAt: at, UpdatedAt: at.Add(time.Second), PublishedAt: at}
+		Checks:  []easyjob.Check{{Rule: "pay", Severity: easyjob.CheckWarning, Field: "pay_min", Key: "check.pay", Args: map[string]any{"min": 2360, "x": "<b>"}, Message: "低于 <2,360> & 元"}},
+		Pending: 2, CreatedAt: at, UpdatedAt: at.Add(time.Second), PublishedAt: at}
 	p2 := easyjob.Posting{ID: 8, Checks: []easyjob.Check{}, CreatedAt: at}
 	write := func(v any) string {
 		w := httptest.NewRecorder()
