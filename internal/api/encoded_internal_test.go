@@ -33,30 +33,32 @@ func TestEncodedAsBefore(t *testing.T) {
 			{Posting: p1, Score: 0.8125, Reasons: []store.Reason{{Key: "reason.pay_above", Args: map[string]any{"pay": 5000}, Message: "月薪 <5,000> & 元"}}, Kind: store.KindMatch},
 			{Posting: p2, Score: 1.0 / 3, Reasons: []store.Reason{}, Kind: store.KindAlso}}},
 		{Items: []store.Recommendation{}, Empty: &store.EmptyPage{Cause: "no_open", Reason: store.Reason{Key: "empty.no_open", Message: "暂无"}}},
+		{},
 	}
 	for _, v := range recs {
 		out, err := encodedRecommendations(v, enc)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := write(out), write(v); got != want {
+		if got, want := string(out), write(v); got != want {
 			t.Errorf("recommendations:\n%s\nwant\n%s", got, want)
 		}
 	}
 	for _, v := range []store.SearchResult{
 		{Items: []easyjob.Posting{p1, p2}, Total: 2, Facets: search.Facets{District: map[string]int{"440307": 2}, Occupation: map[string]int{"6-25-04-02": 1}, Dorm: 1}, NextCursor: "MjA"},
 		{Items: []easyjob.Posting{}, Facets: search.Facets{District: map[string]int{}, Occupation: map[string]int{}}},
+		{},
 	} {
 		out, err := encodedSearch(v, enc)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := write(out), write(v); got != want {
+		if got, want := string(out), write(v); got != want {
 			t.Errorf("search:\n%s\nwant\n%s", got, want)
 		}
 	}
 	b, _ := encodePosting(p1)
-	if got, want := write(json.RawMessage(b)), write(p1); got != want {
+	if got, want := string(b)+"\n", write(p1); got != want {
 		t.Errorf("detail:\n%s\nwant\n%s", got, want)
 	}
 }

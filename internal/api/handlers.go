@@ -323,7 +323,7 @@ func (h *Handler) getPosting(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.JSON(w, http.StatusOK, b)
+	httpx.JSONBytes(w, http.StatusOK, append(b[:len(b):len(b)], '\n'))
 	return nil
 }
 

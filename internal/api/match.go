@@ -86,7 +86,7 @@ func (h *Handler) recommendations(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	httpx.JSON(w, http.StatusOK, out)
+	httpx.JSONBytes(w, http.StatusOK, out)
 	return nil
 }
 
@@ -182,7 +182,7 @@ func (h *Handler) searchPostings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.JSON(w, http.StatusOK, out)
+	httpx.JSONBytes(w, http.StatusOK, out)
 	return nil
 }
 
