@@ -124,10 +124,14 @@ func (s *Store) RecommendationPage(ctx context.Context, a easyjob.Actor, seekerI
 		return none, err
 	}
 	if !(a.Role == easyjob.RoleSeeker && a.SeekerID == seekerID) {
-		var county string
-		err := s.DB.R.QueryRowContext(ctx, `SELECT home_county FROM seekers WHERE id = $1`, seekerID).Scan(&county)
-		if err != nil {
-			return none, NotFound(err, "seeker")
+		// The home county never changes: from the index when it holds
+		// the seeker, else from the database.
+		county, ok := m.Index().SeekerCounty(seekerID)
+		if !ok {
+			err := s.DB.R.QueryRowContext(ctx, `SELECT home_county FROM seekers WHERE id = $1`, seekerID).Scan(&county)
+			if err != nil {
+				return none, NotFound(err, "seeker")
+			}
 		}
 		if !a.IsOfficer() || !a.Scope.County(county) {
 			return none, Forbidden()
