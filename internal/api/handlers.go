@@ -319,7 +319,11 @@ func (h *Handler) getPosting(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.JSON(w, http.StatusOK, localiseChecks(h, r, p))
+	b, err := h.postingJSON(r, p)
+	if err != nil {
+		return err
+	}
+	httpx.JSONBytes(w, http.StatusOK, append(b[:len(b):len(b)], '\n'))
 	return nil
 }
 

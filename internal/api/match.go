@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 
@@ -73,14 +74,19 @@ func (h *Handler) recommendations(w http.ResponseWriter, r *http.Request) error 
 	recs := pg.Items
 	for i := range recs {
 		h.localiseReasons(r, recs[i].Reasons)
-		recs[i].Posting = localiseChecks(h, r, recs[i].Posting)
 	}
 	if pg.Empty != nil {
 		rs := []store.Reason{pg.Empty.Reason}
 		h.localiseReasons(r, rs)
 		pg.Empty.Reason = rs[0]
 	}
-	httpx.JSON(w, http.StatusOK, Recommendations{Items: recs, Empty: pg.Empty})
+	out, err := encodedRecommendations(Recommendations{Items: recs, Empty: pg.Empty}, func(p easyjob.Posting) (json.RawMessage, error) {
+		return h.postingJSON(r, p)
+	})
+	if err != nil {
+		return err
+	}
+	httpx.JSONBytes(w, http.StatusOK, out)
 	return nil
 }
 
@@ -172,10 +178,11 @@ func (h *Handler) searchPostings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	for i := range res.Items {
-		res.Items[i] = localiseChecks(h, r, res.Items[i])
+	out, err := encodedSearch(res, func(p easyjob.Posting) (json.RawMessage, error) { return h.postingJSON(r, p) })
+	if err != nil {
+		return err
 	}
-	httpx.JSON(w, http.StatusOK, res)
+	httpx.JSONBytes(w, http.StatusOK, out)
 	return nil
 }
 

@@ -54,7 +54,8 @@ func runServe(env Env, args []string) error {
 	if err != nil {
 		return usageError{err}
 	}
-	log := newLogger(env.Stderr, cfg.LogLevel)
+	log, stopLog := newBatchedLogger(env.Stderr, cfg.LogLevel, logFlushEvery)
+	defer stopLog()
 	if cfg.Demo {
 		// A demo is for trying every role: its seekers read their sign-in
 		// codes in the log, as with --dev (the outbox keeps them sealed).

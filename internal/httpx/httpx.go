@@ -205,6 +205,13 @@ func JSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
+// JSONBytes writes b, JSON already encoded as JSON would write it.
+func JSONBytes(w http.ResponseWriter, status int, b []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
 // DecodeJSON reads a JSON body of at most MaxBody bytes into v, refusing
 // unknown fields, trailing data and bodies that are not JSON. A value that
 // does not fit its field (a word for a number, an impossible date) is a 422

@@ -779,6 +779,19 @@ func (ix *Index) Policy() Policy {
 	return p
 }
 
+// SeekerCounty returns the home county of a seeker held; ok is false for a
+// seeker not held.
+func (ix *Index) SeekerCounty(id int64) (county string, ok bool) {
+	ix.read(func(st *state) {
+		slot, found := st.seekers[id]
+		if !found {
+			return
+		}
+		county, ok = st.countyNames[st.srecs[slot].county], true
+	})
+	return county, ok
+}
+
 // Len returns the number of postings and seekers held.
 func (ix *Index) Len() (postings, seekers int) {
 	ix.read(func(st *state) { postings, seekers = len(st.postings), len(st.seekers) })

@@ -578,3 +578,18 @@ func TestStartsReasonSaysFromWhen(t *testing.T) {
 		}
 	}
 }
+
+func TestSeekerCounty(t *testing.T) {
+	a, b := baseSeeker(), baseSeeker()
+	b.ID, b.County = a.ID+1, "440307"
+	ix := mustIndex(t, &world{seekers: []Seeker{a, b}})
+	for _, s := range []Seeker{a, b} {
+		if c, ok := ix.SeekerCounty(s.ID); !ok || c != s.County {
+			t.Errorf("seeker %d: county %q %v, want %q", s.ID, c, ok, s.County)
+		}
+	}
+	ix.RemoveSeeker(b.ID)
+	if c, ok := ix.SeekerCounty(b.ID); ok {
+		t.Errorf("removed seeker: county %q", c)
+	}
+}

@@ -33,12 +33,12 @@ func (s *Store) Apply(ctx context.Context, a easyjob.Actor, seekerID, postingID 
 	default:
 		return empty, Forbidden()
 	}
-	var id int64
+	var id, employer int64
 	err = s.Tx(ctx, func(tx *Tx) error {
 		var status, closing string
 		var headcount, filled int
-		err := tx.QueryRowContext(ctx, `SELECT status, closing_date, headcount, filled FROM postings WHERE id = $1`, postingID).
-			Scan(&status, &closing, &headcount, &filled)
+		err := tx.QueryRowContext(ctx, `SELECT status, closing_date, headcount, filled, employer_id FROM postings WHERE id = $1`, postingID).
+			Scan(&status, &closing, &headcount, &filled, &employer)
 		if errors.Is(err, sql.ErrNoRows) {
 			return easyjob.NotFound("posting")
 		}
@@ -72,6 +72,9 @@ func (s *Store) Apply(ctx context.Context, a easyjob.Actor, seekerID, postingID 
 	})
 	if err != nil {
 		return empty, err
+	}
+	if m := s.Matching; m != nil {
+		m.applied.add(seekerID, employer) // Candidates: contact from now on
 	}
 	s.changed("posting", postingID)
 	return s.Application(ctx, a, id)

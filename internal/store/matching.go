@@ -43,9 +43,14 @@ type Matching struct {
 	seenApps map[int64]appSeen
 	pmu      sync.RWMutex
 	posts    map[int64]*easyjob.Posting // live postings, as the API shows them
+	encoded  sync.Map                   // posting id → *postingJSON (PostingJSON)
 	// Highest ids loaded: rows written in bulk with old timestamps (the
 	// demo loader) are found by id.
 	maxPosting, maxSeeker, maxApp int64
+
+	// What Candidates needs besides the ranking (candidates.go).
+	applied appliedSet
+	cand    seekerCache
 
 	// ShortTTL is how long a per-county count of seekers short of
 	// recommendations (ShortCounts) is served before it is counted again;
@@ -229,6 +234,8 @@ func (m *Matching) build(ctx context.Context) error {
 	} else {
 		go func() { search.Load(); close(loaded) }()
 	}
+	gen := m.applied.building()
+	m.cand.forget(nil)
 	m.since = m.s.now()
 	if err := m.s.DB.R.QueryRowContext(ctx, `SELECT COALESCE((SELECT MAX(id) FROM postings), 0),
 		COALESCE((SELECT MAX(id) FROM seekers), 0), COALESCE((SELECT MAX(id) FROM applications), 0)`).
@@ -391,6 +398,7 @@ func (m *Matching) build(ctx context.Context) error {
 	m.sx.Store(sx)
 	m.pmu.Lock()
 	m.posts = posts
+	m.encoded.Clear()
 	m.pmu.Unlock()
 	clear(m.seen)
 	m.SearchDocs = len(docs)
@@ -400,6 +408,13 @@ func (m *Matching) build(ctx context.Context) error {
 		m.HeapPostings = h3 - h0 - m.HeapSeekers
 	}
 	m.Built = time.Since(t0)
+	// Who applied to which employer, read after the build (the poll and
+	// Apply add what follows); Candidates asks the database until then.
+	go func() {
+		if err := m.loadApplied(m.ctx, gen); err != nil && m.ctx.Err() == nil {
+			m.s.Log.Warn("matching: reading who applied where", "err", err)
+		}
+	}()
 	return nil
 }
 
@@ -559,7 +574,63 @@ func (m *Matching) keepPosting(x *easyjob.Posting, live bool) {
 	} else {
 		delete(m.posts, x.ID)
 	}
+	m.encoded.Delete(x.ID)
 	m.pmu.Unlock()
+}
+
+// postingJSON is one version of a live posting (the pointer held in
+// Matching.posts: every change, counters included, replaces it) encoded in
+// each language asked for so far. It is never modified: a new language
+// makes a new one.
+type postingJSON struct {
+	p     *easyjob.Posting
+	langs []string
+	bytes [][]byte
+}
+
+// PostingJSON returns enc's encoding of the live posting id for lang,
+// encoded once per version of the posting and language (issue #11: lists
+// of postings spent much of their time encoding postings that had not
+// changed); ok is false for a posting not held in memory (not live). enc
+// gets a copy of the posting and must depend on nothing but it and lang.
+func (m *Matching) PostingJSON(id int64, lang string, enc func(easyjob.Posting) ([]byte, error)) (_ []byte, ok bool, _ error) {
+	m.pmu.RLock()
+	x, ok := m.posts[id]
+	m.pmu.RUnlock()
+	if !ok {
+		return nil, false, nil
+	}
+	old, _ := m.encoded.Load(id)
+	e, _ := old.(*postingJSON)
+	if e != nil && e.p == x {
+		for i, l := range e.langs {
+			if l == lang {
+				return e.bytes[i], true, nil
+			}
+		}
+	}
+	p := *x
+	p.Checks = slices.Clone(p.Checks)
+	b, err := enc(p)
+	if err != nil {
+		return nil, false, err
+	}
+	n := &postingJSON{p: x, langs: []string{lang}, bytes: [][]byte{b}}
+	if e != nil && e.p == x {
+		n.langs, n.bytes = append(slices.Clip(e.langs), lang), append(slices.Clip(e.bytes), b)
+	}
+	// Kept only while x is the version held: keepPosting drops the entry
+	// under the same lock when the posting changes.
+	m.pmu.RLock()
+	if m.posts[id] == x {
+		if old == nil {
+			m.encoded.LoadOrStore(id, n)
+		} else {
+			m.encoded.CompareAndSwap(id, old, n)
+		}
+	}
+	m.pmu.RUnlock()
+	return b, true, nil
 }
 
 // placedSeekers lists the seekers holding an accepted offer or a job: they
@@ -719,6 +790,7 @@ func (m *Matching) refreshSeekers(ctx context.Context, ids []int64) error {
 		if err != nil {
 			return err
 		}
+		m.cand.forget(chunk)
 		cond, args = inList("id", chunk)
 		found := map[int64]bool{}
 		err = m.scanSeekers(ctx, m.s.DB.R, cond, args, placed, func(k match.Seeker) error {
@@ -857,6 +929,7 @@ func (m *Matching) Poll(ctx context.Context) (err error) {
 			continue
 		}
 		m.seenApps[id] = appSeen{at, state}
+		m.applied.add(k, e)
 		seekers = append(seekers, k)
 		postings[p] = true
 		if villagerStates[easyjob.ApplicationState(state)] {

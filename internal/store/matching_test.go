@@ -88,7 +88,13 @@ func TestRecommendationsAndCandidates(t *testing.T) {
 		if got := recIDs(t, f.S, me, seeker.ID); !slices.Contains(got, p2.ID) {
 			t.Errorf("new posting missing: %v", got)
 		}
-		// Access and bad input.
+		// Access and bad input. other is the officer of another county's
+		// station.
+		u, err := f.S.CreateUser(ctx, f.Admin, store.NewUser{Username: "lingyun", Password: "lingyun-password", Name: "凌云县工作站", Role: easyjob.RoleOfficer, Region: "451027"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := store.ActorOf(u, "zh-CN")
 		for _, tc := range []struct {
 			a     easyjob.Actor
 			id    int64
@@ -96,6 +102,7 @@ func TestRecommendationsAndCandidates(t *testing.T) {
 			code  string
 		}{
 			{f.Station, seeker.ID, 20, ""},
+			{other, seeker.ID, 20, easyjob.EFORBIDDEN},
 			{f.Boss, seeker.ID, 20, easyjob.EFORBIDDEN},
 			{me, seeker.ID + 100, 20, easyjob.ENOTFOUND},
 			{f.City, seeker.ID + 100, 20, easyjob.ENOTFOUND},

@@ -124,10 +124,14 @@ func (s *Store) RecommendationPage(ctx context.Context, a easyjob.Actor, seekerI
 		return none, err
 	}
 	if !(a.Role == easyjob.RoleSeeker && a.SeekerID == seekerID) {
-		var county string
-		err := s.DB.R.QueryRowContext(ctx, `SELECT home_county FROM seekers WHERE id = $1`, seekerID).Scan(&county)
-		if err != nil {
-			return none, NotFound(err, "seeker")
+		// The home county never changes: from the index when it holds
+		// the seeker, else from the database.
+		county, ok := m.Index().SeekerCounty(seekerID)
+		if !ok {
+			err := s.DB.R.QueryRowContext(ctx, `SELECT home_county FROM seekers WHERE id = $1`, seekerID).Scan(&county)
+			if err != nil {
+				return none, NotFound(err, "seeker")
+			}
 		}
 		if !a.IsOfficer() || !a.Scope.County(county) {
 			return none, Forbidden()
@@ -277,6 +281,14 @@ func (s *Store) postingsByID(ctx context.Context, ids []int64) (map[int64]easyjo
 // only Anonymous, with anonymousReasons; officers see them masked (Mask).
 func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64, limit int) (_ []Candidate, err error) {
 	defer wrapErr(&err, "store.Candidates", "postingID", postingID)
+	return s.candidates(ctx, a, postingID, limit, true)
+}
+
+// candidates answers Candidates; with memory, the posting's owner, the
+// seekers and who applied come from Matching's memory when it holds them
+// (the same answer: TestCandidatesFromMemoryEqualDatabase), else from the
+// database.
+func (s *Store) candidates(ctx context.Context, a easyjob.Actor, postingID int64, limit int, memory bool) (_ []Candidate, err error) {
 	if err := checkLimit(limit); err != nil {
 		return nil, err
 	}
@@ -284,11 +296,15 @@ func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64
 	if err != nil {
 		return nil, err
 	}
-	var emp int64
-	var district string
-	err = s.DB.R.QueryRowContext(ctx, `SELECT employer_id, district FROM postings WHERE id = $1`, postingID).Scan(&emp, &district)
-	if err != nil {
-		return nil, NotFound(err, "posting")
+	emp, district, found := int64(0), "", false
+	if memory {
+		emp, district, found = m.postingOwner(postingID)
+	}
+	if !found {
+		err = s.DB.R.QueryRowContext(ctx, `SELECT employer_id, district FROM postings WHERE id = $1`, postingID).Scan(&emp, &district)
+		if err != nil {
+			return nil, NotFound(err, "posting")
+		}
 	}
 	if !(a.Role == easyjob.RoleEmployer && a.EmployerID == emp) && !a.Scope.District(district) {
 		return nil, Forbidden()
@@ -307,36 +323,30 @@ func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64
 	for i, c := range cs {
 		ids[i] = c.SeekerID
 	}
-	cond, args := inList("s.id", ids)
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+seekerCols+` FROM seekers s WHERE `+cond, args...)
-	if err != nil {
-		return nil, err
-	}
-	seekers := map[int64]easyjob.Seeker{}
-	for rows.Next() {
-		k, err := s.scanSeeker(rows)
+	// seekers are masked (Mask) when masked is true, in clear otherwise;
+	// contact holds the clear ones an employer may see.
+	var seekers, contact map[int64]easyjob.Seeker
+	var applied map[int64]bool
+	masked := false
+	if memory {
+		seekers, applied, masked, err = m.candidateSeekers(ctx, ids, emp)
 		if err != nil {
-			rows.Close()
 			return nil, err
 		}
-		seekers[k.ID] = k
 	}
-	rows.Close()
-	cond, args = inList("a.seeker_id", ids)
-	args = append(args, emp)
-	rows, err = s.DB.R.QueryContext(ctx, `SELECT DISTINCT a.seeker_id FROM applications a JOIN postings p ON p.id = a.posting_id
-		WHERE `+cond+` AND p.employer_id = $`+itoa(len(args)), args...)
-	if err != nil {
-		return nil, err
-	}
-	applied := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if rows.Scan(&id) == nil {
-			applied[id] = true
+	if !masked {
+		if seekers, err = s.seekersByID(ctx, ids); err != nil {
+			return nil, err
+		}
+		if applied, err = s.appliedToEmployer(ctx, ids, emp); err != nil {
+			return nil, err
+		}
+		contact = seekers
+	} else if a.Role == easyjob.RoleEmployer && len(applied) > 0 {
+		if contact, err = s.seekersByID(ctx, keys(applied)); err != nil {
+			return nil, err
 		}
 	}
-	rows.Close()
 	invited, err := s.invited(ctx, postingID)
 	if err != nil {
 		return nil, err
@@ -354,15 +364,23 @@ func (s *Store) Candidates(ctx context.Context, a easyjob.Actor, postingID int64
 				return nil, err
 			}
 		}
+		// With memory, k is already masked: Mask keeps what Anonymous reads,
+		// and a masked name masks to itself.
 		switch {
 		case a.Role == easyjob.RoleEmployer && x.Applied:
-			k = Mask(k)
-			k.Name, k.Phone, k.Masked = seekers[c.SeekerID].Name, seekers[c.SeekerID].Phone, false
-			k.IDNumber = ident.MaskIDForEmployer(seekers[c.SeekerID].IDNumber)
+			open, ok := contact[k.ID]
+			if !ok {
+				continue // erased meanwhile
+			}
+			if !masked {
+				k = Mask(k)
+			}
+			k.Name, k.Phone, k.Masked = open.Name, open.Phone, false
+			k.IDNumber = ident.MaskIDForEmployer(open.IDNumber)
 			audited = append(audited, k.ID)
 		case a.Role == easyjob.RoleEmployer:
 			k, x.Reasons = Anonymous(k), anonymousReasons(x.Reasons)
-		default:
+		case !masked:
 			k = Mask(k)
 		}
 		x.Seeker = k

@@ -1,0 +1,77 @@
+package api_test
+
+import (
+	"testing"
+	"time"
+
+	"easyjob/internal/easyjob"
+	"easyjob/internal/store/storetest"
+)
+
+// TestListedPostingsFollowChanges: postings in recommendations, search and
+// the detail are written from bytes encoded once per version of the
+// posting and language; a change — an application moving a counter, an
+// edit approved again — is served at once, in every language.
+func TestListedPostingsFollowChanges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
+		e := boot(t, k)
+		admin := e.admin
+		admin.must(201, "POST", "/users", map[string]any{"username": "longgang", "password": "longgang-pass", "name": "龙岗区", "role": "officer", "region": "440307"})
+		admin.must(201, "POST", "/users", map[string]any{"username": "napo", "password": "napo-station", "name": "那坡县工作站", "role": "officer", "region": "451026"})
+		district := e.anon.login("longgang", "longgang-pass")
+		station := e.anon.login("napo", "napo-station")
+		emp := storetest.EmployerInput()
+		out := e.anon.must(201, "POST", "/employers", map[string]any{
+			"name": emp.Name, "credit_code": emp.CreditCode, "district": emp.District, "street": emp.Street,
+			"address": emp.Address, "contact_name": emp.ContactName, "contact_phone": emp.ContactPhone,
+			"industry": emp.Industry, "username": "factory", "password": "factory-pass"})
+		empID := id(out["employer"].(map[string]any))
+		boss := e.anon.login("factory", "factory-pass")
+		district.must(200, "POST", "/employers/"+itoa(empID)+"/review", map[string]string{"decision": "verify"})
+		start := time.Now().In(easyjob.Shanghai).AddDate(0, 0, 3).Format(time.DateOnly)
+		closing := time.Now().In(easyjob.Shanghai).AddDate(0, 0, 30).Format(time.DateOnly)
+		posting := map[string]any{"title": "手机厂普工", "occupation": "6-25-04-02", "headcount": 3,
+			"pay_min": 5500, "pay_max": 6800, "pay_day": 10, "dorm": true, "meals": true, "shift": "two_shifts",
+			"start_date": start, "closing_date": closing, "district": "440307", "street": "440307018",
+			"address": "甘李路 8 号", "description": "手机主板组装。"}
+		pid := id(boss.must(201, "POST", "/postings", posting))
+		district.must(200, "POST", "/postings/"+itoa(pid)+"/review", map[string]string{"decision": "approve"})
+		var sids []int64
+		for range 2 {
+			sk := storetest.SeekerInput()
+			sids = append(sids, id(station.must(201, "POST", "/seekers", map[string]any{"name": sk.Name, "id_number": sk.IDNumber,
+				"phone": sk.Phone, "trades": sk.Trades, "expected_pay": 4500, "wants_dorm": true, "wants_meals": true,
+				"consent_method": "signed"})))
+		}
+		// Every place a posting is listed or shown, in both languages.
+		shown := func(when, title string, pending int) {
+			t.Helper()
+			for _, c := range []*client{station, station.in("en")} {
+				var ps []map[string]any
+				items := c.must(200, "GET", "/seekers/"+itoa(sids[1])+"/recommendations", nil)["items"].([]any)
+				for _, x := range items {
+					ps = append(ps, x.(map[string]any)["posting"].(map[string]any))
+				}
+				for _, x := range c.must(200, "GET", "/postings?q=手机&limit=20", nil)["items"].([]any) {
+					ps = append(ps, x.(map[string]any))
+				}
+				ps = append(ps, c.must(200, "GET", "/postings/"+itoa(pid), nil))
+				if len(ps) != 3 {
+					t.Fatalf("%s: the posting is listed %d times, want 3: %v", when, len(ps), ps)
+				}
+				for _, p := range ps {
+					if id(p) != pid || p["title"] != title || int(p["pending"].(float64)) != pending {
+						t.Fatalf("%s: posting %v, want title %q and %d pending", when, p, title, pending)
+					}
+				}
+			}
+		}
+		shown("published", "手机厂普工", 0)
+		station.must(201, "POST", "/postings/"+itoa(pid)+"/apply", map[string]any{"seeker_id": sids[0]})
+		shown("after an application", "手机厂普工", 1)
+		posting["title"] = "手机厂普工（夜班补贴）"
+		boss.must(200, "PUT", "/postings/"+itoa(pid), posting)
+		district.must(200, "POST", "/postings/"+itoa(pid)+"/review", map[string]string{"decision": "approve"})
+		shown("edited and approved again", "手机厂普工（夜班补贴）", 1)
+	})
+}
