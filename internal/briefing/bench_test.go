@@ -52,7 +52,7 @@ func BenchmarkDashboards(b *testing.B) {
 	sv := briefing.New(s, i18n.MustLoad())
 	sv.Stale = time.Hour                          // the refresh is measured on its own
 	if os.Getenv("EASYJOB_BENCH_REBUILD") != "" { // build them again from nothing
-		for _, t := range []string{"briefing_cursors", "briefing_seekers", "briefing_facts", "briefing_cells", "briefing_registered", "briefing_flow"} {
+		for _, t := range []string{"briefing_cursors", "briefing_seekers", "briefing_facts", "briefing_registered"} {
 			if _, err := db.W.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 				b.Fatal(err)
 			}

@@ -61,18 +61,23 @@ type Service struct {
 	// a small database is built at once, a big one answers "being
 	// prepared" meanwhile.
 	BuildBudget time.Duration
+	// LoadBudget is how long a dashboard's request waits for the snapshot
+	// of the facts to load from nothing (snapshot.go; the periodic task
+	// loads it anyway): "being prepared" meanwhile.
+	LoadBudget time.Duration
 	// BuildChunk is how many seekers (by id) one transaction of the first
 	// build takes; 0 chooses from the time the last chunk took.
 	BuildChunk int
 	last       atomic.Int64 // the store's time of the last refresh, Unix nanoseconds
 	built      atomic.Bool  // the first build is known to be finished
 	chunk      atomic.Int64 // the chunk size chosen by time
+	snap       snapshot     // the facts in memory (snapshot.go)
 }
 
 // New returns the service with the hiring and charter providers; the app
 // adds the other systems' providers.
 func New(s *store.Store, cat *i18n.Catalogue, providers ...Provider) *Service {
-	sv := &Service{S: s, Cat: cat, Stale: 5 * time.Second, BuildBudget: 3 * time.Second}
+	sv := &Service{S: s, Cat: cat, Stale: 5 * time.Second, BuildBudget: 3 * time.Second, LoadBudget: 3 * time.Second}
 	sv.Providers = append([]Provider{HiringProvider{sv}, ArrivalsProvider{sv}, CharterProvider{sv}}, providers...)
 	return sv
 }

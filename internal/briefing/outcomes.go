@@ -192,54 +192,6 @@ func mayRead(a easyjob.Actor, q Query) error {
 	return nil
 }
 
-// filter is the WHERE of a query on a rollup with the given columns.
-func filter(a easyjob.Actor, q Query, dayCol string, facts bool, districtCol string) *store.Where {
-	w := &store.Where{}
-	w.Add(dayCol+" >= ? AND "+dayCol+" <= ?", dayNumber(q.From), dayNumber(q.To))
-	w.Scope(a.Scope, "county", districtCol)
-	if q.Region != "" {
-		if region.IsShenzhen(q.Region) {
-			if districtCol == "" {
-				w.Add("1 = 0")
-			} else {
-				w.Add(districtCol+" LIKE ?", q.Region+"%")
-			}
-		} else {
-			w.Add("county LIKE ?", q.Region+"%")
-		}
-	}
-	if facts {
-		if q.Employer != 0 {
-			w.Add("employer_id = ?", q.Employer)
-		}
-		if q.Trade != "" {
-			w.Add("trade LIKE ?", q.Trade+"%")
-		}
-	}
-	return w
-}
-
-// keyExpr is the SQL of a grouping's key.
-func keyExpr(group, dayCol string) string {
-	switch group {
-	case "origin_county":
-		return "county"
-	case "prefecture":
-		return "SUBSTR(county, 1, 4)"
-	case "province":
-		return "SUBSTR(county, 1, 2)"
-	case "district":
-		return "district"
-	case "employer":
-		return "employer_id"
-	case "trade":
-		return "trade"
-	case "week":
-		return "((" + dayCol + " + 3) / 7)" // weeks from Monday
-	}
-	return "''"
-}
-
 // needsFacts tells whether a query must read the facts (an employer or a
 // trade) rather than the cells.
 func (q Query) needsFacts() bool {
@@ -261,110 +213,53 @@ func (s *Service) Outcomes(ctx context.Context, a easyjob.Actor, q Query) (_ Out
 	if err := mayRead(a, q); err != nil {
 		return Outcome{}, err
 	}
-	if err := s.fresh(ctx); err != nil {
+	d, release, err := s.view(ctx)
+	if err != nil {
 		return Outcome{}, err
 	}
-	out := Outcome{Query: q}
+	from, to := int32(dayNumber(q.From)), int32(dayNumber(q.To))
+	p := pass{from: from, to: to, distinct: q.byDistrict() || q.needsFacts(), daily: -1}
+	total := d.grouperOf("", from, to)
+	p.groups = []*grouper{total}
+	var by *grouper
 	if q.GroupBy != "" {
-		if out.Items, err = s.grouped(ctx, a, q); err != nil {
+		by = d.grouperOf(q.GroupBy, from, to)
+		p.groups = append(p.groups, by)
+	}
+	p.run(d, d.selectionOf(a, q))
+	release()
+	out := Outcome{Query: q, Total: Row{Key: "total"}}
+	if t := total.rows()[""]; t != nil {
+		out.Total = *t
+		out.Total.Key = "total"
+	}
+	if by != nil {
+		if out.Items, err = s.ordered(ctx, q.GroupBy, by.rows()); err != nil {
 			return out, err
 		}
 	}
-	tq := q
-	tq.GroupBy = ""
-	tot, err := s.grouped(ctx, a, tq)
-	if err != nil {
-		return out, err
-	}
-	out.Total = Row{Key: "", Label: ""}
-	if len(tot) == 1 {
-		out.Total = tot[0]
-	}
-	out.Total.Key = "total"
 	return out, nil
 }
 
-func (s *Service) grouped(ctx context.Context, a easyjob.Actor, q Query) ([]Row, error) {
-	type part struct {
-		key  string
-		poor bool
-		c    Counts
-	}
-	scan := func(r store.Scanner) (part, error) {
-		var p part
-		ptrs := []any{&p.key, &p.poor}
-		for i := range StepNames {
-			ptrs = append(ptrs, p.c.At(i))
-		}
-		return p, r.Scan(ptrs...)
-	}
-	var sums []string
-	var parts []part
-	var err error
-	if q.needsFacts() {
-		for _, st := range Steps {
-			sums = append(sums, "SUM(CASE WHEN "+st+" > 0 THEN 1 ELSE 0 END)")
-		}
-		w := filter(a, q, "reg_day", true, "district")
-		k, g := keyExpr(q.GroupBy, "reg_day"), groupSQL(q.GroupBy, "reg_day")
-		parts, err = store.Select(ctx, s.S.DB.R, scan, `SELECT `+castText(k)+`, poor, COUNT(DISTINCT seeker_id), `+strings.Join(sums, ", ")+
-			` FROM briefing_facts`+w.SQL()+g, w.Args()...)
-	} else {
-		for _, st := range Steps {
-			sums = append(sums, "SUM("+st+")")
-		}
-		w := filter(a, q, "reg_day", false, "district")
-		k, g := keyExpr(q.GroupBy, "reg_day"), groupSQL(q.GroupBy, "reg_day")
-		parts, err = store.Select(ctx, s.S.DB.R, scan, `SELECT `+castText(k)+`, poor, SUM(seekers), `+strings.Join(sums, ", ")+
-			` FROM briefing_cells`+w.SQL()+g, w.Args()...)
-		if err == nil && !q.byDistrict() {
-			// Registered from the registrations, not from who applied.
-			w := filter(a, q, "reg_day", false, "")
-			var regs []part
-			regs, err = store.Select(ctx, s.S.DB.R, func(r store.Scanner) (part, error) {
-				var p part
-				return p, r.Scan(&p.key, &p.poor, &p.c.Registered)
-			}, `SELECT `+castText(k)+`, poor, SUM(n) FROM briefing_registered`+w.SQL()+g, w.Args()...)
-			for i := range parts {
-				parts[i].c.Registered = 0
-			}
-			for _, r := range regs {
-				r.c = Counts{Registered: r.c.Registered}
-				parts = append(parts, r)
-			}
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	rows := map[string]*Row{}
-	var order []string
-	for _, p := range parts {
-		r := rows[p.key]
-		if r == nil {
-			r = &Row{Key: p.key}
-			rows[p.key] = r
-			order = append(order, p.key)
-		}
-		c := r.Counts()
-		c.add(p.c)
-		r.set(c)
-		if p.poor {
-			r.Poor.add(p.c)
-		}
+// ordered lists the groups in the order of their keys (weeks and employers
+// by number), labelled.
+func (s *Service) ordered(ctx context.Context, group string, rows map[string]*Row) ([]Row, error) {
+	order := make([]string, 0, len(rows))
+	for k := range rows {
+		order = append(order, k)
 	}
 	sort.Strings(order)
-	if q.GroupBy == "week" || q.GroupBy == "employer" {
+	if group == "week" || group == "employer" {
 		sort.Slice(order, func(i, j int) bool { return atoi(order[i]) < atoi(order[j]) })
 	}
-	labels, err := s.labels(ctx, q.GroupBy, order)
+	labels, err := s.labels(ctx, group, order)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Row, 0, len(order))
 	for _, k := range order {
 		r := *rows[k]
-		if q.GroupBy == "week" {
+		if group == "week" {
 			r.Key = dateOf(atoi(k)*7 - 3).String()
 		}
 		r.Label = labels[k]
@@ -372,17 +267,6 @@ func (s *Service) grouped(ctx context.Context, a easyjob.Actor, q Query) ([]Row,
 	}
 	return out, nil
 }
-
-// groupSQL is the GROUP BY of a grouping (by poor alone for the total).
-func groupSQL(group, dayCol string) string {
-	if group == "" {
-		return " GROUP BY poor"
-	}
-	return " GROUP BY " + keyExpr(group, dayCol) + ", poor"
-}
-
-// castText makes a key text on both databases.
-func castText(expr string) string { return "CAST(" + expr + " AS TEXT)" }
 
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
