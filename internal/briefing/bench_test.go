@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"sort"
 	"strconv"
 	"syscall"
@@ -97,6 +98,20 @@ func BenchmarkDashboards(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("refresh with nothing new: %s", time.Since(start).Round(time.Millisecond))
+	// The snapshot of the facts in memory: its load from nothing, its size.
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	start = time.Now()
+	if err := sv.Sync(ctx); err != nil {
+		b.Fatal(err)
+	}
+	took := time.Since(start)
+	runtime.GC()
+	runtime.ReadMemStats(&m1)
+	facts, bytes, _ := sv.SnapshotInfo()
+	b.Logf("snapshot: %d facts loaded in %s; %d MB by its slices, the heap grew by %d MB", facts, took.Round(time.Millisecond),
+		bytes>>20, (int64(m1.HeapAlloc)-int64(m0.HeapAlloc))>>20)
 
 	today := easyjob.DateOf(s.Now())
 	var county string

@@ -297,7 +297,7 @@ func load(ctx context.Context, q store.Querier, c cursors) (*snapData, error) {
 
 // snapshot is the Service's snapshot and how it is kept.
 type snapshot struct {
-	syncMu sync.Mutex   // one sync at a time; guards job
+	syncMu sync.Mutex   // one delta at a time; guards d's pointer and job
 	mu     sync.RWMutex // the scans read-lock d; a delta write-locks it
 	d      *snapData
 	job    *loadJob
@@ -305,12 +305,12 @@ type snapshot struct {
 	loadTook time.Duration
 }
 
-// loadJob is a load from nothing running in the background.
+// loadJob is a load from nothing running in the background; once done,
+// its snapshot is the Service's (unless a later job replaced it).
 type loadJob struct {
-	done chan struct{}
-	d    *snapData
-	err  error
-	took time.Duration
+	done  chan struct{}
+	epoch int64
+	err   error
 }
 
 // Sync brings the snapshot up to the database's revision, loading it from
@@ -347,39 +347,55 @@ func (s *Service) sync(ctx context.Context, budget time.Duration) error {
 		return easyjob.Errorf(easyjob.EUNAVAILABLE, "briefing.preparing", "percent", pct)
 	}
 	sn := &s.snap
-	sn.syncMu.Lock()
-	defer sn.syncMu.Unlock()
 	for range 3 {
+		sn.syncMu.Lock()
 		d := sn.d
 		if d != nil && d.epoch == c.epoch {
+			defer sn.syncMu.Unlock()
 			if d.rev >= c.rev {
 				return nil
 			}
 			return s.delta(ctx, d, c)
 		}
-		if err := s.loadAll(ctx, c, budget); err != nil {
+		job := sn.job
+		if job == nil || job.epoch != c.epoch {
+			job = s.startLoad(ctx, c)
+		}
+		sn.syncMu.Unlock()
+		if err := s.await(ctx, job, budget); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// loadAll starts a load from nothing (unless one runs) and waits for it at
-// most budget; done, it becomes the snapshot.
-func (s *Service) loadAll(ctx context.Context, c cursors, budget time.Duration) error {
-	sn := &s.snap
-	if sn.job == nil {
-		job := &loadJob{done: make(chan struct{})}
-		sn.job = job
-		lctx := context.WithoutCancel(ctx)
-		go func() {
-			defer close(job.done)
-			t0 := time.Now()
-			job.d, job.err = load(lctx, s.S.DB.R, c)
-			job.took = time.Since(t0)
-		}()
-	}
-	job := sn.job
+// startLoad starts a load from nothing in the background (under syncMu).
+func (s *Service) startLoad(ctx context.Context, c cursors) *loadJob {
+	job := &loadJob{done: make(chan struct{}), epoch: c.epoch}
+	s.snap.job = job
+	lctx := context.WithoutCancel(ctx)
+	go func() {
+		t0 := time.Now()
+		d, err := load(lctx, s.S.DB.R, c)
+		sn := &s.snap
+		sn.syncMu.Lock()
+		if sn.job == job {
+			sn.job = nil
+			if err == nil {
+				sn.mu.Lock()
+				sn.d, sn.loadTook = d, time.Since(t0)
+				sn.mu.Unlock()
+			}
+		}
+		job.err = err
+		sn.syncMu.Unlock()
+		close(job.done)
+	}()
+	return job
+}
+
+// await waits for a load at most budget (no limit when negative).
+func (s *Service) await(ctx context.Context, job *loadJob, budget time.Duration) error {
 	var timeout <-chan time.Time
 	if budget >= 0 {
 		t := time.NewTimer(budget)
@@ -388,19 +404,12 @@ func (s *Service) loadAll(ctx context.Context, c cursors, budget time.Duration) 
 	}
 	select {
 	case <-job.done:
+		return job.err
 	case <-timeout:
 		return easyjob.Errorf(easyjob.EUNAVAILABLE, "briefing.preparing", "percent", 99)
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	sn.job = nil
-	if job.err != nil {
-		return job.err
-	}
-	sn.mu.Lock()
-	sn.d, sn.loadTook = job.d, job.took
-	sn.mu.Unlock()
-	return nil
 }
 
 // delta reads the facts past the snapshot's revision and the
