@@ -17,29 +17,12 @@ type DayCount struct {
 // Daily is the line of a step by the day it was reached (arrivals by the day
 // they arrived), for every day from…to, within the query's filters; the
 // days are those of the step, not of registration.
-func (s *Service) Daily(ctx context.Context, a easyjob.Actor, q Query, step string) (_ []DayCount, err error) {
-	defer func() { err = store.Wrap(err, "briefing.Daily") }()
-	if err := q.Check(easyjob.DateOf(s.S.Now())); err != nil {
-		return nil, err
-	}
-	if err := mayRead(a, q); err != nil {
-		return nil, err
-	}
-	if !contains(Steps, step) {
+func (s *Service) Daily(ctx context.Context, a easyjob.Actor, q Query, step string) ([]DayCount, error) {
+	if step == "" {
 		return nil, easyjob.Errorf(easyjob.EINVALID, "briefing.field.step")
 	}
-	d, release, err := s.view(ctx)
-	if err != nil {
-		return nil, err
-	}
-	p := pass{daily: indexOf(Steps, step), lineFrom: int32(dayNumber(q.From)), lineTo: int32(dayNumber(q.To))}
-	p.run(d, d.selectionOf(a, q))
-	release()
-	out := make([]DayCount, 0, len(p.line))
-	for i, n := range p.line {
-		out = append(out, DayCount{Day: q.From.AddDays(i), N: n})
-	}
-	return out, nil
+	b, err := s.Board(ctx, a, q, BoardOf{Daily: step})
+	return b.Daily, store.Wrap(err, "briefing.Daily")
 }
 
 // Figures are a day's figures in a scope: what happened that day, and the
@@ -114,20 +97,9 @@ type Medians struct {
 }
 
 // Medians reads the medians of a query's applications.
-func (s *Service) Medians(ctx context.Context, a easyjob.Actor, q Query) (_ Medians, err error) {
-	defer func() { err = store.Wrap(err, "briefing.Medians") }()
-	if err := mayRead(a, q); err != nil {
-		return Medians{}, err
-	}
-	d, release, err := s.view(ctx)
-	if err != nil {
-		return Medians{}, err
-	}
-	p := pass{from: int32(dayNumber(q.From)), to: int32(dayNumber(q.To)), daily: -1, medians: true}
-	p.run(d, d.selectionOf(a, q))
-	release()
-	return Medians{ToOffer: median(p.hist[0][0]), PoorToOffer: median(p.hist[0][1]),
-		ToArrival: median(p.hist[1][0]), PoorToArrival: median(p.hist[1][1])}, nil
+func (s *Service) Medians(ctx context.Context, a easyjob.Actor, q Query) (Medians, error) {
+	b, err := s.Board(ctx, a, q, BoardOf{Medians: true})
+	return b.Medians, store.Wrap(err, "briefing.Medians")
 }
 
 // median of a histogram of days; the mean of the two middle values when

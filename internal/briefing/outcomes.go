@@ -205,40 +205,106 @@ func (q Query) byDistrict() bool {
 }
 
 // Outcomes reads the funnel of a query, by group and in total.
-func (s *Service) Outcomes(ctx context.Context, a easyjob.Actor, q Query) (_ Outcome, err error) {
-	defer func() { err = store.Wrap(err, "briefing.Outcomes") }()
+func (s *Service) Outcomes(ctx context.Context, a easyjob.Actor, q Query) (Outcome, error) {
+	b, err := s.Board(ctx, a, q, BoardOf{Groupings: []string{q.GroupBy}})
+	if err != nil {
+		return Outcome{}, store.Wrap(err, "briefing.Outcomes")
+	}
+	return b.Outcomes[q.GroupBy], nil
+}
+
+// BoardOf says what a Board holds besides the query's filters.
+type BoardOf struct {
+	// Groupings are the funnels, each by its grouping with its total ("":
+	// the total alone).
+	Groupings []string
+	// Daily is the step of the line by day, "" for none.
+	Daily string
+	// Medians asks for the medians.
+	Medians bool
+}
+
+// Board is what a dashboard reads, from one pass over the snapshot.
+type Board struct {
+	Outcomes map[string]Outcome // by grouping
+	Daily    []DayCount
+	Medians  Medians
+}
+
+// Board reads the funnels of a query by several groupings, a step's line by
+// day and the medians, in one pass: what a dashboard's page reads. Each
+// funnel is what Outcomes gives for the query grouped by it.
+func (s *Service) Board(ctx context.Context, a easyjob.Actor, q Query, of BoardOf) (_ Board, err error) {
+	defer func() { err = store.Wrap(err, "briefing.Board") }()
 	if err := q.Check(easyjob.DateOf(s.S.Now())); err != nil {
-		return Outcome{}, err
+		return Board{}, err
 	}
 	if err := mayRead(a, q); err != nil {
-		return Outcome{}, err
+		return Board{}, err
+	}
+	daily := -1
+	if of.Daily != "" {
+		if daily = indexOf(Steps, of.Daily); daily < 0 {
+			return Board{}, easyjob.Errorf(easyjob.EINVALID, "briefing.field.step")
+		}
 	}
 	d, release, err := s.view(ctx)
 	if err != nil {
-		return Outcome{}, err
+		return Board{}, err
 	}
 	from, to := int32(dayNumber(q.From)), int32(dayNumber(q.To))
-	p := pass{from: from, to: to, distinct: q.byDistrict() || q.needsFacts(), daily: -1}
-	total := d.grouperOf("", from, to)
-	p.groups = []*grouper{total}
-	var by *grouper
-	if q.GroupBy != "" {
-		by = d.grouperOf(q.GroupBy, from, to)
-		p.groups = append(p.groups, by)
+	p := pass{from: from, to: to, daily: daily, lineFrom: from, lineTo: to, medians: of.Medians}
+	type funnel struct{ by, total *grouper }
+	funnels := map[string]funnel{}
+	totals := map[bool]*grouper{}
+	for _, g := range of.Groupings {
+		if _, ok := funnels[g]; ok {
+			continue
+		}
+		gq := q
+		gq.GroupBy = g
+		distinct := gq.byDistrict() || gq.needsFacts()
+		f := funnel{total: totals[distinct]}
+		if f.total == nil {
+			f.total = d.grouperOf("", distinct, from, to)
+			totals[distinct] = f.total
+			p.groups = append(p.groups, f.total)
+		}
+		if g != "" {
+			f.by = d.grouperOf(g, distinct, from, to)
+			p.groups = append(p.groups, f.by)
+		}
+		funnels[g] = f
 	}
 	p.run(d, d.selectionOf(a, q))
 	release()
-	out := Outcome{Query: q, Total: Row{Key: "total"}}
-	if t := total.rows()[""]; t != nil {
-		out.Total = *t
-		out.Total.Key = "total"
+	b := Board{Outcomes: map[string]Outcome{}}
+	for g, f := range funnels {
+		gq := q
+		gq.GroupBy = g
+		o := Outcome{Query: gq, Total: Row{Key: "total"}}
+		if t := f.total.rows()[""]; t != nil {
+			o.Total = *t
+			o.Total.Key = "total"
+		}
+		if f.by != nil {
+			if o.Items, err = s.ordered(ctx, g, f.by.rows()); err != nil {
+				return b, err
+			}
+		}
+		b.Outcomes[g] = o
 	}
-	if by != nil {
-		if out.Items, err = s.ordered(ctx, q.GroupBy, by.rows()); err != nil {
-			return out, err
+	if daily >= 0 {
+		b.Daily = make([]DayCount, 0, len(p.line))
+		for i, n := range p.line {
+			b.Daily = append(b.Daily, DayCount{Day: q.From.AddDays(i), N: n})
 		}
 	}
-	return out, nil
+	if of.Medians {
+		b.Medians = Medians{ToOffer: p.hist[0][0].median(), PoorToOffer: p.hist[0][1].median(),
+			ToArrival: p.hist[1][0].median(), PoorToArrival: p.hist[1][1].median()}
+	}
+	return b, nil
 }
 
 // ordered lists the groups in the order of their keys (weeks and employers
@@ -248,9 +314,14 @@ func (s *Service) ordered(ctx context.Context, group string, rows map[string]*Ro
 	for k := range rows {
 		order = append(order, k)
 	}
-	sort.Strings(order)
 	if group == "week" || group == "employer" {
-		sort.Slice(order, func(i, j int) bool { return atoi(order[i]) < atoi(order[j]) })
+		n := make(map[string]int, len(order))
+		for _, k := range order {
+			n[k] = atoi(k)
+		}
+		sort.Slice(order, func(i, j int) bool { return n[order[i]] < n[order[j]] })
+	} else {
+		sort.Strings(order)
 	}
 	labels, err := s.labels(ctx, group, order)
 	if err != nil {
@@ -287,6 +358,29 @@ func (s *Service) labels(ctx context.Context, group string, keys []string) (map[
 			out[k] = dateOf(atoi(k)*7 - 3).String()
 		}
 	case "employer":
+		if len(keys) > 500 { // many: the whole table at once
+			type en struct {
+				id   int64
+				name string
+			}
+			xs, err := store.Select(ctx, s.S.DB.R, func(r store.Scanner) (en, error) {
+				var x en
+				return x, r.Scan(&x.id, &x.name)
+			}, `SELECT id, name FROM employers`)
+			if err != nil {
+				return nil, err
+			}
+			want := make(map[string]bool, len(keys))
+			for _, k := range keys {
+				want[k] = true
+			}
+			for _, x := range xs {
+				if k := strconv.FormatInt(x.id, 10); want[k] {
+					out[k] = x.name
+				}
+			}
+			break
+		}
 		for i := 0; i < len(keys); i += 500 {
 			var w store.Where
 			ids := make([]int64, 0, 500)

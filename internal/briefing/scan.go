@@ -78,7 +78,10 @@ func (sl *selection) pass(r *frow) bool {
 // grouper sums the funnel of one grouping: per group and poor (0, 1), the
 // registered (0) and each step.
 type grouper struct {
-	group   string
+	group string
+	// distinct: "registered" counts the distinct seekers of the facts (a
+	// district, an employer, a trade), else the registrations.
+	distinct bool
 	byCode  []int32 // the group of a county or district, or nil
 	week0   int32   // the first week (group "week")
 	keys    []string
@@ -87,8 +90,8 @@ type grouper struct {
 	present []bool
 }
 
-func (d *snapData) grouperOf(group string, from, to int32) *grouper {
-	g := &grouper{group: group}
+func (d *snapData) grouperOf(group string, distinct bool, from, to int32) *grouper {
+	g := &grouper{group: group, distinct: distinct}
 	byPrefix := func(n int) {
 		at := map[string]int32{}
 		g.byCode = make([]int32, len(d.counties.names))
@@ -165,9 +168,6 @@ func (g *grouper) ofReg(r *regRow) int {
 // pass is one pass over the snapshot.
 type pass struct {
 	from, to int32 // registration days of the funnels and medians
-	// distinct: "registered" counts the distinct seekers of the facts
-	// (a district, an employer, a trade), else the registrations.
-	distinct bool
 	groups   []*grouper
 	// daily is the step (index of Steps) whose line by day is counted from
 	// lineFrom to lineTo (days the step was reached), -1 for none.
@@ -177,7 +177,40 @@ type pass struct {
 	// medians: the histograms of days from registration to the offer and
 	// to arrival (all, poor).
 	medians bool
-	hist    [2][2]map[int]int64
+	hist    [2][2]hist
+}
+
+// hist is a histogram of days.
+type hist struct {
+	n    []int64 // by days, 0 ≤ days < len(n)
+	more map[int]int64
+}
+
+func (h *hist) add(days int) {
+	if days >= 0 && days < 1<<12 {
+		if days >= len(h.n) {
+			h.n = append(h.n, make([]int64, max(days+1, 64)-len(h.n))...)
+		}
+		h.n[days]++
+		return
+	}
+	if h.more == nil {
+		h.more = map[int]int64{}
+	}
+	h.more[days]++
+}
+
+func (h *hist) median() *float64 {
+	m := map[int]int64{}
+	for d, n := range h.n {
+		if n > 0 {
+			m[d] = n
+		}
+	}
+	for d, n := range h.more {
+		m[d] += n
+	}
+	return median(m)
 }
 
 var medianSteps = [2]int{indexOf(Steps, DelaySteps[0]), indexOf(Steps, DelaySteps[1])}
@@ -185,11 +218,6 @@ var medianSteps = [2]int{indexOf(Steps, DelaySteps[0]), indexOf(Steps, DelayStep
 func (p *pass) run(d *snapData, sl selection) {
 	if p.daily >= 0 {
 		p.line = make([]int64, p.lineTo-p.lineFrom+1)
-	}
-	if p.medians {
-		for i := range p.hist {
-			p.hist[i] = [2]map[int]int64{{}, {}}
-		}
 	}
 	funnels := len(p.groups) > 0 || p.medians
 	for _, ri := range d.order {
@@ -218,7 +246,7 @@ func (p *pass) run(d *snapData, sl selection) {
 				}
 			}
 			g.present[k] = true
-			if p.distinct && g.seen[k][poor] != r.seeker {
+			if g.distinct && g.seen[k][poor] != r.seeker {
 				g.seen[k][poor] = r.seeker
 				c[0]++
 			}
@@ -227,15 +255,21 @@ func (p *pass) run(d *snapData, sl selection) {
 			for i, st := range medianSteps {
 				if sd := r.steps[st]; sd > 0 {
 					days := int(sd - r.day)
-					p.hist[i][0][days]++
+					p.hist[i][0].add(days)
 					if r.poor {
-						p.hist[i][1][days]++
+						p.hist[i][1].add(days)
 					}
 				}
 			}
 		}
 	}
-	if p.distinct || len(p.groups) == 0 {
+	var byReg []*grouper
+	for _, g := range p.groups {
+		if !g.distinct {
+			byReg = append(byReg, g)
+		}
+	}
+	if len(byReg) == 0 {
 		return
 	}
 	for i := range d.reg {
@@ -247,7 +281,7 @@ func (p *pass) run(d *snapData, sl selection) {
 		if r.poor {
 			poor = 1
 		}
-		for _, g := range p.groups {
+		for _, g := range byReg {
 			k := g.ofReg(r)
 			g.c[k][poor][0] += r.n
 			g.present[k] = true

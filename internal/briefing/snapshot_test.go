@@ -71,6 +71,29 @@ func sameAsSQL(t *testing.T, r *rig, sv *briefing.Service) int {
 			if q.GroupBy != "" {
 				continue
 			}
+			// A board of every grouping at once (the totals shared) is each
+			// grouping's funnel.
+			b, err := sv.Board(ctx, a, q, briefing.BoardOf{Groupings: append([]string{""}, briefing.Groupings...), Daily: "arrived", Medians: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, g := range briefing.Groupings {
+				gq := q
+				gq.GroupBy = g
+				want, err := sv.SQLOutcomes(ctx, a, gq)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(b.Outcomes[g], want) {
+					t.Errorf("%s: board by %s:\nsnapshot %+v\nSQL      %+v", name, g, b.Outcomes[g], want)
+				}
+			}
+			if wd, _ := sv.SQLDaily(ctx, a, q, "arrived"); !reflect.DeepEqual(b.Daily, wd) {
+				t.Errorf("%s: the board's daily line differs", name)
+			}
+			if wm, _ := sv.SQLMedians(ctx, a, q); !reflect.DeepEqual(b.Medians, wm) {
+				t.Errorf("%s: the board's medians %v, SQL %v", name, show(b.Medians), show(wm))
+			}
 			for _, step := range []string{"arrived", "offered"} {
 				gd, err := sv.Daily(ctx, a, q, step)
 				if err != nil {
