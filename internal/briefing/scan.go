@@ -1,6 +1,7 @@
 package briefing
 
 import (
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -240,10 +241,8 @@ func (p *pass) run(d *snapData, sl selection) {
 		for _, g := range p.groups {
 			k := g.of(r)
 			c := &g.c[k][poor]
-			for i, sd := range r.steps {
-				if sd > 0 {
-					c[i+1]++
-				}
+			for m := r.reached; m != 0; m &= m - 1 {
+				c[bits.TrailingZeros16(m)+1]++
 			}
 			g.present[k] = true
 			if g.distinct && g.seen[k][poor] != r.seeker {

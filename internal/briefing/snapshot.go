@@ -50,6 +50,7 @@ type frow struct {
 	county   uint16
 	district uint16
 	trade    uint16
+	reached  uint16 // bit i: steps[i] > 0
 	poor     bool
 }
 
@@ -144,6 +145,9 @@ func (d *snapData) put(f *rawFact) (bool, error) {
 	r.seeker, r.day, r.poor = f.seeker, int32(f.day), f.poor
 	for i, v := range f.steps {
 		r.steps[i] = int32(v)
+		if v > 0 {
+			r.reached |= 1 << i
+		}
 	}
 	if r.county, err = d.counties.of(f.county); err != nil {
 		return false, err
@@ -279,8 +283,13 @@ func (d *snapData) setRegistered(xs []rawReg) error {
 
 // load reads a whole snapshot of the revision c.rev (or later: a fact
 // written since is read again by the next delta, which is harmless).
-func load(ctx context.Context, q store.Querier, c cursors) (*snapData, error) {
+func load(ctx context.Context, q *sql.DB, c cursors) (*snapData, error) {
 	d := &snapData{epoch: c.epoch, rev: c.rev}
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM briefing_facts`).Scan(&n); err != nil {
+		return nil, err
+	}
+	d.rows = make([]frow, 0, n+n/16)
 	if err := readFacts(ctx, q, -1, func(f *rawFact) error {
 		_, err := d.put(f)
 		return err
