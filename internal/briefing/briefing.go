@@ -17,11 +17,11 @@
 // pickup_points; and, through their exported methods, the epidemic,
 // retention and support systems). It writes only its own tables:
 //
-//   - the rollups briefing_cursors, briefing_seekers, briefing_facts,
-//     briefing_cells, briefing_registered, briefing_flow and
-//     briefing_delays, kept current by
-//     Refresh (a periodic task, and before a dashboard is read), because a
-//     query over a million applications cannot answer in 200 ms;
+//   - the rollups briefing_cursors, briefing_seekers, briefing_facts and
+//     briefing_registered, kept current by Refresh (a periodic task, and
+//     before a dashboard is read), from which every process holds a
+//     snapshot in memory that answers the dashboards (snapshot.go, scan.go),
+//     because no query over a million applications answers in 200 ms;
 //   - briefings, briefing_items and briefing_revisions: the drafts, and the
 //     published texts with their frozen figures, each correction a new
 //     revision.
@@ -43,8 +43,7 @@ import (
 // application state and a column of the rollups.
 var Steps = []string{"applied", "offered", "accepted", "departed", "arrived", "onboarded", "retained_30", "retained_90", "retained_180"}
 
-// DelaySteps are the steps whose days from registration the medians read
-// (briefing_delays).
+// DelaySteps are the steps whose days from registration the medians read.
 var DelaySteps = []string{"offered", "arrived"}
 
 // Service is the dashboards and the briefing on the store's kernel.

@@ -29,8 +29,8 @@ import (
 //
 // A write made during the build is counted exactly once: a seeker's facts
 // are recomputed from the rows whenever the refresh sees a new event of
-// theirs, subtracting what was counted before, so an event a chunk already
-// saw is recounted to the same figures; registered-poor changes are seen by
+// theirs (replacing what was there), so an event a chunk already saw gives
+// the same facts again; registered-poor changes are seen by
 // comparing the seeker with its mirror; seekers registered after the start
 // are past the seekers cursor. Until the last chunk, the dashboards answer
 // "being prepared" with how far the build is (Service.fresh).

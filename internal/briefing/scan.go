@@ -83,12 +83,12 @@ type grouper struct {
 	// distinct: "registered" counts the distinct seekers of the facts (a
 	// district, an employer, a trade), else the registrations.
 	distinct bool
-	byCode  []int32 // the group of a county or district, or nil
-	week0   int32   // the first week (group "week")
-	keys    []string
-	c       [][2][10]int64
-	seen    [][2]int64 // the last seeker counted, for the distinct seekers
-	present []bool
+	byCode   []int32 // the group of a county or district, or nil
+	week0    int32   // the first week (group "week")
+	keys     []string
+	c        [][2][10]int64
+	seen     [][2]int64 // the last seeker counted, for the distinct seekers
+	present  []bool
 }
 
 func (d *snapData) grouperOf(group string, distinct bool, from, to int32) *grouper {

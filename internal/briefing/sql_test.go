@@ -257,4 +257,3 @@ func (s *Service) SQLDay(ctx context.Context, a easyjob.Actor, d easyjob.Date, r
 	}
 	return f, nil
 }
-
