@@ -69,7 +69,7 @@ func (s *Service) Day(ctx context.Context, a easyjob.Actor, d easyjob.Date, reg 
 			continue
 		}
 		for j, at := range r.steps {
-			add(j+1, at, r.poor, 1)
+			add(j+1, int32(at), r.poor, 1)
 		}
 	}
 	for i := range sn.reg {

@@ -315,11 +315,18 @@ func (s *Service) ordered(ctx context.Context, group string, rows map[string]*Ro
 		order = append(order, k)
 	}
 	if group == "week" || group == "employer" {
-		n := make(map[string]int, len(order))
-		for _, k := range order {
-			n[k] = atoi(k)
+		type num struct {
+			n int
+			k string
 		}
-		sort.Slice(order, func(i, j int) bool { return n[order[i]] < n[order[j]] })
+		ns := make([]num, len(order))
+		for i, k := range order {
+			ns[i] = num{atoi(k), k}
+		}
+		sort.Slice(ns, func(i, j int) bool { return ns[i].n < ns[j].n })
+		for i := range ns {
+			order[i] = ns[i].k
+		}
 	} else {
 		sort.Strings(order)
 	}

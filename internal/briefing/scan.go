@@ -150,7 +150,7 @@ func (g *grouper) of(r *frow) int {
 	case "employer":
 		return int(r.employer)
 	case "week":
-		return int((r.day+3)/7 - g.week0)
+		return int((int32(r.day)+3)/7 - g.week0)
 	}
 	return 0
 }
@@ -227,11 +227,11 @@ func (p *pass) run(d *snapData, sl selection) {
 			continue
 		}
 		if p.daily >= 0 {
-			if sd := r.steps[p.daily]; sd >= p.lineFrom && sd <= p.lineTo {
+			if sd := int32(r.steps[p.daily]); sd >= p.lineFrom && sd <= p.lineTo {
 				p.line[sd-p.lineFrom]++
 			}
 		}
-		if !funnels || r.day < p.from || r.day > p.to {
+		if day := int32(r.day); !funnels || day < p.from || day > p.to {
 			continue
 		}
 		poor := 0
@@ -253,7 +253,7 @@ func (p *pass) run(d *snapData, sl selection) {
 		if p.medians {
 			for i, st := range medianSteps {
 				if sd := r.steps[st]; sd > 0 {
-					days := int(sd - r.day)
+					days := int(sd) - int(r.day)
 					p.hist[i][0].add(days)
 					if r.poor {
 						p.hist[i][1].add(days)

@@ -39,13 +39,13 @@ import (
 // by the refresh except to be written again (applications are never
 // deleted), so putting them in place by application id is enough.
 
-// frow is a fact in memory: days as day numbers, county, district and
+// frow is a fact in memory (48 bytes): days as day numbers, county, district and
 // trade as indexes of the snapshot's dictionaries, the employer as an
 // index of its employers.
 type frow struct {
 	seeker   int64
-	day      int32
-	steps    [9]int32
+	day      uint16 // day numbers fit until 2149
+	steps    [9]uint16
 	employer int32
 	county   uint16
 	district uint16
@@ -142,9 +142,15 @@ type rawFact struct {
 func (d *snapData) put(f *rawFact) (bool, error) {
 	var r frow
 	var err error
-	r.seeker, r.day, r.poor = f.seeker, int32(f.day), f.poor
+	if f.day < 0 || f.day > 0xffff {
+		return false, fmt.Errorf("briefing: day %d out of range", f.day)
+	}
+	r.seeker, r.day, r.poor = f.seeker, uint16(f.day), f.poor
 	for i, v := range f.steps {
-		r.steps[i] = int32(v)
+		if v < 0 || v > 0xffff {
+			return false, fmt.Errorf("briefing: day %d out of range", v)
+		}
+		r.steps[i] = uint16(v)
 		if v > 0 {
 			r.reached |= 1 << i
 		}
