@@ -216,6 +216,28 @@ func (d *snapData) sortOrder(from int) {
 	d.order = append(merged, added[j:]...)
 }
 
+// compact puts the rows themselves in the seekers' order, so that a pass
+// reads them one after the other (the table's order is not the seekers' on
+// PostgreSQL: a pass in it took three times as long, waiting on memory).
+func (d *snapData) compact() {
+	at := make([]int32, len(d.order)) // new position by old
+	rows := make([]frow, len(d.rows), cap(d.rows))
+	for i, o := range d.order {
+		rows[i] = d.rows[o]
+		at[o] = int32(i)
+		d.order[i] = int32(i)
+	}
+	d.rows = rows
+	for app, i := range d.apps {
+		if i > 0 {
+			d.apps[app] = at[i-1] + 1
+		}
+	}
+	for app, i := range d.byApp {
+		d.byApp[app] = at[i]
+	}
+}
+
 // Bytes is about how much memory the snapshot holds.
 func (d *snapData) bytes() int64 {
 	n := int64(cap(d.rows))*int64(unsafe.Sizeof(frow{})) + int64(cap(d.order))*4 + int64(cap(d.apps))*4 + int64(len(d.byApp))*16 +
@@ -303,6 +325,7 @@ func load(ctx context.Context, q *sql.DB, c cursors) (*snapData, error) {
 		return nil, err
 	}
 	d.sortOrder(0)
+	d.compact()
 	reg, err := readRegistered(ctx, q)
 	if err != nil {
 		return nil, err
