@@ -71,6 +71,7 @@ type Service struct {
 	built      atomic.Bool  // the first build is known to be finished
 	chunk      atomic.Int64 // the chunk size chosen by time
 	snap       snapshot     // the facts in memory (snapshot.go)
+	names      names        // the employers' names (outcomes.go)
 }
 
 // New returns the service with the hiring and charter providers; the app

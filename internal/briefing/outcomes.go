@@ -2,9 +2,10 @@ package briefing
 
 import (
 	"context"
-	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"easyjob/internal/easyjob"
 	"easyjob/internal/occupation"
@@ -174,6 +175,13 @@ func (r *Row) set(c Counts) {
 		c.Registered, c.Applied, c.Offered, c.Accepted, c.Departed, c.Arrived, c.Onboarded, c.Retained30, c.Retained90, c.Retained180
 }
 
+// names caches the employers' names (employerNames).
+type names struct {
+	mu sync.Mutex
+	at time.Time
+	m  map[int64]string
+}
+
 // Outcome is a funnel by group and its total.
 type Outcome struct {
 	Query Query
@@ -283,12 +291,13 @@ func (s *Service) Board(ctx context.Context, a easyjob.Actor, q Query, of BoardO
 		gq := q
 		gq.GroupBy = g
 		o := Outcome{Query: gq, Total: Row{Key: "total"}}
-		if t := f.total.rows()[""]; t != nil {
-			o.Total = *t
+		if t := f.total.list(); len(t) == 1 {
+			o.Total = t[0]
 			o.Total.Key = "total"
 		}
 		if f.by != nil {
-			if o.Items, err = s.ordered(ctx, g, f.by.rows()); err != nil {
+			o.Items = f.by.list()
+			if err := s.label(ctx, g, o.Items); err != nil {
 				return b, err
 			}
 		}
@@ -307,43 +316,23 @@ func (s *Service) Board(ctx context.Context, a easyjob.Actor, q Query, of BoardO
 	return b, nil
 }
 
-// ordered lists the groups in the order of their keys (weeks and employers
-// by number), labelled.
-func (s *Service) ordered(ctx context.Context, group string, rows map[string]*Row) ([]Row, error) {
-	order := make([]string, 0, len(rows))
-	for k := range rows {
-		order = append(order, k)
+// label names the groups of a grouping (a week's key becomes its Monday).
+func (s *Service) label(ctx context.Context, group string, rows []Row) error {
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = r.Key
 	}
-	if group == "week" || group == "employer" {
-		type num struct {
-			n int
-			k string
-		}
-		ns := make([]num, len(order))
-		for i, k := range order {
-			ns[i] = num{atoi(k), k}
-		}
-		sort.Slice(ns, func(i, j int) bool { return ns[i].n < ns[j].n })
-		for i := range ns {
-			order[i] = ns[i].k
-		}
-	} else {
-		sort.Strings(order)
-	}
-	labels, err := s.labels(ctx, group, order)
+	labels, err := s.labels(ctx, group, keys)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	out := make([]Row, 0, len(order))
-	for _, k := range order {
-		r := *rows[k]
+	for i := range rows {
+		rows[i].Label = labels[rows[i].Key]
 		if group == "week" {
-			r.Key = dateOf(atoi(k)*7 - 3).String()
+			rows[i].Key = dateOf(atoi(rows[i].Key)*7 - 3).String()
 		}
-		r.Label = labels[k]
-		out = append(out, r)
 	}
-	return out, nil
+	return nil
 }
 
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
@@ -365,26 +354,13 @@ func (s *Service) labels(ctx context.Context, group string, keys []string) (map[
 			out[k] = dateOf(atoi(k)*7 - 3).String()
 		}
 	case "employer":
-		if len(keys) > 500 { // many: the whole table at once
-			type en struct {
-				id   int64
-				name string
-			}
-			xs, err := store.Select(ctx, s.S.DB.R, func(r store.Scanner) (en, error) {
-				var x en
-				return x, r.Scan(&x.id, &x.name)
-			}, `SELECT id, name FROM employers`)
+		if len(keys) > 500 { // many: every employer's name, kept for s.Stale
+			names, err := s.employerNames(ctx)
 			if err != nil {
 				return nil, err
 			}
-			want := make(map[string]bool, len(keys))
 			for _, k := range keys {
-				want[k] = true
-			}
-			for _, x := range xs {
-				if k := strconv.FormatInt(x.id, 10); want[k] {
-					out[k] = x.name
-				}
+				out[k] = names[int64(atoi(k))]
 			}
 			break
 		}
@@ -412,4 +388,32 @@ func (s *Service) labels(ctx context.Context, group string, keys []string) (map[
 		}
 	}
 	return out, nil
+}
+
+// employerNames are every employer's name, read again when older than
+// s.Stale (a dashboard by employer lists thousands of them).
+func (s *Service) employerNames(ctx context.Context) (map[int64]string, error) {
+	c := &s.names
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m != nil && time.Since(c.at) < s.Stale {
+		return c.m, nil
+	}
+	type en struct {
+		id   int64
+		name string
+	}
+	xs, err := store.Select(ctx, s.S.DB.R, func(r store.Scanner) (en, error) {
+		var x en
+		return x, r.Scan(&x.id, &x.name)
+	}, `SELECT id, name FROM employers`)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[int64]string, len(xs))
+	for _, x := range xs {
+		m[x.id] = x.name
+	}
+	c.m, c.at = m, time.Now()
+	return m, nil
 }

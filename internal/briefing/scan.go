@@ -2,6 +2,7 @@ package briefing
 
 import (
 	"math/bits"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -86,6 +87,7 @@ type grouper struct {
 	byCode   []int32 // the group of a county or district, or nil
 	week0    int32   // the first week (group "week")
 	keys     []string
+	nums     []int64 // instead of keys: employer ids, week numbers
 	c        [][2][10]int64
 	seen     [][2]int64 // the last seeker counted, for the distinct seekers
 	present  []bool
@@ -122,18 +124,16 @@ func (d *snapData) grouperOf(group string, distinct bool, from, to int32) *group
 	case "trade":
 		g.keys = d.trades.names
 	case "employer":
-		for _, e := range d.employers {
-			g.keys = append(g.keys, strconv.FormatInt(e, 10))
-		}
+		g.nums = d.employers
 	case "week":
 		g.week0 = (from + 3) / 7
 		for w := g.week0; w <= (to+3)/7; w++ {
-			g.keys = append(g.keys, strconv.Itoa(int(w)))
+			g.nums = append(g.nums, int64(w))
 		}
 	default:
 		g.keys = []string{""}
 	}
-	n := len(g.keys)
+	n := len(g.keys) + len(g.nums)
 	g.c, g.seen, g.present = make([][2][10]int64, n), make([][2]int64, n), make([]bool, n)
 	return g
 }
@@ -288,19 +288,29 @@ func (p *pass) run(d *snapData, sl selection) {
 	}
 }
 
-// rows are the grouper's groups that have figures, by key.
-func (g *grouper) rows() map[string]*Row {
-	out := map[string]*Row{}
-	for k, key := range g.keys {
-		if !g.present[k] {
-			continue
+// list is the grouper's groups that have figures, in the order of their
+// keys (weeks and employers by number).
+func (g *grouper) list() []Row {
+	var idx []int
+	for k, ok := range g.present {
+		if ok {
+			idx = append(idx, k)
 		}
-		r := out[key]
-		if r == nil {
-			r = &Row{Key: key}
-			out[key] = r
+	}
+	if g.nums != nil {
+		sort.Slice(idx, func(i, j int) bool { return g.nums[idx[i]] < g.nums[idx[j]] })
+	} else {
+		sort.Slice(idx, func(i, j int) bool { return g.keys[idx[i]] < g.keys[idx[j]] })
+	}
+	out := make([]Row, 0, len(idx))
+	for _, k := range idx {
+		var r Row
+		if g.nums != nil {
+			r.Key = strconv.FormatInt(g.nums[k], 10)
+		} else {
+			r.Key = g.keys[k]
 		}
-		all := r.Counts()
+		var all Counts
 		for poor := range 2 {
 			var c Counts
 			for i := range StepNames {
@@ -308,10 +318,11 @@ func (g *grouper) rows() map[string]*Row {
 			}
 			all.add(c)
 			if poor == 1 {
-				r.Poor.add(c)
+				r.Poor = c
 			}
 		}
 		r.set(all)
+		out = append(out, r)
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package briefing
 
 import (
 	"context"
+	"sort"
 	"strings"
 
 	"easyjob/internal/easyjob"
@@ -94,7 +95,19 @@ func (s *Service) SQLOutcomes(ctx context.Context, a easyjob.Actor, q Query) (Ou
 		if err != nil {
 			return out, err
 		}
-		if out.Items, err = s.ordered(ctx, q.GroupBy, rows); err != nil {
+		keys := make([]string, 0, len(rows))
+		for k := range rows {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		if q.GroupBy == "week" || q.GroupBy == "employer" {
+			sort.SliceStable(keys, func(i, j int) bool { return atoi(keys[i]) < atoi(keys[j]) })
+		}
+		out.Items = []Row{}
+		for _, k := range keys {
+			out.Items = append(out.Items, *rows[k])
+		}
+		if err := s.label(ctx, q.GroupBy, out.Items); err != nil {
 			return out, err
 		}
 	}
