@@ -88,9 +88,15 @@ type grouper struct {
 	week0    int32   // the first week (group "week")
 	keys     []string
 	nums     []int64 // instead of keys: employer ids, week numbers
-	c        [][2][10]int64
-	seen     [][2]int64 // the last seeker counted, for the distinct seekers
-	present  []bool
+	// c are the counts by group and poor, in int32 so that the counts of
+	// thousands of employers stay in the processor's cache (the pass
+	// waited on memory); registrations are added in int64 to reg.
+	c   [][2][10]int32
+	reg [][2]int64
+	// seen is the last seeker counted (its ordinal in the pass), for the
+	// distinct seekers.
+	seen    [][2]int32
+	present []bool
 }
 
 func (d *snapData) grouperOf(group string, distinct bool, from, to int32) *grouper {
@@ -134,7 +140,10 @@ func (d *snapData) grouperOf(group string, distinct bool, from, to int32) *group
 		g.keys = []string{""}
 	}
 	n := len(g.keys) + len(g.nums)
-	g.c, g.seen, g.present = make([][2][10]int64, n), make([][2]int64, n), make([]bool, n)
+	g.c, g.seen, g.present = make([][2][10]int32, n), make([][2]int32, n), make([]bool, n)
+	if !distinct {
+		g.reg = make([][2]int64, n)
+	}
 	return g
 }
 
@@ -221,10 +230,16 @@ func (p *pass) run(d *snapData, sl selection) {
 		p.line = make([]int64, p.lineTo-p.lineFrom+1)
 	}
 	funnels := len(p.groups) > 0 || p.medians
+	var seeker int64
+	var ord int32 // the seeker's ordinal
 	for _, ri := range d.order {
 		r := &d.rows[ri]
 		if !sl.pass(r) {
 			continue
+		}
+		if r.seeker != seeker {
+			seeker = r.seeker
+			ord++
 		}
 		if p.daily >= 0 {
 			if sd := int32(r.steps[p.daily]); sd >= p.lineFrom && sd <= p.lineTo {
@@ -245,8 +260,8 @@ func (p *pass) run(d *snapData, sl selection) {
 				c[bits.TrailingZeros16(m)+1]++
 			}
 			g.present[k] = true
-			if g.distinct && g.seen[k][poor] != r.seeker {
-				g.seen[k][poor] = r.seeker
+			if g.distinct && g.seen[k][poor] != ord {
+				g.seen[k][poor] = ord
 				c[0]++
 			}
 		}
@@ -282,7 +297,7 @@ func (p *pass) run(d *snapData, sl selection) {
 		}
 		for _, g := range byReg {
 			k := g.ofReg(r)
-			g.c[k][poor][0] += r.n
+			g.reg[k][poor] += r.n
 			g.present[k] = true
 		}
 	}
@@ -314,7 +329,10 @@ func (g *grouper) list() []Row {
 		for poor := range 2 {
 			var c Counts
 			for i := range StepNames {
-				*c.At(i) = g.c[k][poor][i]
+				*c.At(i) = int64(g.c[k][poor][i])
+			}
+			if g.reg != nil {
+				c.Registered += g.reg[k][poor]
 			}
 			all.add(c)
 			if poor == 1 {
