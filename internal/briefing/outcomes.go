@@ -262,24 +262,25 @@ func (s *Service) Board(ctx context.Context, a easyjob.Actor, q Query, of BoardO
 	}
 	from, to := int32(dayNumber(q.From)), int32(dayNumber(q.To))
 	p := pass{from: from, to: to, daily: daily, lineFrom: from, lineTo: to, medians: of.Medians}
+	// The total of every grouping is the query's without a grouping: its
+	// "registered" counts the registrations unless the filters cut by a
+	// district, an employer or a trade; a grouping's rows count the
+	// seekers who applied when it is by one of those.
 	type funnel struct{ by, total *grouper }
 	funnels := map[string]funnel{}
-	totals := map[bool]*grouper{}
+	tq := q
+	tq.GroupBy = ""
+	total := d.grouperOf("", tq.byDistrict() || tq.needsFacts(), from, to)
+	p.groups = append(p.groups, total)
 	for _, g := range of.Groupings {
 		if _, ok := funnels[g]; ok {
 			continue
 		}
 		gq := q
 		gq.GroupBy = g
-		distinct := gq.byDistrict() || gq.needsFacts()
-		f := funnel{total: totals[distinct]}
-		if f.total == nil {
-			f.total = d.grouperOf("", distinct, from, to)
-			totals[distinct] = f.total
-			p.groups = append(p.groups, f.total)
-		}
+		f := funnel{total: total}
 		if g != "" {
-			f.by = d.grouperOf(g, distinct, from, to)
+			f.by = d.grouperOf(g, gq.byDistrict() || gq.needsFacts(), from, to)
 			p.groups = append(p.groups, f.by)
 		}
 		funnels[g] = f

@@ -78,6 +78,10 @@ func sameAsSQL(t *testing.T, r *rig, sv *briefing.Service) int {
 				t.Fatal(err)
 			}
 			for _, g := range briefing.Groupings {
+				// The total is the same whichever way it is cut.
+				if b.Outcomes[g].Total != got.Total {
+					t.Errorf("%s: total by %s %+v, ungrouped %+v", name, g, b.Outcomes[g].Total, got.Total)
+				}
 				gq := q
 				gq.GroupBy = g
 				want, err := sv.SQLOutcomes(ctx, a, gq)

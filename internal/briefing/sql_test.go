@@ -116,7 +116,7 @@ func (s *Service) SQLOutcomes(ctx context.Context, a easyjob.Actor, q Query) (Ou
 
 // sqlGrouped sums the facts of q by the grouping of g: "registered" counts
 // the distinct seekers of the facts for a district, an employer or a trade
-// (as q asks), else the registrations.
+// (as g, the query with that grouping, asks), else the registrations.
 func (s *Service) sqlGrouped(ctx context.Context, a easyjob.Actor, q, g Query) (map[string]*Row, error) {
 	type part struct {
 		key  string
@@ -135,7 +135,7 @@ func (s *Service) sqlGrouped(ctx context.Context, a easyjob.Actor, q, g Query) (
 	for _, st := range Steps {
 		sums = append(sums, "SUM(CASE WHEN "+st+" > 0 THEN 1 ELSE 0 END)")
 	}
-	distinct := q.byDistrict() || q.needsFacts()
+	distinct := g.byDistrict() || g.needsFacts()
 	w := filter(a, q, "reg_day", true, "district")
 	k, gs := keyExpr(g.GroupBy, "reg_day"), groupSQL(g.GroupBy, "reg_day")
 	parts, err := store.Select(ctx, s.S.DB.R, scan, `SELECT `+castText(k)+`, poor, COUNT(DISTINCT seeker_id), `+strings.Join(sums, ", ")+
