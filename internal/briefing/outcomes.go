@@ -200,8 +200,8 @@ func mayRead(a easyjob.Actor, q Query) error {
 	return nil
 }
 
-// needsFacts tells whether a query must read the facts (an employer or a
-// trade) rather than the cells.
+// needsFacts tells whether a query cuts by an employer or a trade (its
+// "registered" then counts the seekers who applied).
 func (q Query) needsFacts() bool {
 	return q.Employer != 0 || q.Trade != "" || q.GroupBy == "employer" || q.GroupBy == "trade"
 }
