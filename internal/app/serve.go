@@ -315,6 +315,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, wait time.Duration) er
 		defer stop()
 	}
 	go a.warmMatching(ctx)
+	go a.warmBriefing(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

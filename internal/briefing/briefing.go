@@ -17,11 +17,11 @@
 // pickup_points; and, through their exported methods, the epidemic,
 // retention and support systems). It writes only its own tables:
 //
-//   - the rollups briefing_cursors, briefing_seekers, briefing_facts,
-//     briefing_cells, briefing_registered, briefing_flow and
-//     briefing_delays, kept current by
-//     Refresh (a periodic task, and before a dashboard is read), because a
-//     query over a million applications cannot answer in 200 ms;
+//   - the rollups briefing_cursors, briefing_seekers, briefing_facts and
+//     briefing_registered, kept current by Refresh (a periodic task, and
+//     before a dashboard is read), from which every process holds a
+//     snapshot in memory that answers the dashboards (snapshot.go, scan.go),
+//     because no query over a million applications answers in 200 ms;
 //   - briefings, briefing_items and briefing_revisions: the drafts, and the
 //     published texts with their frozen figures, each correction a new
 //     revision.
@@ -43,8 +43,7 @@ import (
 // application state and a column of the rollups.
 var Steps = []string{"applied", "offered", "accepted", "departed", "arrived", "onboarded", "retained_30", "retained_90", "retained_180"}
 
-// DelaySteps are the steps whose days from registration the medians read
-// (briefing_delays).
+// DelaySteps are the steps whose days from registration the medians read.
 var DelaySteps = []string{"offered", "arrived"}
 
 // Service is the dashboards and the briefing on the store's kernel.
@@ -61,18 +60,24 @@ type Service struct {
 	// a small database is built at once, a big one answers "being
 	// prepared" meanwhile.
 	BuildBudget time.Duration
+	// LoadBudget is how long a dashboard's request waits for the snapshot
+	// of the facts to load from nothing (snapshot.go; the periodic task
+	// loads it anyway): "being prepared" meanwhile.
+	LoadBudget time.Duration
 	// BuildChunk is how many seekers (by id) one transaction of the first
 	// build takes; 0 chooses from the time the last chunk took.
 	BuildChunk int
 	last       atomic.Int64 // the store's time of the last refresh, Unix nanoseconds
 	built      atomic.Bool  // the first build is known to be finished
 	chunk      atomic.Int64 // the chunk size chosen by time
+	snap       snapshot     // the facts in memory (snapshot.go)
+	names      names        // the employers' names (outcomes.go)
 }
 
 // New returns the service with the hiring and charter providers; the app
 // adds the other systems' providers.
 func New(s *store.Store, cat *i18n.Catalogue, providers ...Provider) *Service {
-	sv := &Service{S: s, Cat: cat, Stale: 5 * time.Second, BuildBudget: 3 * time.Second}
+	sv := &Service{S: s, Cat: cat, Stale: 5 * time.Second, BuildBudget: 3 * time.Second, LoadBudget: 3 * time.Second}
 	sv.Providers = append([]Provider{HiringProvider{sv}, ArrivalsProvider{sv}, CharterProvider{sv}}, providers...)
 	return sv
 }

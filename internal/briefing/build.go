@@ -16,22 +16,21 @@ import (
 // for 40 s and starved every other writer).
 //
 // startBuild sets the cursors as if everything up to the last event and
-// seeker of that moment were read, and two more: build_next (the last seeker
-// built) and build_end (the last seeker to build), and drops the facts'
-// secondary indexes (deferredIndexes). A chunk computes the facts of the
-// seekers (build_next, build_next + size] from their rows as they are at that
-// moment, writes them and adds their sums to the cells, the flow and the
-// registrations; it moves build_next first, by a conditional update, so that
-// two processes never build a chunk twice, and a restart goes on from the
-// last chunk committed. After the last chunk, the indexes are made again, one
-// a transaction (build_indexes counts them); then the build's cursors are
-// deleted, and the ordinary refresh takes over from the cursors set at the
-// start.
+// seeker of that moment were read, and more: build_next (the last seeker
+// built) and build_end (the last seeker to build), the revision at 0 and a
+// new epoch (so that every process's snapshot notices the rebuild). A chunk
+// computes the facts of the seekers (build_next, build_next + size] from
+// their rows as they are at that moment, writes them with a new revision
+// and adds their registrations; it moves build_next first, by a conditional
+// update, so that two processes never build a chunk twice, and a restart
+// goes on from the last chunk committed. After the last chunk, the build's
+// cursors are deleted, and the ordinary refresh takes over from the cursors
+// set at the start.
 //
 // A write made during the build is counted exactly once: a seeker's facts
 // are recomputed from the rows whenever the refresh sees a new event of
-// theirs, subtracting what was counted before, so an event a chunk already
-// saw is recounted to the same figures; registered-poor changes are seen by
+// theirs (replacing what was there), so an event a chunk already saw gives
+// the same facts again; registered-poor changes are seen by
 // comparing the seeker with its mirror; seekers registered after the start
 // are past the seekers cursor. Until the last chunk, the dashboards answer
 // "being prepared" with how far the build is (Service.fresh).
@@ -44,18 +43,7 @@ const (
 	chunkAim = 200 * time.Millisecond
 )
 
-var rollupTables = []string{"briefing_seekers", "briefing_facts", "briefing_cells", "briefing_registered", "briefing_flow", "briefing_delays"}
-
-// deferredIndexes are the secondary indexes of briefing_facts (as in
-// migration 00020) that the first build drops and makes again at its end,
-// each in its own transaction: inserted into chunk by chunk, each chunk
-// would rewrite nearly every page of them (the seekers' index, in the
-// chunks' order, stays).
-var deferredIndexes = []string{
-	`briefing_facts_day ON briefing_facts (reg_day, county, district)`,
-	`briefing_facts_employer ON briefing_facts (employer_id, reg_day)`,
-	`briefing_facts_trade ON briefing_facts (trade, reg_day)`,
-}
+var rollupTables = []string{"briefing_seekers", "briefing_facts", "briefing_registered"}
 
 // startBuild empties the rollups and sets the cursors of a build.
 func (s *Service) startBuild(ctx context.Context, tx *store.Tx) error {
@@ -71,13 +59,8 @@ func (s *Service) startBuild(ctx context.Context, tx *store.Tx) error {
 			return err
 		}
 	}
-	for _, ix := range deferredIndexes {
-		if _, err := tx.ExecContext(ctx, `DROP INDEX IF EXISTS `+strings.Fields(ix)[0]); err != nil {
-			return err
-		}
-	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO briefing_cursors (name, value) VALUES ('events', $1), ('seekers', $2), ('seekers_at', $3),
-		('build_next', 0), ('build_end', $2), ('build_indexes', 0)`, maxEvent, maxSeeker, easyjob.Millis(tx.Now)); err != nil {
+		('build_next', 0), ('build_end', $2), ('rev', 0), ('epoch', $4)`, maxEvent, maxSeeker, easyjob.Millis(tx.Now), tx.Now.UnixNano()); err != nil {
 		if _, ok := store.UniqueViolation(err); ok {
 			return errRaced // another process started it
 		}
@@ -114,11 +97,11 @@ func (s *Service) chunkSize() int64 {
 	return chunkFirst
 }
 
-// buildChunk builds the next chunk of seekers; building is false once it
-// was the last.
-func (s *Service) buildChunk(ctx context.Context, tx *store.Tx, c cursors) (n int, building bool, err error) {
+// buildChunk builds the next chunk of seekers, of revision rev; building
+// is false once the build is finished.
+func (s *Service) buildChunk(ctx context.Context, tx *store.Tx, c cursors, rev int64) (n int, building bool, err error) {
 	if c.buildNext >= c.buildEnd {
-		return s.buildIndex(ctx, tx, c)
+		return s.endBuild(ctx, tx)
 	}
 	start := time.Now()
 	size := s.chunkSize()
@@ -126,7 +109,10 @@ func (s *Service) buildChunk(ctx context.Context, tx *store.Tx, c cursors) (n in
 	if err := move(ctx, tx, "build_next", lo, hi); err != nil {
 		return 0, true, err
 	}
-	if err := buildSeekers(ctx, tx, lo, hi); err != nil {
+	if err := buildSeekers(ctx, tx, lo, hi, rev); err != nil {
+		return 0, true, err
+	}
+	if err := moveRev(ctx, tx, c.rev); err != nil {
 		return 0, true, err
 	}
 	n = int(hi - lo)
@@ -141,21 +127,14 @@ func (s *Service) buildChunk(ctx context.Context, tx *store.Tx, c cursors) (n in
 	return n, true, nil
 }
 
-// buildIndex makes the next of deferredIndexes, or, all made, ends the
-// build.
-func (s *Service) buildIndex(ctx context.Context, tx *store.Tx, c cursors) (n int, building bool, err error) {
-	if c.buildIndexes < len(deferredIndexes) {
-		if err := move(ctx, tx, "build_indexes", int64(c.buildIndexes), int64(c.buildIndexes+1)); err != nil {
-			return 0, true, err
-		}
-		_, err := tx.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS `+deferredIndexes[c.buildIndexes])
-		return 0, true, err
-	}
+// endBuild deletes the build's cursors (and build_indexes, which a build
+// begun by an earlier version may have left).
+func (s *Service) endBuild(ctx context.Context, tx *store.Tx) (n int, building bool, err error) {
 	res, err := tx.ExecContext(ctx, `DELETE FROM briefing_cursors WHERE name IN ('build_next', 'build_end', 'build_indexes')`)
 	if err != nil {
 		return 0, true, err
 	}
-	if k, _ := res.RowsAffected(); k != 3 {
+	if k, _ := res.RowsAffected(); k < 2 {
 		return 0, true, errRaced
 	}
 	return 1, false, nil
@@ -167,17 +146,10 @@ func (s *Service) buildIndex(ctx context.Context, tx *store.Tx, c cursors) (n in
 // there took twice the CPU: a statement a row costs more than the join); the
 // facts take the seeker's registration from the mirror just written, so
 // both agree whatever commits between the statements.
-func buildSeekers(ctx context.Context, tx *store.Tx, lo, hi int64) error {
-	var mins, sums, flows, delays []string
-	for _, st := range DelaySteps {
-		delays = append(delays, `SELECT '`+st+`' AS step, reg_day, county, poor, district, `+st+` - reg_day AS days, COUNT(*) AS n FROM briefing_facts
-			WHERE seeker_id > $1 AND seeker_id <= $2 AND `+st+` > 0 GROUP BY reg_day, county, poor, district, `+st+` - reg_day`)
-	}
+func buildSeekers(ctx context.Context, tx *store.Tx, lo, hi, rev int64) error {
+	var mins []string
 	for _, st := range Steps {
 		mins = append(mins, "COALESCE(MIN(CASE WHEN e.to_state = '"+st+"' THEN "+daySQL("e.at")+" END), 0)")
-		sums = append(sums, "SUM(CASE WHEN "+st+" > 0 THEN 1 ELSE 0 END)")
-		flows = append(flows, `SELECT `+st+` AS day, '`+st+`' AS step, county, poor, district, COUNT(*) AS n FROM briefing_facts
-			WHERE seeker_id > $1 AND seeker_id <= $2 AND `+st+` > 0 GROUP BY `+st+`, county, poor, district`)
 	}
 	for _, q := range []string{
 		`INSERT INTO briefing_seekers (seeker_id, reg_day, county, poor)
@@ -185,24 +157,18 @@ func buildSeekers(ctx context.Context, tx *store.Tx, lo, hi int64) error {
 		`INSERT INTO briefing_registered (reg_day, county, poor, n)
 			SELECT reg_day, county, poor, COUNT(*) FROM briefing_seekers WHERE seeker_id > $1 AND seeker_id <= $2 GROUP BY reg_day, county, poor
 			ON CONFLICT (reg_day, county, poor) DO UPDATE SET n = briefing_registered.n + excluded.n`,
-		`INSERT INTO briefing_facts (` + factCols + `)
-			SELECT a.id, a.seeker_id, b.reg_day, b.county, b.poor, p.district, p.employer_id, p.occupation, ` + strings.Join(mins, ", ") + `
+		`INSERT INTO briefing_facts (` + factCols + `, rev)
+			SELECT a.id, a.seeker_id, b.reg_day, b.county, b.poor, p.district, p.employer_id, p.occupation, ` + strings.Join(mins, ", ") + `, CAST($3 AS BIGINT)
 			FROM briefing_seekers b JOIN applications a ON a.seeker_id = b.seeker_id JOIN postings p ON p.id = a.posting_id
 			JOIN application_events e ON e.application_id = a.id
 			WHERE b.seeker_id > $1 AND b.seeker_id <= $2
 			GROUP BY a.id, a.seeker_id, b.reg_day, b.county, b.poor, p.district, p.employer_id, p.occupation`,
-		`INSERT INTO briefing_cells (reg_day, county, poor, district, ` + stepCols("") + `, seekers)
-			SELECT reg_day, county, poor, district, ` + strings.Join(sums, ", ") + `, COUNT(DISTINCT seeker_id) FROM briefing_facts
-			WHERE seeker_id > $1 AND seeker_id <= $2 GROUP BY reg_day, county, poor, district
-			ON CONFLICT (reg_day, county, poor, district) DO UPDATE SET ` + addCols() + `, seekers = briefing_cells.seekers + excluded.seekers`,
-		`INSERT INTO briefing_flow (day, step, county, poor, district, n)
-			SELECT day, step, county, poor, district, n FROM (` + strings.Join(flows, " UNION ALL ") + `) f WHERE n > 0
-			ON CONFLICT (day, step, county, poor, district) DO UPDATE SET n = briefing_flow.n + excluded.n`,
-		`INSERT INTO briefing_delays (step, reg_day, county, poor, district, days, n)
-			SELECT step, reg_day, county, poor, district, days, n FROM (` + strings.Join(delays, " UNION ALL ") + `) f WHERE n > 0
-			ON CONFLICT (step, reg_day, county, poor, district, days) DO UPDATE SET n = briefing_delays.n + excluded.n`,
 	} {
-		if _, err := tx.ExecContext(ctx, q, lo, hi); err != nil {
+		args := []any{lo, hi}
+		if strings.Contains(q, "$3") {
+			args = append(args, rev)
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return err
 		}
 	}

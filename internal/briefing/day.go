@@ -17,48 +17,12 @@ type DayCount struct {
 // Daily is the line of a step by the day it was reached (arrivals by the day
 // they arrived), for every day from…to, within the query's filters; the
 // days are those of the step, not of registration.
-func (s *Service) Daily(ctx context.Context, a easyjob.Actor, q Query, step string) (_ []DayCount, err error) {
-	defer func() { err = store.Wrap(err, "briefing.Daily") }()
-	if err := q.Check(easyjob.DateOf(s.S.Now())); err != nil {
-		return nil, err
-	}
-	if err := mayRead(a, q); err != nil {
-		return nil, err
-	}
-	if !contains(Steps, step) {
+func (s *Service) Daily(ctx context.Context, a easyjob.Actor, q Query, step string) ([]DayCount, error) {
+	if step == "" {
 		return nil, easyjob.Errorf(easyjob.EINVALID, "briefing.field.step")
 	}
-	if err := s.fresh(ctx); err != nil {
-		return nil, err
-	}
-	var got []DayCount
-	scan := func(r store.Scanner) (DayCount, error) {
-		var n int
-		var c DayCount
-		err := r.Scan(&n, &c.N)
-		c.Day = dateOf(n)
-		return c, err
-	}
-	if q.Employer != 0 || q.Trade != "" {
-		w := filter(a, q, step, true, "district")
-		got, err = store.Select(ctx, s.S.DB.R, scan, `SELECT `+step+`, COUNT(*) FROM briefing_facts`+w.SQL()+` GROUP BY `+step, w.Args()...)
-	} else {
-		w := filter(a, q, "day", false, "district")
-		w.Add("step = ?", step)
-		got, err = store.Select(ctx, s.S.DB.R, scan, `SELECT day, SUM(n) FROM briefing_flow`+w.SQL()+` GROUP BY day`, w.Args()...)
-	}
-	if err != nil {
-		return nil, err
-	}
-	by := map[easyjob.Date]int64{}
-	for _, c := range got {
-		by[c.Day] = c.N
-	}
-	var out []DayCount
-	for d := q.From; !d.After(q.To); d = d.AddDays(1) {
-		out = append(out, DayCount{Day: d, N: by[d]})
-	}
-	return out, nil
+	b, err := s.Board(ctx, a, q, BoardOf{Daily: step})
+	return b.Daily, store.Wrap(err, "briefing.Daily")
 }
 
 // Figures are a day's figures in a scope: what happened that day, and the
@@ -79,43 +43,38 @@ func (s *Service) Day(ctx context.Context, a easyjob.Actor, d easyjob.Date, reg 
 	if err := mayRead(a, q); err != nil {
 		return Figures{}, err
 	}
-	if err := s.fresh(ctx); err != nil {
+	sn, release, err := s.view(ctx)
+	if err != nil {
 		return Figures{}, err
 	}
+	defer release()
 	f := Figures{Day: d}
-	type part struct {
-		day  int
-		step string
-		poor bool
-		n    int64
+	sl := sn.selectionOf(a, q)
+	first, day := int32(dayNumber(FirstDay)), int32(dayNumber(d))
+	add := func(i int, at int32, poor bool, n int64) {
+		if at < first || at > day {
+			return
+		}
+		*f.ToDate.At(i) += n
+		if at == day {
+			*f.OnDay.At(i) += n
+		}
+		if poor {
+			*f.Poor.At(i) += n
+		}
 	}
-	scan := func(r store.Scanner) (part, error) {
-		var p part
-		return p, r.Scan(&p.day, &p.step, &p.poor, &p.n)
-	}
-	w := filter(a, q, "day", false, "district")
-	ps, err := store.Select(ctx, s.S.DB.R, scan, `SELECT CASE WHEN day = `+w.Arg(dayNumber(d))+` THEN 1 ELSE 0 END, step, poor, SUM(n) FROM briefing_flow`+w.SQL()+
-		` GROUP BY 1, step, poor`, w.Args()...)
-	if err != nil {
-		return f, err
-	}
-	w2 := filter(a, q, "reg_day", false, "")
-	rs, err := store.Select(ctx, s.S.DB.R, scan, `SELECT CASE WHEN reg_day = `+w2.Arg(dayNumber(d))+` THEN 1 ELSE 0 END, 'registered', poor, SUM(n) FROM briefing_registered`+w2.SQL()+
-		` GROUP BY 1, poor`, w2.Args()...)
-	if err != nil {
-		return f, err
-	}
-	for _, p := range append(ps, rs...) {
-		i := indexOf(StepNames, p.step)
-		if i < 0 {
+	for i := range sn.rows {
+		r := &sn.rows[i]
+		if !sl.pass(r) {
 			continue
 		}
-		*f.ToDate.At(i) += p.n
-		if p.day == 1 {
-			*f.OnDay.At(i) += p.n
+		for j, at := range r.steps {
+			add(j+1, int32(at), r.poor, 1)
 		}
-		if p.poor {
-			*f.Poor.At(i) += p.n
+	}
+	for i := range sn.reg {
+		if r := &sn.reg[i]; sl.regOK[r.county] {
+			add(0, r.day, r.poor, r.n)
 		}
 	}
 	return f, nil
@@ -138,48 +97,9 @@ type Medians struct {
 }
 
 // Medians reads the medians of a query's applications.
-func (s *Service) Medians(ctx context.Context, a easyjob.Actor, q Query) (_ Medians, err error) {
-	defer func() { err = store.Wrap(err, "briefing.Medians") }()
-	if err := mayRead(a, q); err != nil {
-		return Medians{}, err
-	}
-	var m Medians
-	for _, step := range []string{"offered", "arrived"} {
-		// By employer or trade, the facts; else their sums by days.
-		w := filter(a, q, "reg_day", true, "district")
-		w.Add(step + " > 0")
-		query := `SELECT ` + step + ` - reg_day, poor, COUNT(*) FROM briefing_facts` + w.SQL() + ` GROUP BY ` + step + ` - reg_day, poor`
-		if q.Employer == 0 && q.Trade == "" {
-			w = filter(a, q, "reg_day", false, "district")
-			w.Add("step = ?", step)
-			query = `SELECT days, poor, SUM(n) FROM briefing_delays` + w.SQL() + ` GROUP BY days, poor`
-		}
-		type bin struct {
-			d    int
-			poor bool
-			n    int64
-		}
-		bins, err := store.Select(ctx, s.S.DB.R, func(r store.Scanner) (bin, error) {
-			var b bin
-			return b, r.Scan(&b.d, &b.poor, &b.n)
-		}, query, w.Args()...)
-		if err != nil {
-			return m, err
-		}
-		all, poor := map[int]int64{}, map[int]int64{}
-		for _, b := range bins {
-			all[b.d] += b.n
-			if b.poor {
-				poor[b.d] += b.n
-			}
-		}
-		if step == "offered" {
-			m.ToOffer, m.PoorToOffer = median(all), median(poor)
-		} else {
-			m.ToArrival, m.PoorToArrival = median(all), median(poor)
-		}
-	}
-	return m, nil
+func (s *Service) Medians(ctx context.Context, a easyjob.Actor, q Query) (Medians, error) {
+	b, err := s.Board(ctx, a, q, BoardOf{Medians: true})
+	return b.Medians, store.Wrap(err, "briefing.Medians")
 }
 
 // median of a histogram of days; the mean of the two middle values when

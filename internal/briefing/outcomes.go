@@ -2,9 +2,10 @@ package briefing
 
 import (
 	"context"
-	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"easyjob/internal/easyjob"
 	"easyjob/internal/occupation"
@@ -174,6 +175,13 @@ func (r *Row) set(c Counts) {
 		c.Registered, c.Applied, c.Offered, c.Accepted, c.Departed, c.Arrived, c.Onboarded, c.Retained30, c.Retained90, c.Retained180
 }
 
+// names caches the employers' names (employerNames).
+type names struct {
+	mu sync.Mutex
+	at time.Time
+	m  map[int64]string
+}
+
 // Outcome is a funnel by group and its total.
 type Outcome struct {
 	Query Query
@@ -192,56 +200,8 @@ func mayRead(a easyjob.Actor, q Query) error {
 	return nil
 }
 
-// filter is the WHERE of a query on a rollup with the given columns.
-func filter(a easyjob.Actor, q Query, dayCol string, facts bool, districtCol string) *store.Where {
-	w := &store.Where{}
-	w.Add(dayCol+" >= ? AND "+dayCol+" <= ?", dayNumber(q.From), dayNumber(q.To))
-	w.Scope(a.Scope, "county", districtCol)
-	if q.Region != "" {
-		if region.IsShenzhen(q.Region) {
-			if districtCol == "" {
-				w.Add("1 = 0")
-			} else {
-				w.Add(districtCol+" LIKE ?", q.Region+"%")
-			}
-		} else {
-			w.Add("county LIKE ?", q.Region+"%")
-		}
-	}
-	if facts {
-		if q.Employer != 0 {
-			w.Add("employer_id = ?", q.Employer)
-		}
-		if q.Trade != "" {
-			w.Add("trade LIKE ?", q.Trade+"%")
-		}
-	}
-	return w
-}
-
-// keyExpr is the SQL of a grouping's key.
-func keyExpr(group, dayCol string) string {
-	switch group {
-	case "origin_county":
-		return "county"
-	case "prefecture":
-		return "SUBSTR(county, 1, 4)"
-	case "province":
-		return "SUBSTR(county, 1, 2)"
-	case "district":
-		return "district"
-	case "employer":
-		return "employer_id"
-	case "trade":
-		return "trade"
-	case "week":
-		return "((" + dayCol + " + 3) / 7)" // weeks from Monday
-	}
-	return "''"
-}
-
-// needsFacts tells whether a query must read the facts (an employer or a
-// trade) rather than the cells.
+// needsFacts tells whether a query cuts by an employer or a trade (its
+// "registered" then counts the seekers who applied).
 func (q Query) needsFacts() bool {
 	return q.Employer != 0 || q.Trade != "" || q.GroupBy == "employer" || q.GroupBy == "trade"
 }
@@ -253,136 +213,128 @@ func (q Query) byDistrict() bool {
 }
 
 // Outcomes reads the funnel of a query, by group and in total.
-func (s *Service) Outcomes(ctx context.Context, a easyjob.Actor, q Query) (_ Outcome, err error) {
-	defer func() { err = store.Wrap(err, "briefing.Outcomes") }()
+func (s *Service) Outcomes(ctx context.Context, a easyjob.Actor, q Query) (Outcome, error) {
+	b, err := s.Board(ctx, a, q, BoardOf{Groupings: []string{q.GroupBy}})
+	if err != nil {
+		return Outcome{}, store.Wrap(err, "briefing.Outcomes")
+	}
+	return b.Outcomes[q.GroupBy], nil
+}
+
+// BoardOf says what a Board holds besides the query's filters.
+type BoardOf struct {
+	// Groupings are the funnels, each by its grouping with its total ("":
+	// the total alone).
+	Groupings []string
+	// Daily is the step of the line by day, "" for none.
+	Daily string
+	// Medians asks for the medians.
+	Medians bool
+}
+
+// Board is what a dashboard reads, from one pass over the snapshot.
+type Board struct {
+	Outcomes map[string]Outcome // by grouping
+	Daily    []DayCount
+	Medians  Medians
+}
+
+// Board reads the funnels of a query by several groupings, a step's line by
+// day and the medians, in one pass: what a dashboard's page reads. Each
+// funnel is what Outcomes gives for the query grouped by it.
+func (s *Service) Board(ctx context.Context, a easyjob.Actor, q Query, of BoardOf) (_ Board, err error) {
+	defer func() { err = store.Wrap(err, "briefing.Board") }()
 	if err := q.Check(easyjob.DateOf(s.S.Now())); err != nil {
-		return Outcome{}, err
+		return Board{}, err
 	}
 	if err := mayRead(a, q); err != nil {
-		return Outcome{}, err
+		return Board{}, err
 	}
-	if err := s.fresh(ctx); err != nil {
-		return Outcome{}, err
-	}
-	out := Outcome{Query: q}
-	if q.GroupBy != "" {
-		if out.Items, err = s.grouped(ctx, a, q); err != nil {
-			return out, err
+	daily := -1
+	if of.Daily != "" {
+		if daily = indexOf(Steps, of.Daily); daily < 0 {
+			return Board{}, easyjob.Errorf(easyjob.EINVALID, "briefing.field.step")
 		}
 	}
+	d, release, err := s.view(ctx)
+	if err != nil {
+		return Board{}, err
+	}
+	from, to := int32(dayNumber(q.From)), int32(dayNumber(q.To))
+	p := pass{from: from, to: to, daily: daily, lineFrom: from, lineTo: to, medians: of.Medians}
+	// The total of every grouping is the query's without a grouping: its
+	// "registered" counts the registrations unless the filters cut by a
+	// district, an employer or a trade; a grouping's rows count the
+	// seekers who applied when it is by one of those.
+	type funnel struct{ by, total *grouper }
+	funnels := map[string]funnel{}
 	tq := q
 	tq.GroupBy = ""
-	tot, err := s.grouped(ctx, a, tq)
-	if err != nil {
-		return out, err
-	}
-	out.Total = Row{Key: "", Label: ""}
-	if len(tot) == 1 {
-		out.Total = tot[0]
-	}
-	out.Total.Key = "total"
-	return out, nil
-}
-
-func (s *Service) grouped(ctx context.Context, a easyjob.Actor, q Query) ([]Row, error) {
-	type part struct {
-		key  string
-		poor bool
-		c    Counts
-	}
-	scan := func(r store.Scanner) (part, error) {
-		var p part
-		ptrs := []any{&p.key, &p.poor}
-		for i := range StepNames {
-			ptrs = append(ptrs, p.c.At(i))
+	total := d.grouperOf("", tq.byDistrict() || tq.needsFacts(), from, to)
+	p.groups = append(p.groups, total)
+	for _, g := range of.Groupings {
+		if _, ok := funnels[g]; ok {
+			continue
 		}
-		return p, r.Scan(ptrs...)
+		gq := q
+		gq.GroupBy = g
+		f := funnel{total: total}
+		if g != "" {
+			f.by = d.grouperOf(g, gq.byDistrict() || gq.needsFacts(), from, to)
+			p.groups = append(p.groups, f.by)
+		}
+		funnels[g] = f
 	}
-	var sums []string
-	var parts []part
-	var err error
-	if q.needsFacts() {
-		for _, st := range Steps {
-			sums = append(sums, "SUM(CASE WHEN "+st+" > 0 THEN 1 ELSE 0 END)")
+	p.run(d, d.selectionOf(a, q))
+	release()
+	b := Board{Outcomes: map[string]Outcome{}}
+	for g, f := range funnels {
+		gq := q
+		gq.GroupBy = g
+		o := Outcome{Query: gq, Total: Row{Key: "total"}}
+		if t := f.total.list(); len(t) == 1 {
+			o.Total = t[0]
+			o.Total.Key = "total"
 		}
-		w := filter(a, q, "reg_day", true, "district")
-		k, g := keyExpr(q.GroupBy, "reg_day"), groupSQL(q.GroupBy, "reg_day")
-		parts, err = store.Select(ctx, s.S.DB.R, scan, `SELECT `+castText(k)+`, poor, COUNT(DISTINCT seeker_id), `+strings.Join(sums, ", ")+
-			` FROM briefing_facts`+w.SQL()+g, w.Args()...)
-	} else {
-		for _, st := range Steps {
-			sums = append(sums, "SUM("+st+")")
-		}
-		w := filter(a, q, "reg_day", false, "district")
-		k, g := keyExpr(q.GroupBy, "reg_day"), groupSQL(q.GroupBy, "reg_day")
-		parts, err = store.Select(ctx, s.S.DB.R, scan, `SELECT `+castText(k)+`, poor, SUM(seekers), `+strings.Join(sums, ", ")+
-			` FROM briefing_cells`+w.SQL()+g, w.Args()...)
-		if err == nil && !q.byDistrict() {
-			// Registered from the registrations, not from who applied.
-			w := filter(a, q, "reg_day", false, "")
-			var regs []part
-			regs, err = store.Select(ctx, s.S.DB.R, func(r store.Scanner) (part, error) {
-				var p part
-				return p, r.Scan(&p.key, &p.poor, &p.c.Registered)
-			}, `SELECT `+castText(k)+`, poor, SUM(n) FROM briefing_registered`+w.SQL()+g, w.Args()...)
-			for i := range parts {
-				parts[i].c.Registered = 0
-			}
-			for _, r := range regs {
-				r.c = Counts{Registered: r.c.Registered}
-				parts = append(parts, r)
+		if f.by != nil {
+			o.Items = f.by.list()
+			if err := s.label(ctx, g, o.Items); err != nil {
+				return b, err
 			}
 		}
+		b.Outcomes[g] = o
 	}
-	if err != nil {
-		return nil, err
-	}
-	rows := map[string]*Row{}
-	var order []string
-	for _, p := range parts {
-		r := rows[p.key]
-		if r == nil {
-			r = &Row{Key: p.key}
-			rows[p.key] = r
-			order = append(order, p.key)
-		}
-		c := r.Counts()
-		c.add(p.c)
-		r.set(c)
-		if p.poor {
-			r.Poor.add(p.c)
+	if daily >= 0 {
+		b.Daily = make([]DayCount, 0, len(p.line))
+		for i, n := range p.line {
+			b.Daily = append(b.Daily, DayCount{Day: q.From.AddDays(i), N: n})
 		}
 	}
-	sort.Strings(order)
-	if q.GroupBy == "week" || q.GroupBy == "employer" {
-		sort.Slice(order, func(i, j int) bool { return atoi(order[i]) < atoi(order[j]) })
+	if of.Medians {
+		b.Medians = Medians{ToOffer: p.hist[0][0].median(), PoorToOffer: p.hist[0][1].median(),
+			ToArrival: p.hist[1][0].median(), PoorToArrival: p.hist[1][1].median()}
 	}
-	labels, err := s.labels(ctx, q.GroupBy, order)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Row, 0, len(order))
-	for _, k := range order {
-		r := *rows[k]
-		if q.GroupBy == "week" {
-			r.Key = dateOf(atoi(k)*7 - 3).String()
-		}
-		r.Label = labels[k]
-		out = append(out, r)
-	}
-	return out, nil
+	return b, nil
 }
 
-// groupSQL is the GROUP BY of a grouping (by poor alone for the total).
-func groupSQL(group, dayCol string) string {
-	if group == "" {
-		return " GROUP BY poor"
+// label names the groups of a grouping (a week's key becomes its Monday).
+func (s *Service) label(ctx context.Context, group string, rows []Row) error {
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		keys[i] = r.Key
 	}
-	return " GROUP BY " + keyExpr(group, dayCol) + ", poor"
+	labels, err := s.labels(ctx, group, keys)
+	if err != nil {
+		return err
+	}
+	for i := range rows {
+		rows[i].Label = labels[rows[i].Key]
+		if group == "week" {
+			rows[i].Key = dateOf(atoi(rows[i].Key)*7 - 3).String()
+		}
+	}
+	return nil
 }
-
-// castText makes a key text on both databases.
-func castText(expr string) string { return "CAST(" + expr + " AS TEXT)" }
 
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
@@ -403,6 +355,16 @@ func (s *Service) labels(ctx context.Context, group string, keys []string) (map[
 			out[k] = dateOf(atoi(k)*7 - 3).String()
 		}
 	case "employer":
+		if len(keys) > 500 { // many: every employer's name, kept for s.Stale
+			names, err := s.employerNames(ctx)
+			if err != nil {
+				return nil, err
+			}
+			for _, k := range keys {
+				out[k] = names[int64(atoi(k))]
+			}
+			break
+		}
 		for i := 0; i < len(keys); i += 500 {
 			var w store.Where
 			ids := make([]int64, 0, 500)
@@ -427,4 +389,32 @@ func (s *Service) labels(ctx context.Context, group string, keys []string) (map[
 		}
 	}
 	return out, nil
+}
+
+// employerNames are every employer's name, read again when older than
+// s.Stale (a dashboard by employer lists thousands of them).
+func (s *Service) employerNames(ctx context.Context) (map[int64]string, error) {
+	c := &s.names
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m != nil && time.Since(c.at) < s.Stale {
+		return c.m, nil
+	}
+	type en struct {
+		id   int64
+		name string
+	}
+	xs, err := store.Select(ctx, s.S.DB.R, func(r store.Scanner) (en, error) {
+		var x en
+		return x, r.Scan(&x.id, &x.name)
+	}, `SELECT id, name FROM employers`)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[int64]string, len(xs))
+	for _, x := range xs {
+		m[x.id] = x.name
+	}
+	c.m, c.at = m, time.Now()
+	return m, nil
 }

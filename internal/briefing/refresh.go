@@ -3,7 +3,6 @@ package briefing
 import (
 	"context"
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,10 +13,12 @@ import (
 
 // The rollups are kept current from the hiring core's rows. A refresh reads
 // the events and seekers past its cursors, recomputes the facts of every
-// application of the seekers concerned, and adds the differences to the
-// cells, the flow and the registrations; the cursors move in the same
-// transaction by a conditional update, so two processes refreshing at once
-// never count an event twice (the second rolls back and finds nothing new).
+// application of the seekers concerned, stamped with a new revision, and
+// adds the new registrations; the cursors (and the revision) move in the
+// same transaction by a conditional update, so two processes refreshing at
+// once never count an event twice (the second rolls back and finds nothing
+// new), and the snapshots of every process read the facts past the revision
+// they hold (snapshot.go).
 
 const (
 	batchEvents  = 20000
@@ -111,10 +112,12 @@ func (s *Service) current(ctx context.Context) error {
 
 type cursors struct {
 	events, seekers, seekersAt int64
+	// rev is the revision of the last transaction that wrote facts or
+	// registrations; epoch is set when a build from nothing starts.
+	rev, epoch int64
 	// While the first build runs: the last seeker built and the last one to
 	// build (build.go).
 	buildNext, buildEnd int64
-	buildIndexes        int // of deferredIndexes made again
 	building            bool
 }
 
@@ -140,8 +143,10 @@ func readCursors(ctx context.Context, q store.Querier) (c cursors, found bool, e
 			c.seekersAt = v
 		case "build_next":
 			c.buildNext = v
-		case "build_indexes":
-			c.buildIndexes = int(v)
+		case "rev":
+			c.rev = v
+		case "epoch":
+			c.epoch = v
 		case "build_end":
 			c.buildEnd, c.building = v, true
 		}
@@ -164,9 +169,32 @@ func move(ctx context.Context, tx *store.Tx, name string, old, v int64) error {
 	return nil
 }
 
+// moveRev moves the revision from old to old + 1 (a database migrated
+// before the revisions may have no cursor yet: it is inserted).
+func moveRev(ctx context.Context, tx *store.Tx, old int64) error {
+	res, err := tx.ExecContext(ctx, `UPDATE briefing_cursors SET value = $1 WHERE name = 'rev' AND value = $2`, old+1, old)
+	if err != nil {
+		return err
+	}
+	if k, _ := res.RowsAffected(); k == 1 {
+		return nil
+	}
+	if old != 0 {
+		return errRaced
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO briefing_cursors (name, value) VALUES ('rev', 1)`); err != nil {
+		if _, ok := store.UniqueViolation(err); ok {
+			return errRaced
+		}
+		return err
+	}
+	return nil
+}
+
 // refreshOnce does one step in one transaction: start the build, build a
 // chunk, or read a batch of what changed; building tells that the first
-// build is not finished.
+// build is not finished. A step that writes facts or registrations stamps
+// them with the revision c.rev + 1 and moves the cursor to it.
 func (s *Service) refreshOnce(ctx context.Context, tx *store.Tx) (n int, building bool, err error) {
 	c, found, err := readCursors(ctx, tx)
 	if err != nil {
@@ -176,14 +204,15 @@ func (s *Service) refreshOnce(ctx context.Context, tx *store.Tx) (n int, buildin
 		return 0, true, s.startBuild(ctx, tx)
 	}
 	if c.building {
-		return s.buildChunk(ctx, tx, c)
+		return s.buildChunk(ctx, tx, c, c.rev+1)
 	}
-	n, err = s.readChanges(ctx, tx, c)
+	n, err = s.readChanges(ctx, tx, c, c.rev+1)
 	return n, false, err
 }
 
-// readChanges reads the seekers and events past the cursors.
-func (s *Service) readChanges(ctx context.Context, tx *store.Tx, c cursors) (int, error) {
+// readChanges reads the seekers and events past the cursors; what it
+// writes is of revision rev.
+func (s *Service) readChanges(ctx context.Context, tx *store.Tx, c cursors, rev int64) (int, error) {
 	now := easyjob.Millis(tx.Now)
 	n := 0
 	touched := map[int64]bool{} // seekers whose applications are recomputed
@@ -265,7 +294,7 @@ func (s *Service) readChanges(ctx context.Context, tx *store.Tx, c cursors) (int
 			}
 		}
 	}
-	if err := s.recompute(ctx, tx, keys(touched)); err != nil {
+	if err := s.recompute(ctx, tx, keys(touched), rev); err != nil {
 		return 0, err
 	}
 	for k, d := range reg {
@@ -282,6 +311,11 @@ func (s *Service) readChanges(ctx context.Context, tx *store.Tx, c cursors) (int
 	}
 	if err := move(ctx, tx, "seekers", c.seekers, maxSeeker); err != nil {
 		return 0, err
+	}
+	if n > 0 {
+		if err := moveRev(ctx, tx, c.rev); err != nil {
+			return 0, err
+		}
 	}
 	if n == 0 { // the time of the last look moves only once all is read
 		if err := move(ctx, tx, "seekers_at", c.seekersAt, now); err != nil {
@@ -305,50 +339,13 @@ type regKey struct {
 	poor   bool
 }
 
-type cellKey struct {
-	day              int
-	county, district string
-	poor             bool
-}
-
-type flowKey struct {
-	day              int
-	step             string
-	county, district string
-	poor             bool
-}
-
-type delayKey struct {
-	step string
-	cell cellKey
-	days int
-}
-
-// fact is one application's row of briefing_facts.
-type fact struct {
-	app, seeker, employer int64
-	day                   int
-	county, district      string
-	trade                 string
-	poor                  bool
-	steps                 [9]int // day numbers of Steps, 0 for never
-}
-
 const factCols = `application_id, seeker_id, reg_day, county, poor, district, employer_id, trade,
 	applied, offered, accepted, departed, arrived, onboarded, retained_30, retained_90, retained_180`
 
-func scanFact(r store.Scanner) (fact, error) {
-	var f fact
-	p := []any{&f.app, &f.seeker, &f.day, &f.county, &f.poor, &f.district, &f.employer, &f.trade}
-	for i := range f.steps {
-		p = append(p, &f.steps[i])
-	}
-	return f, r.Scan(p...)
-}
-
-// factSelect computes facts from the hiring core's rows; where is added
-// after the joins (on a: applications).
-func factSelect(where string) string {
+// factSelect computes facts from the hiring core's rows, with the revision
+// rev (an expression) last; where is added after the joins (on a:
+// applications).
+func factSelect(rev, where string) string {
 	var piv []string
 	for _, st := range Steps {
 		piv = append(piv, "MIN(CASE WHEN to_state = '"+st+"' THEN "+daySQL("at")+" END) AS "+st)
@@ -358,100 +355,27 @@ func factSelect(where string) string {
 		outs = append(outs, "COALESCE(e."+st+", 0)")
 	}
 	return `SELECT a.id, a.seeker_id, ` + daySQL("s.created_at") + `, s.home_county, s.poor, p.district, p.employer_id, p.occupation, ` +
-		strings.Join(outs, ", ") + `
+		strings.Join(outs, ", ") + `, ` + rev + `
 		FROM applications a JOIN seekers s ON s.id = a.seeker_id JOIN postings p ON p.id = a.posting_id
 		JOIN (SELECT application_id, ` + strings.Join(piv, ", ") + ` FROM application_events GROUP BY application_id) e ON e.application_id = a.id
 		WHERE ` + where
 }
 
-// recompute rewrites the facts of every application of the seekers and adds
-// the differences to the cells and the flow.
-func (s *Service) recompute(ctx context.Context, tx *store.Tx, seekers []int64) error {
+// recompute rewrites the facts of every application of the seekers, stamped
+// with the revision rev.
+func (s *Service) recompute(ctx context.Context, tx *store.Tx, seekers []int64, rev int64) error {
 	const chunk = 500
-	cells := map[cellKey]*[10]int64{} // Steps, then seekers
-	flow := map[flowKey]int64{}
-	delays := map[delayKey]int64{}
-	add := func(fs []fact, sign int64) {
-		seen := map[cellKey]map[int64]bool{}
-		for _, f := range fs {
-			k := cellKey{f.day, f.county, f.district, f.poor}
-			c := cells[k]
-			if c == nil {
-				c = new([10]int64)
-				cells[k] = c
-			}
-			for i, d := range f.steps {
-				if d > 0 {
-					c[i] += sign
-					flow[flowKey{d, Steps[i], f.county, f.district, f.poor}] += sign
-					if slices.Contains(DelaySteps, Steps[i]) {
-						delays[delayKey{Steps[i], k, d - f.day}] += sign
-					}
-				}
-			}
-			if seen[k] == nil {
-				seen[k] = map[int64]bool{}
-			}
-			if !seen[k][f.seeker] {
-				seen[k][f.seeker] = true
-				c[9] += sign
-			}
-		}
-	}
 	for i := 0; i < len(seekers); i += chunk {
 		ids := seekers[i:min(i+chunk, len(seekers))]
 		var w store.Where
 		inInts(&w, "seeker_id", ids)
-		old, err := store.Select(ctx, tx, scanFact, `SELECT `+factCols+` FROM briefing_facts`+w.SQL(), w.Args()...)
-		if err != nil {
-			return err
-		}
-		add(old, -1)
 		if _, err := tx.ExecContext(ctx, `DELETE FROM briefing_facts`+w.SQL(), w.Args()...); err != nil {
 			return err
 		}
 		var w2 store.Where
 		inInts(&w2, "a.seeker_id", ids)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO briefing_facts (`+factCols+`) `+factSelect(w2.And()), w2.Args()...); err != nil {
-			return err
-		}
-		cur, err := store.Select(ctx, tx, scanFact, `SELECT `+factCols+` FROM briefing_facts`+w.SQL(), w.Args()...)
-		if err != nil {
-			return err
-		}
-		add(cur, +1)
-	}
-	for k, c := range cells {
-		if *c == [10]int64{} {
-			continue
-		}
-		args := []any{k.day, k.county, k.poor, k.district}
-		for _, v := range c {
-			args = append(args, v)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO briefing_cells (reg_day, county, poor, district, `+stepCols("")+`, seekers)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-			ON CONFLICT (reg_day, county, poor, district) DO UPDATE SET `+addCols()+`, seekers = briefing_cells.seekers + excluded.seekers`, args...); err != nil {
-			return err
-		}
-	}
-	for k, d := range delays {
-		if d == 0 {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO briefing_delays (step, reg_day, county, poor, district, days, n) VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (step, reg_day, county, poor, district, days) DO UPDATE SET n = briefing_delays.n + excluded.n`,
-			k.step, k.cell.day, k.cell.county, k.cell.poor, k.cell.district, k.days, d); err != nil {
-			return err
-		}
-	}
-	for k, d := range flow {
-		if d == 0 {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO briefing_flow (day, step, county, poor, district, n) VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (day, step, county, poor, district) DO UPDATE SET n = briefing_flow.n + excluded.n`,
-			k.day, k.step, k.county, k.poor, k.district, d); err != nil {
+		sel := factSelect("CAST("+w2.Arg(rev)+" AS BIGINT)", w2.And())
+		if _, err := tx.ExecContext(ctx, `INSERT INTO briefing_facts (`+factCols+`, rev) `+sel, w2.Args()...); err != nil {
 			return err
 		}
 	}
@@ -464,21 +388,4 @@ func inInts(w *store.Where, col string, ids []int64) {
 		ph[i] = w.Arg(id)
 	}
 	w.Add(col + " IN (" + strings.Join(ph, ", ") + ")")
-}
-
-// stepCols lists the step columns, each with prefix.
-func stepCols(prefix string) string {
-	out := make([]string, len(Steps))
-	for i, s := range Steps {
-		out[i] = prefix + s
-	}
-	return strings.Join(out, ", ")
-}
-
-func addCols() string {
-	out := make([]string, len(Steps))
-	for i, s := range Steps {
-		out[i] = s + " = briefing_cells." + s + " + excluded." + s
-	}
-	return strings.Join(out, ", ")
 }

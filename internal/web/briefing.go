@@ -110,45 +110,23 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	lang := langOf(r)
-	if d.Out, err = h.Briefing.Outcomes(ctx, a, q); err != nil {
-		h.errorPage(w, r, err)
-		return
-	}
-	d.Funnel = funnelOf(d.Out.Total)
-	if d.Daily, err = h.Briefing.Daily(ctx, a, q, "arrived"); err != nil {
-		h.errorPage(w, r, err)
-		return
-	}
-	d.DailySVG = dailyChart(d.Daily, h.Cat.T(lang, "dashboard.daily"))
-	wq := q
-	wq.GroupBy = "week"
-	cur, err := h.Briefing.Outcomes(ctx, a, wq)
+	// One pass over the dashboards' snapshot: the funnel, the curves by
+	// week, the map by county and by district, arrivals by day, medians.
+	b, err := h.Briefing.Board(ctx, a, q, briefing.BoardOf{Groupings: []string{q.GroupBy, "week", "origin_county", "district"},
+		Daily: "arrived", Medians: true})
 	if err != nil {
 		h.errorPage(w, r, err)
 		return
 	}
-	d.Curves = cur.Items
-	d.CurvesSVG = curvesChart(cur.Items, d.Today, h.Cat.T(lang, "dashboard.curves"))
-	for _, g := range []string{"origin_county", "district"} {
-		mq := q
-		mq.GroupBy = g
-		o := d.Out
-		if q.GroupBy != g {
-			if o, err = h.Briefing.Outcomes(ctx, a, mq); err != nil {
-				h.errorPage(w, r, err)
-				return
-			}
-		}
-		if g == "district" {
-			d.Map.Districts = mapPanel(o.Items, 160, 120)
-		} else {
-			d.Map.Counties = mapPanel(o.Items, 180, 120)
-		}
-	}
-	if d.Medians, err = h.Briefing.Medians(ctx, a, q); err != nil {
-		h.errorPage(w, r, err)
-		return
-	}
+	d.Out = b.Outcomes[q.GroupBy]
+	d.Funnel = funnelOf(d.Out.Total)
+	d.Daily = b.Daily
+	d.DailySVG = dailyChart(d.Daily, h.Cat.T(lang, "dashboard.daily"))
+	d.Curves = b.Outcomes["week"].Items
+	d.CurvesSVG = curvesChart(d.Curves, d.Today, h.Cat.T(lang, "dashboard.curves"))
+	d.Map.Districts = mapPanel(b.Outcomes["district"].Items, 160, 120)
+	d.Map.Counties = mapPanel(b.Outcomes["origin_county"].Items, 180, 120)
+	d.Medians = b.Medians
 	if d.Charters, err = h.Briefing.Charters(ctx, a, q); err != nil {
 		h.errorPage(w, r, err)
 		return
