@@ -89,26 +89,17 @@ func spliceRest(b *bytes.Buffer, v any) error {
 // encoded by posting.
 func encodedRecommendations(v Recommendations, posting func(easyjob.Posting) (json.RawMessage, error)) ([]byte, error) {
 	var b bytes.Buffer
-	b.WriteString(`{"items":`)
-	if v.Items == nil {
-		b.WriteString("null")
-	} else {
-		b.WriteByte('[')
-		for i, x := range v.Items {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			p, err := posting(x.Posting)
-			if err != nil {
-				return nil, err
-			}
-			b.WriteString(`{"posting":`)
-			b.Write(p)
-			if err := spliceRest(&b, recommendationRest{Score: x.Score, Reasons: x.Reasons, Kind: x.Kind}); err != nil {
-				return nil, err
-			}
+	err := writeItems(&b, v.Items, func(x store.Recommendation) error {
+		p, err := posting(x.Posting)
+		if err != nil {
+			return err
 		}
-		b.WriteByte(']')
+		b.WriteString(`{"posting":`)
+		b.Write(p)
+		return spliceRest(&b, recommendationRest{Score: x.Score, Reasons: x.Reasons, Kind: x.Kind})
+	})
+	if err != nil {
+		return nil, err
 	}
 	if err := spliceRest(&b, struct {
 		Empty *store.EmptyPage `json:"empty,omitempty"`
@@ -123,22 +114,15 @@ func encodedRecommendations(v Recommendations, posting func(easyjob.Posting) (js
 // posting.
 func encodedSearch(v store.SearchResult, posting func(easyjob.Posting) (json.RawMessage, error)) ([]byte, error) {
 	var b bytes.Buffer
-	b.WriteString(`{"items":`)
-	if v.Items == nil {
-		b.WriteString("null")
-	} else {
-		b.WriteByte('[')
-		for i, x := range v.Items {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			p, err := posting(x)
-			if err != nil {
-				return nil, err
-			}
+	err := writeItems(&b, v.Items, func(x easyjob.Posting) error {
+		p, err := posting(x)
+		if err == nil {
 			b.Write(p)
 		}
-		b.WriteByte(']')
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	if err := spliceRest(&b, struct {
 		Total      int           `json:"total"`
@@ -149,4 +133,25 @@ func encodedSearch(v store.SearchResult, posting func(easyjob.Posting) (json.Raw
 	}
 	b.WriteByte('\n')
 	return b.Bytes(), nil
+}
+
+// writeItems starts an answer's object with its "items" as httpx.JSON
+// would write them (null for a nil list), each written by item.
+func writeItems[T any](b *bytes.Buffer, items []T, item func(T) error) error {
+	b.WriteString(`{"items":`)
+	if items == nil {
+		b.WriteString("null")
+		return nil
+	}
+	b.WriteByte('[')
+	for i, x := range items {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if err := item(x); err != nil {
+			return err
+		}
+	}
+	b.WriteByte(']')
+	return nil
 }

@@ -372,14 +372,7 @@ func (s *Service) labels(ctx context.Context, group string, keys []string) (map[
 				ids = append(ids, int64(atoi(k)))
 			}
 			inInts(&w, "id", ids)
-			type en struct {
-				id   int64
-				name string
-			}
-			xs, err := store.Select(ctx, s.S.DB.R, func(r store.Scanner) (en, error) {
-				var x en
-				return x, r.Scan(&x.id, &x.name)
-			}, `SELECT id, name FROM employers`+w.SQL(), w.Args()...)
+			xs, err := readNames(ctx, s.S.DB.R, &w)
 			if err != nil {
 				return nil, err
 			}
@@ -400,14 +393,7 @@ func (s *Service) employerNames(ctx context.Context) (map[int64]string, error) {
 	if c.m != nil && time.Since(c.at) < s.Stale {
 		return c.m, nil
 	}
-	type en struct {
-		id   int64
-		name string
-	}
-	xs, err := store.Select(ctx, s.S.DB.R, func(r store.Scanner) (en, error) {
-		var x en
-		return x, r.Scan(&x.id, &x.name)
-	}, `SELECT id, name FROM employers`)
+	xs, err := readNames(ctx, s.S.DB.R, &store.Where{})
 	if err != nil {
 		return nil, err
 	}
@@ -417,4 +403,18 @@ func (s *Service) employerNames(ctx context.Context) (map[int64]string, error) {
 	}
 	c.m, c.at = m, time.Now()
 	return m, nil
+}
+
+// employerName is an employer's id and name.
+type employerName struct {
+	id   int64
+	name string
+}
+
+// readNames reads the names of the employers w selects.
+func readNames(ctx context.Context, q store.Querier, w *store.Where) ([]employerName, error) {
+	return store.Select(ctx, q, func(r store.Scanner) (employerName, error) {
+		var x employerName
+		return x, r.Scan(&x.id, &x.name)
+	}, `SELECT id, name FROM employers`+w.SQL(), w.Args()...)
 }
