@@ -15,19 +15,7 @@ import (
 func TestListedPostingsFollowChanges(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
 		e := boot(t, k)
-		admin := e.admin
-		admin.must(201, "POST", "/users", map[string]any{"username": "longgang", "password": "longgang-pass", "name": "龙岗区", "role": "officer", "region": "440307"})
-		admin.must(201, "POST", "/users", map[string]any{"username": "napo", "password": "napo-station", "name": "那坡县工作站", "role": "officer", "region": "451026"})
-		district := e.anon.login("longgang", "longgang-pass")
-		station := e.anon.login("napo", "napo-station")
-		emp := storetest.EmployerInput()
-		out := e.anon.must(201, "POST", "/employers", map[string]any{
-			"name": emp.Name, "credit_code": emp.CreditCode, "district": emp.District, "street": emp.Street,
-			"address": emp.Address, "contact_name": emp.ContactName, "contact_phone": emp.ContactPhone,
-			"industry": emp.Industry, "username": "factory", "password": "factory-pass"})
-		empID := id(out["employer"].(map[string]any))
-		boss := e.anon.login("factory", "factory-pass")
-		district.must(200, "POST", "/employers/"+itoa(empID)+"/review", map[string]string{"decision": "verify"})
+		district, station, boss := officesAndFactory(e)
 		start := time.Now().In(easyjob.Shanghai).AddDate(0, 0, 3).Format(time.DateOnly)
 		closing := time.Now().In(easyjob.Shanghai).AddDate(0, 0, 30).Format(time.DateOnly)
 		posting := map[string]any{"title": "手机厂普工", "occupation": "6-25-04-02", "headcount": 3,

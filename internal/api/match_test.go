@@ -17,22 +17,28 @@ func fieldErr(out map[string]any, field string) bool {
 	return ok
 }
 
+// officesAndFactory signs in a district officer (龙岗区), a station officer
+// (那坡县) and an employer ("factory") that the district has verified.
+func officesAndFactory(e *env) (district, station, boss *client) {
+	e.admin.must(201, "POST", "/users", map[string]any{"username": "longgang", "password": "longgang-pass", "name": "龙岗区", "role": "officer", "region": "440307"})
+	e.admin.must(201, "POST", "/users", map[string]any{"username": "napo", "password": "napo-station", "name": "那坡县工作站", "role": "officer", "region": "451026"})
+	district = e.anon.login("longgang", "longgang-pass")
+	station = e.anon.login("napo", "napo-station")
+	emp := storetest.EmployerInput()
+	out := e.anon.must(201, "POST", "/employers", map[string]any{
+		"name": emp.Name, "credit_code": emp.CreditCode, "district": emp.District, "street": emp.Street,
+		"address": emp.Address, "contact_name": emp.ContactName, "contact_phone": emp.ContactPhone,
+		"industry": emp.Industry, "username": "factory", "password": "factory-pass"})
+	empID := id(out["employer"].(map[string]any))
+	district.must(200, "POST", "/employers/"+itoa(empID)+"/review", map[string]string{"decision": "verify"})
+	return district, station, e.anon.login("factory", "factory-pass")
+}
+
 func TestMatchingAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
 		e := boot(t, k)
 		admin := e.admin
-		admin.must(201, "POST", "/users", map[string]any{"username": "longgang", "password": "longgang-pass", "name": "龙岗区", "role": "officer", "region": "440307"})
-		admin.must(201, "POST", "/users", map[string]any{"username": "napo", "password": "napo-station", "name": "那坡县工作站", "role": "officer", "region": "451026"})
-		district := e.anon.login("longgang", "longgang-pass")
-		station := e.anon.login("napo", "napo-station")
-		emp := storetest.EmployerInput()
-		out := e.anon.must(201, "POST", "/employers", map[string]any{
-			"name": emp.Name, "credit_code": emp.CreditCode, "district": emp.District, "street": emp.Street,
-			"address": emp.Address, "contact_name": emp.ContactName, "contact_phone": emp.ContactPhone,
-			"industry": emp.Industry, "username": "factory", "password": "factory-pass"})
-		empID := id(out["employer"].(map[string]any))
-		boss := e.anon.login("factory", "factory-pass")
-		district.must(200, "POST", "/employers/"+itoa(empID)+"/review", map[string]string{"decision": "verify"})
+		district, station, boss := officesAndFactory(e)
 		start := time.Now().In(easyjob.Shanghai).AddDate(0, 0, 3).Format(time.DateOnly)
 		closing := time.Now().In(easyjob.Shanghai).AddDate(0, 0, 30).Format(time.DateOnly)
 		p := boss.must(201, "POST", "/postings", map[string]any{"title": "手机厂普工", "occupation": "6-25-04-02", "headcount": 1,
