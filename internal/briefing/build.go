@@ -76,15 +76,21 @@ func (s *Service) Progress(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, store.Wrap(err, "briefing.Progress")
 	}
+	return c.progress(found), nil
+}
+
+// progress is how far the first build is by the cursors (found: whether
+// there were any).
+func (c cursors) progress(found bool) int {
 	switch {
 	case !found:
-		return 0, nil
+		return 0
 	case !c.building:
-		return 100, nil
+		return 100
 	case c.buildEnd <= 0:
-		return 99, nil
+		return 99
 	}
-	return int(min(99, c.buildNext*100/c.buildEnd)), nil
+	return int(min(99, c.buildNext*100/c.buildEnd))
 }
 
 func (s *Service) chunkSize() int64 {

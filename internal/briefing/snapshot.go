@@ -378,11 +378,7 @@ func (s *Service) sync(ctx context.Context, budget time.Duration) error {
 		return err
 	}
 	if !found || c.building {
-		pct, err := s.Progress(ctx)
-		if err != nil {
-			return err
-		}
-		return easyjob.Errorf(easyjob.EUNAVAILABLE, "briefing.preparing", "percent", pct)
+		return easyjob.Errorf(easyjob.EUNAVAILABLE, "briefing.preparing", "percent", c.progress(found))
 	}
 	sn := &s.snap
 	for range 3 {
