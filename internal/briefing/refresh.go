@@ -196,6 +196,14 @@ func moveRev(ctx context.Context, tx *store.Tx, old int64) error {
 // build is not finished. A step that writes facts or registrations stamps
 // them with the revision c.rev + 1 and moves the cursor to it.
 func (s *Service) refreshOnce(ctx context.Context, tx *store.Tx) (n int, building bool, err error) {
+	// Take the cursors' row locks before reading them: on PostgreSQL a
+	// second refresh then waits for the first to commit and reads where it
+	// ended, instead of recomputing the same seekers' facts at once (their
+	// inserts collided on the facts' key before the cursors' conditional
+	// moves could tell it to start again). SQLite has one writer anyway.
+	if _, err := tx.ExecContext(ctx, `UPDATE briefing_cursors SET value = value`); err != nil {
+		return 0, false, err
+	}
 	c, found, err := readCursors(ctx, tx)
 	if err != nil {
 		return 0, false, err
