@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"runtime/debug"
 	"time"
 
 	"easyjob/internal/easyjob"
@@ -31,6 +32,9 @@ func (a *App) warmBriefing(ctx context.Context) {
 			loaded = true
 			facts, bytes, took := a.Briefing.SnapshotInfo()
 			a.Log.Info("dashboards' snapshot loaded", "facts", facts, "MB", bytes>>20, "took", took.Round(time.Millisecond).String())
+			// Its load left a few hundred MB of garbage: returned at
+			// once, as after the matching build (app/match.go).
+			debug.FreeOSMemory()
 			tick.Reset(30 * time.Second)
 		case err != nil && easyjob.ErrorCode(err) != easyjob.EUNAVAILABLE && ctx.Err() == nil:
 			a.Log.Warn("dashboards' snapshot", "err", err)

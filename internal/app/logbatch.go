@@ -21,20 +21,36 @@ const (
 	logBatchMax   = 64 << 10
 )
 
-// batchWriter keeps what is written until Flush, or until logBatchMax
-// bytes wait.
+// batchWriter keeps what is written until Flush, until logBatchMax bytes
+// wait, or until every has passed since the first of them was written. The
+// timer is armed by a write into an empty batch only: an idle server has
+// nothing armed and wakes for nothing (a ticker woke it ten times a second).
 type batchWriter struct {
-	mu  sync.Mutex
-	w   io.Writer
-	buf []byte
+	mu      sync.Mutex
+	w       io.Writer
+	buf     []byte
+	every   time.Duration
+	timer   *time.Timer
+	stopped bool
 }
 
 func (b *batchWriter) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.stopped {
+		_, err := b.w.Write(p)
+		return len(p), err
+	}
 	b.buf = append(b.buf, p...)
 	if len(b.buf) >= logBatchMax {
 		return len(p), b.flushLocked()
+	}
+	if len(b.buf) == len(p) && b.every > 0 {
+		if b.timer == nil {
+			b.timer = time.AfterFunc(b.every, func() { b.Flush() })
+		} else {
+			b.timer.Reset(b.every)
+		}
 	}
 	return len(p), nil
 }
@@ -55,19 +71,15 @@ func (b *batchWriter) flushLocked() error {
 	return err
 }
 
-// run flushes every so often until ctx ends, then once more.
-func (b *batchWriter) run(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			b.Flush()
-			return
-		case <-t.C:
-			b.Flush()
-		}
+// stop flushes what waits; later writes go straight through.
+func (b *batchWriter) stop() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.stopped = true
+	if b.timer != nil {
+		b.timer.Stop()
 	}
+	b.flushLocked()
 }
 
 // flushHandler writes every record but the access log's at once.
@@ -99,10 +111,7 @@ func (h flushHandler) WithGroup(name string) slog.Handler {
 func newBatchedLogger(w io.Writer, level string, every time.Duration) (_ *slog.Logger, stop func()) {
 	var l slog.Level
 	l.UnmarshalText([]byte(level))
-	b := &batchWriter{w: w}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); b.run(ctx, every) }()
+	b := &batchWriter{w: w, every: every}
 	h := flushHandler{slog.NewJSONHandler(b, &slog.HandlerOptions{Level: l}), b}
-	return slog.New(h), func() { cancel(); <-done }
+	return slog.New(h), b.stop
 }

@@ -65,3 +65,21 @@ func TestBatchedLog(t *testing.T) {
 		t.Fatalf("%d bytes waiting, nothing written", logBatchMax)
 	}
 }
+
+// TestBatchedLogFlushesLater: a request line alone is written once the
+// batch's time has passed, and a later one re-arms the timer.
+func TestBatchedLogFlushesLater(t *testing.T) {
+	var out lockedBuffer
+	log, stop := newBatchedLogger(&out, "info", 20*time.Millisecond)
+	defer stop()
+	for i, path := range []string{"/a", "/b"} {
+		log.Info("request", "path", path)
+		deadline := time.Now().Add(5 * time.Second)
+		for len(out.lines()) != i+1 || out.lines()[0] == "" {
+			if time.Now().After(deadline) {
+				t.Fatalf("line %s not written 5 s after its batch's time: %q", path, out.lines())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+}

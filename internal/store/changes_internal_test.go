@@ -4,12 +4,14 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
 
 // The probe says "nothing changed" while nobody writes, however often it
-// is asked, and "changed" after another connection commits.
+// is asked, and "changed" after another connection commits; a burst of
+// commits is one change.
 func TestChangeProbe(t *testing.T) {
 	urls := map[string]string{"sqlite": "sqlite:" + filepath.Join(t.TempDir(), "probe.db")}
 	if pg := os.Getenv("EASYJOB_TEST_POSTGRES"); pg != "" {
@@ -33,32 +35,83 @@ func TestChangeProbe(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer p.close()
-			// Reads leave it alone. On a PostgreSQL server that others
-			// write to (other tests' databases share its transaction ids)
-			// wait for a quiet moment.
-			quiet := false
-			for try := 0; try < 200 && !quiet; try++ {
-				p.changed(ctx)
-				for range 5 {
-					var n int
-					if err := db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
+			commit := func(n int) {
+				t.Helper()
+				if _, err := db.W.ExecContext(ctx, `INSERT INTO `+table+` (n) VALUES ($1)`, n); err != nil {
+					t.Fatal(err)
+				}
+				if name == "postgres" { // the triggers of migration 00067 notify the tables of the index
+					if _, err := db.W.ExecContext(ctx, `SELECT pg_notify('`+changesChannel+`', '')`); err != nil {
 						t.Fatal(err)
 					}
 				}
-				quiet = !p.changed(ctx)
-				if !quiet {
-					time.Sleep(10 * time.Millisecond)
+			}
+			// Reads leave it alone. On SQLite the first look says
+			// "changed"; after it, nothing until a commit.
+			p.wait(ctx, 50*time.Millisecond)
+			for range 3 {
+				var n int
+				if err := db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				start := time.Now()
+				if p.wait(ctx, 100*time.Millisecond) {
+					t.Fatal("changed without a commit")
+				}
+				if took := time.Since(start); took > 2*time.Second {
+					t.Fatalf("waited %s for a wait of at most 100 ms", took)
 				}
 			}
-			if !quiet {
-				t.Skip("the server never stood still; cannot tell")
-			}
-			if _, err := db.W.ExecContext(ctx, `INSERT INTO `+table+` (n) VALUES (1)`); err != nil {
-				t.Fatal(err)
-			}
-			if !p.changed(ctx) {
+			commit(1)
+			if !p.wait(ctx, 5*time.Second) {
 				t.Fatal("a commit went unnoticed")
 			}
+			// A burst of commits is one change, not one per commit.
+			for i := range 50 {
+				commit(i)
+			}
+			time.Sleep(50 * time.Millisecond)
+			if !p.wait(ctx, 5*time.Second) {
+				t.Fatal("a burst of commits went unnoticed")
+			}
+			if p.wait(ctx, 100*time.Millisecond) {
+				t.Error("the burst was seen more than once")
+			}
+			if np, ok := p.(*noticeProbe); ok {
+				// A lost connection is made again, and reported as a change.
+				np.conn.Close(ctx)
+				if !p.wait(ctx, time.Second) {
+					t.Error("a lost connection said nothing changed")
+				}
+				commit(2)
+				if !p.wait(ctx, 5*time.Second) {
+					t.Error("a commit after listening again went unnoticed")
+				}
+			}
 		})
+	}
+}
+
+// A migration's PostgreSQL-only lines are left out on SQLite, and kept
+// (markers and all, as comments) on PostgreSQL; a marker out of place is an
+// error, not a migration applied by half.
+func TestForDialect(t *testing.T) {
+	text := "-- +goose Up\nCREATE TABLE a (id {{ID}});\n" + postgresOnly + "\nCREATE TRIGGER t;\n" + postgresEnd + "\nCREATE TABLE b (x INTEGER);\n"
+	got, err := forDialect(SQLite, text)
+	if err != nil || strings.Contains(got, "TRIGGER") || !strings.Contains(got, "CREATE TABLE b") || !strings.Contains(got, "AUTOINCREMENT") {
+		t.Errorf("SQLite: %q, %v", got, err)
+	}
+	got, err = forDialect(Postgres, text)
+	if err != nil || !strings.Contains(got, "CREATE TRIGGER t;") || !strings.Contains(got, "IDENTITY") {
+		t.Errorf("PostgreSQL: %q, %v", got, err)
+	}
+	for _, bad := range []string{
+		postgresOnly + "\nX;\n",
+		postgresEnd + "\n",
+		postgresOnly + "\n" + postgresOnly + "\n" + postgresEnd + "\n",
+	} {
+		if _, err := forDialect(SQLite, bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
 	}
 }

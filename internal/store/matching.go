@@ -179,33 +179,45 @@ func (m *Matching) Index() *match.Index { return m.ix.Load() }
 // SearchIndex returns the search index.
 func (m *Matching) SearchIndex() *search.Index { return m.sx.Load() }
 
-// Run polls for changes until ctx ends or the database is closed. Each tick
-// first asks the database whether anything committed at all (changeProbe);
-// only then, or every FullPollEvery as a safety net, are the tables read.
+// Run polls for changes until ctx ends or the database is closed. It first
+// waits for the database to say that something committed (changeProbe);
+// only then, or every FullPollEvery as a safety net, are the tables read,
+// at most once every PollEvery however many changes arrive.
 func (m *Matching) Run(ctx context.Context) {
-	t := time.NewTicker(PollEvery)
-	defer t.Stop()
 	probe, err := newChangeProbe(ctx, m.s.DB)
-	if err == nil {
+	if err != nil && ctx.Err() == nil {
+		m.s.Log.Warn("matching: asking the database for changes; reading the tables every "+PollEvery.String()+" instead", "err", err)
+	}
+	if probe != nil {
 		defer probe.close()
 	}
-	var last time.Time
+	last := time.Now()
+	changed := true // whatever committed between the build and the probe's start
 	for {
-		select {
-		case <-ctx.Done():
+		if !changed {
+			if probe != nil {
+				changed = probe.wait(ctx, max(FullPollEvery-time.Since(last), time.Millisecond))
+			} else {
+				changed = sleep(ctx, PollEvery)
+			}
+		}
+		if ctx.Err() != nil {
 			return
-		case <-t.C:
-			if probe != nil && !probe.changed(ctx) && time.Since(last) < FullPollEvery {
-				continue
-			}
-			last = time.Now()
-			err := m.Poll(ctx)
-			if err != nil && strings.Contains(err.Error(), "database is closed") {
-				return
-			}
-			if err != nil && ctx.Err() == nil {
-				m.s.Log.Warn("matching: polling for changes", "err", err)
-			}
+		}
+		if !changed && time.Since(last) < FullPollEvery {
+			continue
+		}
+		if d := PollEvery - time.Since(last); d > 0 && !sleep(ctx, d) {
+			return
+		}
+		changed = false
+		last = time.Now()
+		err := m.Poll(ctx)
+		if err != nil && strings.Contains(err.Error(), "database is closed") {
+			return
+		}
+		if err != nil && ctx.Err() == nil {
+			m.s.Log.Warn("matching: polling for changes", "err", err)
 		}
 	}
 }
@@ -530,6 +542,7 @@ func (m *Matching) scanPostings(ctx context.Context, q Querier, cond string, arg
 		if err != nil {
 			return err
 		}
+		compactPosting(&x)
 		p := match.Posting{ID: x.ID, EmployerID: x.EmployerID, Occupation: x.Occupation, District: x.District,
 			PayMin: x.PayMin, Dorm: x.Dorm, Meals: x.Meals, Verified: x.EmployerOK, AgeMin: x.AgeMin, AgeMax: x.AgeMax,
 			Headcount: x.Headcount, Filled: x.Filled, Pending: x.Pending, Open: x.Status == easyjob.PostingPublished,

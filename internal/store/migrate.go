@@ -27,7 +27,51 @@ var dialectWords = map[Dialect]*strings.Replacer{
 		"{{BLOB}}", "BYTEA"),
 }
 
-// migrationsFS returns the embedded migrations with the dialect's words filled in.
+// The lines of a migration between these markers are PostgreSQL's alone
+// (triggers in PL/pgSQL, say): on SQLite they are left out.
+const (
+	postgresOnly = "-- easyjob:postgres-only"
+	postgresEnd  = "-- easyjob:end"
+)
+
+// forDialect fills in the dialect's words and, on SQLite, leaves out the
+// PostgreSQL-only lines (on both, markers out of place are an error).
+func forDialect(d Dialect, text string) (string, error) {
+	text = dialectWords[d].Replace(text)
+	if !strings.Contains(text, postgresOnly) && !strings.Contains(text, postgresEnd) {
+		return text, nil
+	}
+	var out []string
+	in := false
+	for _, line := range strings.Split(text, "\n") {
+		switch strings.TrimSpace(line) {
+		case postgresOnly:
+			if in {
+				return "", fmt.Errorf("%s inside another", postgresOnly)
+			}
+			in = true
+			continue
+		case postgresEnd:
+			if !in {
+				return "", fmt.Errorf("%s without %s", postgresEnd, postgresOnly)
+			}
+			in = false
+			continue
+		}
+		if !in {
+			out = append(out, line)
+		}
+	}
+	if in {
+		return "", fmt.Errorf("%s without %s", postgresOnly, postgresEnd)
+	}
+	if d == Postgres {
+		return text, nil
+	}
+	return strings.Join(out, "\n"), nil
+}
+
+// migrationsFS returns the embedded migrations for the dialect (forDialect).
 func migrationsFS(d Dialect) (fs.FS, error) {
 	out := fstest.MapFS{}
 	entries, err := migrationFiles.ReadDir("migrations")
@@ -39,7 +83,11 @@ func migrationsFS(d Dialect) (fs.FS, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[e.Name()] = &fstest.MapFile{Data: []byte(dialectWords[d].Replace(string(b)))}
+		text, err := forDialect(d, string(b))
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: %w", e.Name(), err)
+		}
+		out[e.Name()] = &fstest.MapFile{Data: []byte(text)}
 	}
 	return out, nil
 }

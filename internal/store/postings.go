@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"strings"
+	"unique"
 
 	"easyjob/internal/easyjob"
 )
@@ -295,4 +296,36 @@ func (s *Store) Postings(ctx context.Context, a easyjob.Actor, f PostingFilter) 
 		out = append(out, p)
 	}
 	return page(out, f.limit(), func(p easyjob.Posting) int64 { return p.ID }), rows.Err()
+}
+
+// compactPosting makes a posting kept in memory cheap for the garbage
+// collector: its texts become substrings of one string (one object instead
+// of up to ten), and its status and the names of its checks the one shared
+// copy of each value. Every two minutes an idle server's forced collection
+// marks the whole heap, and the live postings' strings were a quarter of
+// its objects (issue #11: 840,000 at 100,000 postings).
+func compactPosting(p *easyjob.Posting) {
+	texts := [...]*string{&p.EmployerName, &p.Title, &p.Occupation, &p.PieceRate, &p.OvertimeRule,
+		&p.Shift, &p.District, &p.Street, &p.Address, &p.Description}
+	n := 0
+	for _, s := range texts {
+		n += len(*s)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, s := range texts {
+		b.WriteString(*s)
+	}
+	all, at := b.String(), 0
+	for _, s := range texts {
+		l := len(*s)
+		*s = all[at : at+l]
+		at += l
+	}
+	p.Status = easyjob.PostingStatus(unique.Make(string(p.Status)).Value())
+	for i := range p.Checks {
+		c := &p.Checks[i]
+		c.Rule, c.Severity = unique.Make(c.Rule).Value(), unique.Make(c.Severity).Value()
+		c.Field, c.Key = unique.Make(c.Field).Value(), unique.Make(c.Key).Value()
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"easyjob/internal/easyjob"
@@ -23,36 +24,56 @@ var templateFiles embed.FS
 //go:embed static
 var staticFiles embed.FS
 
-// Renderer holds every page parsed once per language, so the t function is
-// bound to its language at start instead of on each request.
+// Renderer holds every page of every language, each parsed with its
+// language's t function bound, so that nothing is bound per request.
 type Renderer struct {
 	// Log receives template failures, with the request ID; the person sees
 	// the generic error page.
 	Log   *slog.Logger
 	cat   *i18n.Catalogue
-	pages map[string]map[string]*template.Template // lang → page → template
+	pages map[string]map[string]*page // lang → page
 }
 
-// NewRenderer parses every page with the layout, in every language.
+// page is a page's template, kept from its first use on. Each page holds
+// its own copy of the layout and partials: all of them parsed in both
+// languages were 370,000 objects that every garbage collection marked
+// (issue #11), for pages an officer or a seeker may never open.
+type page struct {
+	once  sync.Once
+	parse func() (*template.Template, error)
+	t     *template.Template
+	err   error
+}
+
+func (p *page) template() (*template.Template, error) {
+	p.once.Do(func() { p.t, p.err = p.parse() })
+	return p.t, p.err
+}
+
+// NewRenderer checks that every page parses with the layout, in every
+// language; each is kept from its first use.
 func NewRenderer(cat *i18n.Catalogue) (*Renderer, error) {
-	r := &Renderer{Log: slog.Default(), cat: cat, pages: map[string]map[string]*template.Template{}}
+	r := &Renderer{Log: slog.Default(), cat: cat, pages: map[string]map[string]*page{}}
 	entries, err := templateFiles.ReadDir("templates")
 	if err != nil {
 		return nil, err
 	}
 	for _, lang := range i18n.Languages {
-		r.pages[lang] = map[string]*template.Template{}
+		r.pages[lang] = map[string]*page{}
+		fm := funcs(cat, lang)
 		for _, e := range entries {
 			name := strings.TrimSuffix(e.Name(), ".html")
 			if name == "layout" || strings.HasPrefix(name, "_") {
 				continue
 			}
-			t, err := template.New(name).Funcs(funcs(cat, lang)).ParseFS(templateFiles,
-				"templates/layout.html", "templates/_*.html", "templates/"+e.Name())
-			if err != nil {
+			parse := func() (*template.Template, error) {
+				return template.New(name).Funcs(fm).ParseFS(templateFiles,
+					"templates/layout.html", "templates/_*.html", "templates/"+e.Name())
+			}
+			if _, err := parse(); err != nil {
 				return nil, fmt.Errorf("template %s: %w", e.Name(), err)
 			}
-			r.pages[lang][name] = t
+			r.pages[lang][name] = &page{parse: parse}
 		}
 	}
 	return r, nil
@@ -123,10 +144,13 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	}
 	p.LangURL = langURL(req, other)
 	var buf bytes.Buffer
-	t, ok := r.pages[lang][name]
+	pg, ok := r.pages[lang][name]
 	err := fmt.Errorf("no page %q", name)
 	if ok {
-		err = t.ExecuteTemplate(&buf, "layout", p)
+		var t *template.Template
+		if t, err = pg.template(); err == nil {
+			err = t.ExecuteTemplate(&buf, "layout", p)
+		}
 	}
 	if err != nil {
 		r.failed(w, req, name, err)
@@ -149,8 +173,8 @@ func (r *Renderer) failed(w http.ResponseWriter, req *http.Request, name string,
 	lang := httpx.Lang(ctx)
 	msg := r.cat.T(lang, "error.internal")
 	var buf bytes.Buffer
-	if t, ok := r.pages[lang]["error"]; ok && name != "error" &&
-		t.ExecuteTemplate(&buf, "layout", Page{Lang: lang, Title: r.cat.T(lang, "error.title"), Flash: msg, FlashError: true}) == nil {
+	if pg, ok := r.pages[lang]["error"]; ok && name != "error" && executable(pg) &&
+		pg.t.ExecuteTemplate(&buf, "layout", Page{Lang: lang, Title: r.cat.T(lang, "error.title"), Flash: msg, FlashError: true}) == nil {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
 		w.Write(buf.Bytes())
@@ -159,7 +183,12 @@ func (r *Renderer) failed(w http.ResponseWriter, req *http.Request, name string,
 	http.Error(w, msg, http.StatusInternalServerError)
 }
 
-// Pages lists the parsed page names (for tests).
+func executable(p *page) bool {
+	_, err := p.template()
+	return err == nil
+}
+
+// Pages lists the page names (for tests).
 func (r *Renderer) Pages() []string {
 	var out []string
 	for name := range r.pages[i18n.Languages[0]] {
