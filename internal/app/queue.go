@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"sync"
 
 	"easyjob/internal/easyjob"
 	"easyjob/internal/httpx"
@@ -32,13 +33,20 @@ func (a *App) mountQueue(ctx context.Context, mux *http.ServeMux) error {
 	if err != nil {
 		return err
 	}
+	// The UI's background services count the jobs every few seconds for
+	// its pages: started by the first admin who opens them, not by an idle
+	// server for nobody (issue #11).
 	uctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	if err := ui.Start(uctx); err != nil {
-		cancel()
-		return err
-	}
 	a.closers = append(a.closers, cancel)
-	mux.Handle(QueuePath+"/", adminOnly(ui))
+	var start sync.Once
+	mux.Handle(QueuePath+"/", adminOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start.Do(func() {
+			if err := ui.Start(uctx); err != nil {
+				a.Log.Warn("starting the queue's web UI", "err", err)
+			}
+		})
+		ui.ServeHTTP(w, r)
+	})))
 	mux.Handle(QueuePath, http.RedirectHandler(QueuePath+"/", http.StatusFound))
 	return nil
 }

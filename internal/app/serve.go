@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"easyjob/internal/api"
@@ -307,14 +308,24 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, wait time.Duration) er
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
+	// The workers start once the matching indexes are built: their first
+	// runs (every periodic job runs at start, and the outbox waiting) took
+	// a core from the build, which makes the server ready (issue #11).
+	startTasks := func() {}
 	if a.RunTasks {
-		stop, err := a.startTasks(ctx)
+		start, stop, err := a.tasks(ctx)
 		if err != nil {
 			return err
 		}
 		defer stop()
+		startTasks = start
 	}
-	go a.warmMatching(ctx)
+	go func() {
+		a.warmMatching(ctx)
+		if ctx.Err() == nil {
+			startTasks()
+		}
+	}()
 	go a.warmBriefing(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -362,24 +373,42 @@ func loadSealer(cfg config.Config) (*ident.Sealer, error) {
 	return ident.NewSealer(key)
 }
 
-// startTasks starts the River workers: the outbox delivery every second and
-// the periodic jobs of the systems. stop waits for running jobs (up to
-// the shutdown wait).
-func (a *App) startTasks(ctx context.Context) (stop func(), err error) {
+// tasks makes the River workers: the outbox delivery and the periodic jobs
+// of the systems. start starts them (at most once); stop waits for running
+// jobs (up to the shutdown wait), and stops a start still to come.
+func (a *App) tasks(ctx context.Context) (start, stop func(), err error) {
 	t, err := tasks.New(a.Store, a.taskConfig(true))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := t.Start(context.WithoutCancel(ctx)); err != nil {
-		return nil, fmt.Errorf("starting background tasks: %v", err)
+	var mu sync.Mutex
+	started, stopped := false, false
+	start = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if started || stopped {
+			return
+		}
+		if err := t.Start(context.WithoutCancel(ctx)); err != nil {
+			a.Log.Error("starting background tasks", "err", err)
+			return
+		}
+		started = true
 	}
-	return func() {
+	stop = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stopped = true
+		if !started {
+			return
+		}
 		sctx, cancel := context.WithTimeout(context.Background(), a.Cfg.ShutdownWait)
 		defer cancel()
 		if err := t.Stop(sctx); err != nil {
 			a.Log.Warn("stopping background tasks", "err", err)
 		}
-	}, nil
+	}
+	return start, stop, nil
 }
 
 // taskConfig is what the River client runs.

@@ -115,3 +115,40 @@ func TestForDialect(t *testing.T) {
 		}
 	}
 }
+
+// A scan's connection maps the file and has the small cache; back in the
+// pool it has neither.
+func TestScanConnSettings(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "scan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.R.SetMaxOpenConns(1) // the scan's connection is the one the pool gives back
+	settings := func(q0 Querier) (cache, mmap int64) {
+		t.Helper()
+		for q, v := range map[string]*int64{`PRAGMA cache_size`: &cache, `PRAGMA mmap_size`: &mmap} {
+			rows, err := q0.QueryContext(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				rows.Scan(v)
+			}
+			rows.Close()
+		}
+		return cache, mmap
+	}
+	q, release, err := db.ScanConn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cache, mmap := settings(q); cache != -2000 || mmap <= 0 {
+		t.Errorf("scanning: cache %d, mmap %d", cache, mmap)
+	}
+	release()
+	if cache, mmap := settings(db.R); cache != -65536 || mmap != 0 {
+		t.Errorf("after the scan: cache %d, mmap %d", cache, mmap)
+	}
+}

@@ -59,15 +59,20 @@ const readers = 8
 // reader's while it scans whole tables (SQLite's default, 2 MB): a scan of
 // a 1 GB file through the large cache allocates and recycles a page for
 // every page read, about a third more CPU for the matching index's build
-// (22 s against 15.5 s of CPU at 100k postings / 1M seekers).
+// (22 s against 15.5 s of CPU at 100k postings / 1M seekers). A scan also
+// maps the file (scanMap bytes of it): its pages are then read from the
+// mapping instead of a pread(2) each, 1.4 s of CPU less per build at that
+// size (the build 8.7 s against 9.9 s, 5.8 s against 6.4 s warm).
 const (
 	readerCache = "-65536"
 	scanCache   = "-2000"
+	scanMap     = "4294967296"
 )
 
 // ScanConn is a reader for scans of whole tables and release, which must be
 // called when the scan is done. On SQLite it is a connection of the readers'
-// pool with a small page cache until released; on PostgreSQL, the pool.
+// pool with a small page cache and the file mapped until released; on
+// PostgreSQL, the pool.
 func (db *DB) ScanConn(ctx context.Context) (Querier, func(), error) {
 	if db.Dialect != SQLite {
 		return db.R, func() {}, nil
@@ -76,12 +81,12 @@ func (db *DB) ScanConn(ctx context.Context) (Querier, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := c.ExecContext(ctx, "PRAGMA cache_size = "+scanCache); err != nil {
+	if _, err := c.ExecContext(ctx, "PRAGMA cache_size = "+scanCache+"; PRAGMA mmap_size = "+scanMap); err != nil {
 		c.Close()
 		return nil, nil, err
 	}
 	return c, func() {
-		if _, err := c.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = "+readerCache); err != nil {
+		if _, err := c.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = "+readerCache+"; PRAGMA mmap_size = 0"); err != nil {
 			c.Raw(func(any) error { return driver.ErrBadConn }) // not back to the pool with the small cache
 		}
 		c.Close()
