@@ -32,13 +32,19 @@ func Load() {
 	segOnce.Do(func() {
 		seg.SkipLog = true
 		seg.NotLoadHMM = true // cuts never use HMM: the same text always gives the same words
-		if err := seg.LoadDictEmbed("zh_s"); err != nil {
-			panic("search: loading the embedded dictionary: " + err.Error())
-		}
+		// The job words go in first, then the general dictionary, which
+		// works out every word's cuts once at its end (CalcToken: adding
+		// the job words after it meant a second pass over 350,000 words,
+		// 0.8 s of the index build at start). A word in both keeps
+		// jobWordFreq.
+		seg.Dict = gse.NewDict()
+		seg.Init()
 		for _, w := range jobWords() {
 			seg.AddToken(strings.ToLower(w), jobWordFreq)
 		}
-		seg.CalcToken()
+		if err := seg.LoadDictEmbed("zh_s"); err != nil {
+			panic("search: loading the embedded dictionary: " + err.Error())
+		}
 	})
 }
 

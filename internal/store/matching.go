@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -315,9 +316,59 @@ func (m *Matching) build(ctx context.Context) error {
 			})
 		})
 	}
+	// The concurrent build reads who arrived where without their home
+	// counties, and finds those among the seekers it reads anyway: the
+	// join with the seekers looked up a row of the million for each
+	// arrival (a second of the build's CPU).
+	type arrival struct{ seeker, employer int64 }
+	var arrivals []arrival
 	if !seq {
 		vwg.Add(1)
-		go func() { defer vwg.Done(); readVillagers() }()
+		go func() {
+			defer vwg.Done()
+			verr = m.scan(ctx, func(r Querier) error {
+				rows, err := r.QueryContext(ctx, `SELECT p.employer_id, a.seeker_id FROM applications a
+					JOIN postings p ON p.id = a.posting_id WHERE a.state IN `+arrivedStates)
+				if err != nil {
+					return err
+				}
+				defer rows.Close()
+				for rows.Next() {
+					var a arrival
+					if err := rows.Scan(&a.employer, &a.seeker); err != nil {
+						return err
+					}
+					arrivals = append(arrivals, a)
+				}
+				return rows.Err()
+			})
+			slices.SortFunc(arrivals, func(x, y arrival) int { return cmp.Compare(x.seeker, y.seeker) })
+		}()
+	}
+	// villagersOf counts the arrivals by employer and home county, in the
+	// order of scanVillagers on SQLite; seekers are in id order.
+	villagersOf := func(seekers [][]match.Seeker) []villagers {
+		counts := map[villagers]int{}
+		at := 0
+		for _, part := range seekers {
+			for _, k := range part {
+				for at < len(arrivals) && arrivals[at].seeker < k.ID {
+					at++ // an arrival of a seeker gone since: the join would not count it
+				}
+				for ; at < len(arrivals) && arrivals[at].seeker == k.ID; at++ {
+					counts[villagers{employer: arrivals[at].employer, county: k.County}]++
+				}
+			}
+		}
+		out := make([]villagers, 0, len(counts))
+		for v, n := range counts {
+			v.n = n
+			out = append(out, v)
+		}
+		slices.SortFunc(out, func(x, y villagers) int {
+			return cmp.Or(cmp.Compare(x.employer, y.employer), strings.Compare(x.county, y.county))
+		})
+		return out
 	}
 	var placed map[int64]bool
 	err = m.scan(ctx, func(r Querier) (err error) {
@@ -371,6 +422,15 @@ func (m *Matching) build(ctx context.Context) error {
 			if serr[i] != nil {
 				return serr[i]
 			}
+		}
+		if !seq {
+			vwg.Wait()
+			if verr != nil {
+				return verr
+			}
+			vill = villagersOf(seekers)
+		}
+		for i := range parts {
 			for j := range seekers[i] {
 				k := &seekers[i][j]
 				k.Active = !placed[k.ID]
@@ -711,11 +771,14 @@ func (m *Matching) scanSeekers(ctx context.Context, r Querier, cond string, args
 	return rows.Err()
 }
 
+// arrivedStates are the states of an application whose seeker arrived.
+const arrivedStates = `('arrived', 'onboarded', 'retained_30', 'retained_90', 'retained_180')`
+
 // scanVillagers counts, per employer and home county, the people who
 // arrived or were onboarded.
 func (m *Matching) scanVillagers(ctx context.Context, r Querier, cond string, args []any, fn func(employerID int64, county string, n int) error) error {
 	q := `SELECT p.employer_id, k.home_county, COUNT(*) FROM applications a JOIN postings p ON p.id = a.posting_id
-		JOIN seekers k ON k.id = a.seeker_id WHERE a.state IN ('arrived', 'onboarded', 'retained_30', 'retained_90', 'retained_180')`
+		JOIN seekers k ON k.id = a.seeker_id WHERE a.state IN ` + arrivedStates
 	if cond != "" {
 		q += " AND " + cond
 	}

@@ -70,8 +70,10 @@ func NewRenderer(cat *i18n.Catalogue) (*Renderer, error) {
 				return template.New(name).Funcs(fm).ParseFS(templateFiles,
 					"templates/layout.html", "templates/_*.html", "templates/"+e.Name())
 			}
-			if _, err := parse(); err != nil {
-				return nil, fmt.Errorf("template %s: %w", e.Name(), err)
+			if lang == i18n.Languages[0] { // the same text and function names in every language
+				if _, err := parse(); err != nil {
+					return nil, fmt.Errorf("template %s: %w", e.Name(), err)
+				}
 			}
 			r.pages[lang][name] = &page{parse: parse}
 		}
