@@ -23,9 +23,10 @@ import (
 // recommendations, candidates, match days (match.Index) and keyword search
 // (search.Index). It is built from the database at start and kept current
 // two ways: the store's OnChange tells it about changes made through this
-// process right after they commit, and Poll (every PollEvery, from Run)
-// reads the rows whose updated_at moved, so changes made by other processes
-// on the same database show within a second.
+// process right after they commit, and Poll (from Run, when the database
+// says something committed, at most every PollEvery) reads the rows whose
+// updated_at moved, so changes made by other processes on the same
+// database show within a second.
 type Matching struct {
 	s     *Store
 	ctx   context.Context // the poller's
@@ -187,7 +188,7 @@ func (m *Matching) SearchIndex() *search.Index { return m.sx.Load() }
 func (m *Matching) Run(ctx context.Context) {
 	probe, err := newChangeProbe(ctx, m.s.DB)
 	if err != nil && ctx.Err() == nil {
-		m.s.Log.Warn("matching: asking the database for changes; reading the tables every "+PollEvery.String()+" instead", "err", err)
+		m.s.Log.Warn("matching: asking the database for changes; until it answers, the tables are read every "+PollEvery.String(), "err", err)
 	}
 	if probe != nil {
 		defer probe.close()
