@@ -50,8 +50,9 @@ func (p *page) template() (*template.Template, error) {
 	return p.t, p.err
 }
 
-// NewRenderer checks that every page parses with the layout, in every
-// language; each is kept from its first use.
+// NewRenderer checks that every page parses with the layout (once: the
+// text and the functions' names are the same in every language); each
+// language's template is parsed on its first use and kept.
 func NewRenderer(cat *i18n.Catalogue) (*Renderer, error) {
 	r := &Renderer{Log: slog.Default(), cat: cat, pages: map[string]map[string]*page{}}
 	entries, err := templateFiles.ReadDir("templates")
@@ -146,13 +147,9 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	}
 	p.LangURL = langURL(req, other)
 	var buf bytes.Buffer
-	pg, ok := r.pages[lang][name]
-	err := fmt.Errorf("no page %q", name)
-	if ok {
-		var t *template.Template
-		if t, err = pg.template(); err == nil {
-			err = t.ExecuteTemplate(&buf, "layout", p)
-		}
+	t, err := r.template(lang, name)
+	if err == nil {
+		err = t.ExecuteTemplate(&buf, "layout", p)
 	}
 	if err != nil {
 		r.failed(w, req, name, err)
@@ -175,8 +172,8 @@ func (r *Renderer) failed(w http.ResponseWriter, req *http.Request, name string,
 	lang := httpx.Lang(ctx)
 	msg := r.cat.T(lang, "error.internal")
 	var buf bytes.Buffer
-	if pg, ok := r.pages[lang]["error"]; ok && name != "error" && executable(pg) &&
-		pg.t.ExecuteTemplate(&buf, "layout", Page{Lang: lang, Title: r.cat.T(lang, "error.title"), Flash: msg, FlashError: true}) == nil {
+	if t, err := r.template(lang, "error"); err == nil && name != "error" &&
+		t.ExecuteTemplate(&buf, "layout", Page{Lang: lang, Title: r.cat.T(lang, "error.title"), Flash: msg, FlashError: true}) == nil {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
 		w.Write(buf.Bytes())
@@ -185,9 +182,13 @@ func (r *Renderer) failed(w http.ResponseWriter, req *http.Request, name string,
 	http.Error(w, msg, http.StatusInternalServerError)
 }
 
-func executable(p *page) bool {
-	_, err := p.template()
-	return err == nil
+// template is a page's template in a language, parsed on its first use.
+func (r *Renderer) template(lang, name string) (*template.Template, error) {
+	pg, ok := r.pages[lang][name]
+	if !ok {
+		return nil, fmt.Errorf("no page %q", name)
+	}
+	return pg.template()
 }
 
 // Pages lists the page names (for tests).
