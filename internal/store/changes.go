@@ -31,7 +31,7 @@ type changeProbe interface {
 func newChangeProbe(ctx context.Context, db *DB) (changeProbe, error) {
 	if db.Dialect == Postgres {
 		// Returned even when it cannot listen yet: its wait tries again.
-		p := &noticeProbe{url: db.target}
+		p := &noticeProbe{url: db.target, channel: changesChannel}
 		return p, p.listen(ctx)
 	}
 	conn, err := db.R.Conn(ctx)
@@ -76,10 +76,12 @@ func (p *versionProbe) close() {
 	p.conn.Close()
 }
 
-// noticeProbe listens for PostgreSQL's notices on easyjob_changes.
+// noticeProbe listens for PostgreSQL's notices on a channel
+// (changesChannel; a test's own, in tests).
 type noticeProbe struct {
-	url  string
-	conn *pgx.Conn
+	url     string
+	channel string
+	conn    *pgx.Conn
 }
 
 // changesChannel is the channel the triggers of migration 00067 notify.
@@ -92,7 +94,7 @@ func (p *noticeProbe) listen(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listening for changes: %w", err)
 	}
-	if _, err := conn.Exec(cctx, "LISTEN "+changesChannel); err != nil {
+	if _, err := conn.Exec(cctx, "LISTEN "+pgx.Identifier{p.channel}.Sanitize()); err != nil {
 		conn.Close(context.WithoutCancel(ctx))
 		return fmt.Errorf("listening for changes: %w", err)
 	}

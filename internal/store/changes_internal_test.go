@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,7 +31,18 @@ func TestChangeProbe(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.W.ExecContext(ctx, `DROP TABLE `+table)
-			p, err := newChangeProbe(ctx, db)
+			// On PostgreSQL the probe listens on a channel of the test's
+			// own: other tests writing to the index's tables in the same
+			// database at the same time notify easyjob_changes.
+			channel := fmt.Sprintf("probe_test_%d_%d", os.Getpid(), time.Now().UnixNano())
+			var p changeProbe
+			if name == "postgres" {
+				np := &noticeProbe{url: db.target, channel: channel}
+				err = np.listen(ctx)
+				p = np
+			} else {
+				p, err = newChangeProbe(ctx, db)
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -40,8 +52,8 @@ func TestChangeProbe(t *testing.T) {
 				if _, err := db.W.ExecContext(ctx, `INSERT INTO `+table+` (n) VALUES ($1)`, n); err != nil {
 					t.Fatal(err)
 				}
-				if name == "postgres" { // the triggers of migration 00067 notify the tables of the index
-					if _, err := db.W.ExecContext(ctx, `SELECT pg_notify('`+changesChannel+`', '')`); err != nil {
+				if name == "postgres" { // as the triggers of migration 00067 do for the index's tables
+					if _, err := db.W.ExecContext(ctx, `SELECT pg_notify($1, '')`, channel); err != nil {
 						t.Fatal(err)
 					}
 				}
