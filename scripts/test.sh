@@ -69,4 +69,13 @@ export EASYJOB_TEST_POSTGRES="$pg_url"
 say "go vet"
 go vet ./...
 say "go test (SQLite always; PostgreSQL at ${pg_url%%\?*})"
-go test -count=1 -timeout 30m "$@" ./...
+if [ $# -gt 0 ]; then
+  go test -count=1 -timeout 30m "$@" ./...
+else
+  # The 3G first-page test times a page in a browser whose CPU is slowed
+  # 4x: it runs alone after the rest, not while every other package's tests
+  # take the machine's cores (at 3.19 s against its 3 s limit so, once).
+  go test -count=1 -timeout 30m -skip '^TestSlowLinkSeekerHome$' ./...
+  say "go test: the 3G first page, alone"
+  go test -count=1 -timeout 5m -run '^TestSlowLinkSeekerHome$' ./e2e/
+fi
