@@ -23,6 +23,7 @@ import (
 	"easyjob/internal/easyjob"
 	"easyjob/internal/epidemic"
 	"easyjob/internal/equipment"
+	"easyjob/internal/gcpace"
 	"easyjob/internal/goodwill"
 	"easyjob/internal/httpx"
 	"easyjob/internal/i18n"
@@ -57,6 +58,12 @@ func runServe(env Env, args []string) error {
 	}
 	log, stopLog := newBatchedLogger(env.Stderr, cfg.LogLevel, logFlushEvery)
 	defer stopLog()
+	// The indexes live in memory: pace the collector by their growth, not
+	// every two minutes as well (internal/gcpace; GOGC or GOMEMLIMIT set
+	// by the operator win).
+	stopPace, paced := gcpace.Start(100, env.Getenv)
+	defer stopPace()
+	log.Debug("garbage collector", "paced_by_limit", paced)
 	if cfg.Demo {
 		// A demo is for trying every role: its seekers read their sign-in
 		// codes in the log, as with --dev (the outbox keeps them sealed).

@@ -1,0 +1,97 @@
+package gcpace_test
+
+import (
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"testing"
+	"time"
+
+	"easyjob/internal/gcpace"
+)
+
+func TestLimit(t *testing.T) {
+	const mb = 1 << 20
+	// 400 MB live, 40 MB of stacks and runtime structures besides the
+	// heap: room for 400 MB more before the next collection.
+	if got, want := gcpace.Limit(400*mb, 900*mb, 300*mb, 60*mb, 500*mb, 100), int64(840*mb); got != want {
+		t.Errorf("Limit = %d MB, want %d MB", got/mb, want/mb)
+	}
+	if got, want := gcpace.Limit(400*mb, 900*mb, 300*mb, 60*mb, 500*mb, 50), int64(640*mb); got != want {
+		t.Errorf("Limit at 50 %% = %d MB, want %d MB", got/mb, want/mb)
+	}
+	// A tiny heap still grows by the runtime's 4 MB before collecting.
+	if got, want := gcpace.Limit(1*mb, 10*mb, 0, 2*mb, 3*mb, 100), int64(10*mb); got != want {
+		t.Errorf("Limit of a tiny heap = %d MB, want %d MB", got/mb, want/mb)
+	}
+}
+
+func TestStartHonoursTheOperator(t *testing.T) {
+	for _, env := range []string{"GOGC", "GOMEMLIMIT"} {
+		stop, started := gcpace.Start(100, func(k string) string {
+			if k == env {
+				return "200"
+			}
+			return ""
+		})
+		stop()
+		if started {
+			t.Errorf("Start with %s set paced the collector", env)
+		}
+	}
+}
+
+var keep [][]byte
+
+func read(name string) uint64 {
+	s := []metrics.Sample{{Name: name}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// TestPacing: once started, GOGC is off (so no collection every two
+// minutes), the limit follows the live heap after each collection, and a
+// heap that keeps allocating still collects (its memory stays bounded).
+func TestPacing(t *testing.T) {
+	stop, started := gcpace.Start(100, func(string) string { return "" })
+	if !started {
+		t.Fatal("not started")
+	}
+	defer stop()
+	if p := debug.SetGCPercent(-1); p != -1 {
+		t.Fatalf("GOGC is %d while pacing, want off", p)
+	}
+
+	// 64 MB kept alive: the limit must move above twice that.
+	for range 64 {
+		keep = append(keep, make([]byte, 1<<20))
+	}
+	runtime.GC()
+	live := read("/gc/heap/live:bytes")
+	var lim int64
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if lim = debug.SetMemoryLimit(-1); lim >= int64(2*live) {
+			break
+		}
+	}
+	if lim < int64(2*live) || lim > int64(3*live) {
+		t.Fatalf("limit %d MB after a collection with %d MB live, want about twice the live heap", lim>>20, live>>20)
+	}
+
+	// Garbage of ten times the live heap collects several times.
+	before := read("/gc/cycles/total:gc-cycles")
+	var sink []byte
+	for range 640 {
+		sink = make([]byte, 1<<20)
+	}
+	_ = sink
+	if n := read("/gc/cycles/total:gc-cycles") - before; n < 3 {
+		t.Errorf("%d collections while allocating 640 MB over %d MB live, want several", n, live>>20)
+	}
+
+	stop()
+	if p := debug.SetGCPercent(100); p != 100 {
+		t.Errorf("GOGC after stop is %d, want the 100 it was", p)
+	}
+	keep = nil
+}
