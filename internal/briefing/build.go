@@ -153,10 +153,6 @@ func (s *Service) endBuild(ctx context.Context, tx *store.Tx) (n int, building b
 // facts take the seeker's registration from the mirror just written, so
 // both agree whatever commits between the statements.
 func buildSeekers(ctx context.Context, tx *store.Tx, lo, hi, rev int64) error {
-	var mins []string
-	for _, st := range Steps {
-		mins = append(mins, "COALESCE(MIN(CASE WHEN e.to_state = '"+st+"' THEN "+daySQL("e.at")+" END), 0)")
-	}
 	for _, q := range []string{
 		`INSERT INTO briefing_seekers (seeker_id, reg_day, county, poor)
 			SELECT id, ` + daySQL("created_at") + `, home_county, poor FROM seekers WHERE id > $1 AND id <= $2`,
@@ -164,7 +160,7 @@ func buildSeekers(ctx context.Context, tx *store.Tx, lo, hi, rev int64) error {
 			SELECT reg_day, county, poor, COUNT(*) FROM briefing_seekers WHERE seeker_id > $1 AND seeker_id <= $2 GROUP BY reg_day, county, poor
 			ON CONFLICT (reg_day, county, poor) DO UPDATE SET n = briefing_registered.n + excluded.n`,
 		`INSERT INTO briefing_facts (` + factCols + `, rev)
-			SELECT a.id, a.seeker_id, b.reg_day, b.county, b.poor, p.district, p.employer_id, p.occupation, ` + strings.Join(mins, ", ") + `, CAST($3 AS BIGINT)
+			SELECT a.id, a.seeker_id, b.reg_day, b.county, b.poor, p.district, p.employer_id, p.occupation, ` + stepDays() + `, CAST($3 AS BIGINT)
 			FROM briefing_seekers b JOIN applications a ON a.seeker_id = b.seeker_id JOIN postings p ON p.id = a.posting_id
 			JOIN application_events e ON e.application_id = a.id
 			WHERE b.seeker_id > $1 AND b.seeker_id <= $2
