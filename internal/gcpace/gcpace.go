@@ -27,6 +27,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
+	"sync/atomic"
 )
 
 // minHeap is the least growth allowed before a collection, as the runtime's
@@ -69,11 +70,15 @@ type pacer struct {
 // bigger than the runtime's tiny allocations, whose cleanups may never run.
 type sentinel struct{ _ [64]byte }
 
+// active is set while a pacing runs: the settings are the process's, so a
+// second Start (two servers in one test binary) leaves them to the first.
+var active atomic.Bool
+
 // Start paces the collector at percent (as GOGC=percent) without the
-// forced collection, unless getenv gives GOGC or GOMEMLIMIT. It returns
-// what undoes it, and whether it started.
+// forced collection, unless getenv gives GOGC or GOMEMLIMIT or a pacing
+// already runs. It returns what undoes it, and whether it started.
 func Start(percent int, getenv func(string) string) (stop func(), started bool) {
-	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" || percent <= 0 {
+	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" || percent <= 0 || !active.CompareAndSwap(false, true) {
 		return func() {}, false
 	}
 	p := &pacer{percent: percent, samples: append([]metrics.Sample(nil), samples...)}
@@ -119,4 +124,5 @@ func (p *pacer) stop() {
 	p.stopped = true
 	debug.SetGCPercent(p.oldGC)
 	debug.SetMemoryLimit(p.oldLim)
+	active.Store(false)
 }

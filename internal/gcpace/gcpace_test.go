@@ -61,6 +61,15 @@ func TestPacing(t *testing.T) {
 	if p := debug.SetGCPercent(-1); p != -1 {
 		t.Fatalf("GOGC is %d while pacing, want off", p)
 	}
+	// A second start (a second server in the process) leaves it alone.
+	stop2, again := gcpace.Start(100, func(string) string { return "" })
+	stop2()
+	if again {
+		t.Error("a second Start paced too")
+	}
+	if p := debug.SetGCPercent(-1); p != -1 {
+		t.Fatalf("GOGC is %d after the second Start's stop, want still off", p)
+	}
 
 	// 64 MB kept alive: the limit must move above twice that.
 	for range 64 {
