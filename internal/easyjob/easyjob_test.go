@@ -1,7 +1,9 @@
 package easyjob
 
 import (
+	"math/rand/v2"
 	"testing"
+	"time"
 
 	"pgregory.net/rapid"
 )
@@ -139,4 +141,35 @@ func hasState(xs []ApplicationState, x ApplicationState) bool {
 		}
 	}
 	return false
+}
+
+// TestParseDateAgreesWithTime: the hand-written parser accepts what
+// time.Parse(time.DateOnly) accepts and gives the same day: every day of
+// 1896–2104 (leap years and their exceptions), and strings close to the form.
+func TestParseDateAgreesWithTime(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		want, werr := time.Parse(time.DateOnly, s)
+		got, gerr := ParseDate(s)
+		if (werr == nil) != (gerr == nil) || (werr == nil && !got.Time().Equal(want)) {
+			t.Fatalf("ParseDate(%q) = %v, %v; time.Parse: %v, %v", s, got, gerr, want, werr)
+		}
+	}
+	for d := time.Date(1896, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() < 2105; d = d.AddDate(0, 0, 1) {
+		check(d.Format(time.DateOnly))
+	}
+	for _, s := range []string{"", "2020-02-29", "2021-02-29", "1900-02-29", "2000-02-29", "2020-00-10", "2020-13-01",
+		"2020-01-00", "2020-01-32", "2020-04-31", "2020-2-03", "2020-02-3", " 2020-02-03", "2020-02-03 ", "2020/02/03",
+		"+020-02-03", "-020-02-03", "2020-+2-03", "0000-01-01", "9999-12-31", "2020-02-03x", "２０２０-02-03", "2020-1a-03"} {
+		check(s)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	const chars = "0123456789-+ x"
+	for range 100000 {
+		b := []byte("2020-02-03")
+		for range 1 + r.IntN(3) {
+			b[r.IntN(len(b))] = chars[r.IntN(len(chars))]
+		}
+		check(string(b))
+	}
 }

@@ -2,6 +2,7 @@ package easyjob
 
 import (
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -35,13 +36,38 @@ func DateOf(t time.Time) Date {
 	return NewDate(y, m, d)
 }
 
-// ParseDate parses "YYYY-MM-DD".
+// ParseDate parses "YYYY-MM-DD": exactly that form, a real day of the
+// calendar. It reads the digits itself (a tenth of what time.Parse costs:
+// the index build at start reads two dates for each of a million seekers).
 func ParseDate(s string) (Date, error) {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return Date{}, err
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return Date{}, errBadDate
 	}
-	return Date{t}, nil
+	num := func(s string) (int, bool) {
+		n := 0
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	y, ok1 := num(s[:4])
+	m, ok2 := num(s[5:7])
+	d, ok3 := num(s[8:])
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(time.Month(m), y) {
+		return Date{}, errBadDate
+	}
+	return NewDate(y, time.Month(m), d), nil
+}
+
+var errBadDate = errors.New("date must be YYYY-MM-DD")
+
+// daysIn is the number of days of month m of year y.
+func daysIn(m time.Month, y int) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 func (d Date) IsZero() bool { return d.t.IsZero() }
@@ -59,14 +85,17 @@ func (d Date) DaysUntil(o Date) int         { return int(o.t.Sub(d.t).Hours() / 
 func (d Date) Days() int32                  { return int32(d.t.Unix() / 86400) }
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
-func (d *Date) UnmarshalText(b []byte) error {
-	if len(b) == 0 {
+func (d *Date) UnmarshalText(b []byte) error { return d.set(string(b)) }
+
+// set parses s into d; "" is the zero date.
+func (d *Date) set(s string) error {
+	if s == "" {
 		*d = Date{}
 		return nil
 	}
-	v, err := ParseDate(string(b))
+	v, err := ParseDate(s)
 	if err != nil {
-		return fmt.Errorf("date must be YYYY-MM-DD")
+		return err
 	}
 	*d = v
 	return nil
@@ -87,9 +116,9 @@ func (d *Date) Scan(src any) error {
 		*d = Date{}
 		return nil
 	case string:
-		return d.UnmarshalText([]byte(v))
+		return d.set(v)
 	case []byte:
-		return d.UnmarshalText(v)
+		return d.set(string(v))
 	case time.Time:
 		y, m, dd := v.Date()
 		*d = NewDate(y, m, dd)

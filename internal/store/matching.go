@@ -747,10 +747,12 @@ func (m *Matching) scanSeekers(ctx context.Context, r Querier, cond string, args
 		var k match.Seeker
 		var trades string
 		var avail, birth easyjob.Date
-		if err := rows.Scan(&k.ID, &trades, &k.ExpectedPay, &k.WantsDorm, &k.WantsMeals, &avail, &birth,
-			&k.Experience, &k.County, &k.Poor, &k.Group); err != nil {
+		var pay, exp int64 // database/sql fills an int through reflect and strconv: a second of the build
+		if err := rows.Scan(&k.ID, &trades, &pay, &k.WantsDorm, &k.WantsMeals, &avail, &birth,
+			&exp, &k.County, &k.Poor, &k.Group); err != nil {
 			return err
 		}
+		k.ExpectedPay, k.Experience = int(pay), int(exp)
 		if trades != "" {
 			k.Trades = strings.Split(trades, ",")
 			if len(k.Trades) > match.MaxTrades {
