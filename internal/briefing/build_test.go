@@ -2,6 +2,7 @@ package briefing_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -12,6 +13,26 @@ import (
 	"easyjob/internal/store"
 	"easyjob/internal/store/storetest"
 )
+
+// rowValues scans the current row of rows, texts as strings.
+func rowValues(t *testing.T, rows *sql.Rows) []any {
+	t.Helper()
+	cols, _ := rows.Columns()
+	vs := make([]any, len(cols))
+	ps := make([]any, len(cols))
+	for i := range vs {
+		ps[i] = &vs[i]
+	}
+	if err := rows.Scan(ps...); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range vs {
+		if b, ok := v.([]byte); ok {
+			vs[i] = string(b)
+		}
+	}
+	return vs
+}
 
 // dump lists every row of the rollups (sums that add up to nothing left
 // out: the refresh may leave them behind).
@@ -29,23 +50,9 @@ func dump(t *testing.T, r *rig) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cols, _ := rows.Columns()
 		n := 0
 		for rows.Next() {
-			vs := make([]any, len(cols))
-			ps := make([]any, len(cols))
-			for i := range vs {
-				ps[i] = &vs[i]
-			}
-			if err := rows.Scan(ps...); err != nil {
-				t.Fatal(err)
-			}
-			for i, v := range vs {
-				if b, ok := v.([]byte); ok {
-					vs[i] = string(b)
-				}
-			}
-			fmt.Fprintln(&sb, vs...)
+			fmt.Fprintln(&sb, rowValues(t, rows)...)
 			n++
 		}
 		if err := rows.Err(); err != nil {

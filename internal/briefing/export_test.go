@@ -22,3 +22,6 @@ func (s *Service) Step(ctx context.Context) (building bool, err error) {
 		}
 	}
 }
+
+// RecomputeSQL is the statement that rewrites the seekers' facts.
+var RecomputeSQL = recomputeSQL

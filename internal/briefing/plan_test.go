@@ -1,10 +1,11 @@
-package briefing
+package briefing_test
 
 import (
 	"context"
 	"strings"
 	"testing"
 
+	"easyjob/internal/briefing"
 	"easyjob/internal/store"
 	"easyjob/internal/store/storetest"
 )
@@ -20,7 +21,7 @@ func TestRecomputeReadsOnlyItsEvents(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
 		ctx := context.Background()
 		s, _ := storetest.NewStore(t, k)
-		q, args := recomputeSQL([]int64{3, 5, 8}, 2)
+		q, args := briefing.RecomputeSQL([]int64{3, 5, 8}, 2)
 		plan := explain(t, ctx, s, q, args)
 		events := ""
 		for _, line := range strings.Split(plan, "\n") {
@@ -65,22 +66,10 @@ func explain(t *testing.T, ctx context.Context, s *store.Store, q string, args [
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	cols, _ := rows.Columns()
 	var out []string
 	for rows.Next() {
-		vs := make([]any, len(cols))
-		ps := make([]any, len(cols))
-		for i := range vs {
-			ps[i] = &vs[i]
-		}
-		if err := rows.Scan(ps...); err != nil {
-			t.Fatal(err)
-		}
-		switch v := vs[col].(type) {
-		case string:
+		if v, ok := rowValues(t, rows)[col].(string); ok {
 			out = append(out, v)
-		case []byte:
-			out = append(out, string(v))
 		}
 	}
 	if err := rows.Err(); err != nil {
