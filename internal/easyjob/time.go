@@ -57,18 +57,18 @@ func ParseDate(s string) (Date, error) {
 	y, ok1 := num(s[:4])
 	m, ok2 := num(s[5:7])
 	d, ok3 := num(s[8:])
-	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(time.Month(m), y) {
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 {
 		return Date{}, errBadDate
 	}
-	return NewDate(y, time.Month(m), d), nil
+	// time.Date carries a day past the month's end into the next month.
+	v := NewDate(y, time.Month(m), d)
+	if v.t.Day() != d {
+		return Date{}, errBadDate
+	}
+	return v, nil
 }
 
 var errBadDate = errors.New("date must be YYYY-MM-DD")
-
-// daysIn is the number of days of month m of year y.
-func daysIn(m time.Month, y int) int {
-	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
-}
 
 func (d Date) IsZero() bool { return d.t.IsZero() }
 func (d Date) String() string {
