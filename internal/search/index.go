@@ -137,21 +137,30 @@ func (ix *Index) nameOf(id uint16) string {
 // Analyze segments a posting's texts into weighted words, outside any lock.
 type Analyzed struct {
 	doc   Doc
-	words map[string]uint8
+	words []weighted // by word, each once with its highest weight
+}
+
+type weighted struct {
+	word string
+	w    uint8
 }
 
 // Analyze prepares d for Put; it can run on many goroutines at once.
 func Analyze(d Doc) Analyzed {
-	a := Analyzed{doc: d, words: map[string]uint8{}}
+	Load()
+	var ws []weighted
 	for _, f := range []struct {
 		text string
 		w    uint8
 	}{{d.Description, weightDescription}, {d.Employer, weightEmployer}, {d.Title, weightTitle}} {
-		for _, t := range Tokens(f.text) {
-			a.words[t] = max(a.words[t], f.w)
+		for _, run := range runs(f.text, 0) {
+			for _, t := range indexCache.get(run, dict.CutSearch) {
+				ws = append(ws, weighted{t, f.w})
+			}
 		}
 	}
-	return a
+	slices.SortFunc(ws, func(a, b weighted) int { return cmp.Or(strings.Compare(a.word, b.word), cmp.Compare(b.w, a.w)) })
+	return Analyzed{doc: d, words: slices.CompactFunc(ws, func(a, b weighted) bool { return a.word == b.word })}
 }
 
 // Put adds or replaces a posting.
@@ -181,21 +190,18 @@ func (ix *Index) PutAnalyzed(a Analyzed) {
 	if d.Meals {
 		x.flags |= dfMeals
 	}
-	words := make([]string, 0, len(a.words))
-	for w := range a.words {
-		words = append(words, w)
-	}
-	slices.Sort(words)
-	x.terms = make([]uint32, 0, len(words))
-	for _, w := range words {
-		tid, ok := ix.terms[w]
+	x.terms = make([]uint32, 0, len(a.words))
+	for _, ww := range a.words {
+		tid, ok := ix.terms[ww.word]
 		if !ok {
 			tid = uint32(len(ix.lists))
-			ix.terms[w] = tid
+			// A word is a piece of the text it was cut from: a copy
+			// keeps the text out of the index.
+			ix.terms[strings.Clone(ww.word)] = tid
 			ix.lists = append(ix.lists, nil)
 		}
 		x.terms = append(x.terms, tid)
-		e := uint32(slot)<<2 | uint32(a.words[w])
+		e := uint32(slot)<<2 | uint32(ww.w)
 		l := ix.lists[tid]
 		if n := len(l); n == 0 || l[n-1]>>2 < uint32(slot) {
 			ix.lists[tid] = append(l, e)

@@ -1,5 +1,6 @@
-// Package search segments Chinese text into words with gse and keeps an
-// in-memory inverted index of open postings with filters and facet counts.
+// Package search cuts Chinese text into words (package segment, over gse's
+// dictionary and the job words) and keeps an in-memory inverted index of
+// open postings with filters and facet counts.
 // It does no I/O: the store feeds it rows and asks it questions.
 package search
 
@@ -9,8 +10,7 @@ import (
 	"unicode"
 
 	"easyjob/internal/occupation"
-
-	"github.com/go-ego/gse"
+	"easyjob/internal/segment"
 )
 
 // Limits on queries: longer input is cut, extra terms are dropped, so that
@@ -22,29 +22,24 @@ const (
 
 var (
 	segOnce sync.Once
-	seg     gse.Segmenter
+	dict    *segment.Dict
 )
 
-// Load loads the segmenter's dictionary (gse's embedded simplified Chinese
-// dictionary, about 3 s). Tokens and Query call it on first use; calling it
-// at start keeps that cost out of the first request.
+// Load loads the segmenter's dictionary (the job words, then gse's
+// simplified Chinese dictionary: about 0.2 s). Tokens and Query call it on
+// first use; calling it at start keeps that cost out of the first request.
 func Load() {
 	segOnce.Do(func() {
-		seg.SkipLog = true
-		seg.NotLoadHMM = true // cuts never use HMM: the same text always gives the same words
-		// The job words go in first, then the general dictionary, which
-		// works out every word's cuts once at its end (CalcToken: adding
-		// the job words after it meant a second pass over 350,000 words,
-		// 0.8 s of the index build at start). A word in both keeps
-		// jobWordFreq.
-		seg.Dict = gse.NewDict()
-		seg.Init()
-		for _, w := range jobWords() {
-			seg.AddToken(strings.ToLower(w), jobWordFreq)
+		ws := jobWords()
+		for i, w := range ws {
+			ws[i] = strings.ToLower(w)
 		}
-		if err := seg.LoadDictEmbed("zh_s"); err != nil {
-			panic("search: loading the embedded dictionary: " + err.Error())
+		// A job word in both keeps jobWordFreq.
+		d, err := segment.Chinese(jobWordFreq, ws...)
+		if err != nil {
+			panic("search: loading the dictionary: " + err.Error())
 		}
+		dict = d
 	})
 }
 
@@ -102,29 +97,39 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 
 // runs splits text into maximal runs of letters and digits, lower-cased;
 // everything else (punctuation, spaces, symbols, emoji, FTS or SQL syntax)
-// separates runs and is dropped.
+// separates runs and is dropped. A run with nothing to lower-case is a
+// piece of text, not a copy.
 func runs(text string, maxRunes int) []string {
 	var out []string
-	var b strings.Builder
-	n := 0
-	flush := func() {
-		if b.Len() > 0 {
-			out = append(out, b.String())
-			b.Reset()
+	start, lower, n := -1, false, 0
+	flush := func(end int) {
+		if start >= 0 {
+			run := text[start:end]
+			if lower {
+				run = strings.ToLower(run)
+			}
+			out = append(out, run)
+			start, lower = -1, false
 		}
 	}
-	for _, r := range text {
+	for i, r := range text {
 		if maxRunes > 0 && n >= maxRunes {
-			break
+			flush(i)
+			return out
 		}
 		n++
-		if isWordRune(r) {
-			b.WriteRune(unicode.ToLower(r))
-		} else {
-			flush()
+		if !isWordRune(r) {
+			flush(i)
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+		if !lower && unicode.ToLower(r) != r {
+			lower = true
 		}
 	}
-	flush()
+	flush(len(text))
 	return out
 }
 
@@ -138,14 +143,14 @@ func keep(w string) bool {
 }
 
 // Tokens returns the distinct words of text for indexing, in order of first
-// appearance: gse's search-mode segmentation (long words and the shorter
+// appearance: search-mode segmentation (long words and the shorter
 // dictionary words inside them), lower-cased, without punctuation.
 func Tokens(text string) []string {
 	Load()
 	var out []string
 	seen := map[string]bool{}
 	for _, run := range runs(text, 0) {
-		for _, w := range indexCache.get(run, func(s string) []string { return seg.CutSearch(s, false) }) {
+		for _, w := range indexCache.get(run, dict.CutSearch) {
 			w = strings.TrimSpace(w)
 			if w != "" && keep(w) && !seen[w] {
 				seen[w] = true
@@ -165,7 +170,7 @@ func Query(q string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, run := range runs(q, MaxQueryRunes) {
-		for _, w := range queryCache.get(run, func(s string) []string { return seg.Cut(s, false) }) {
+		for _, w := range queryCache.get(run, dict.Cut) {
 			w = strings.TrimSpace(w)
 			if w != "" && keep(w) && !seen[w] {
 				seen[w] = true

@@ -1,9 +1,11 @@
 package search
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestTokensFindShortWords(t *testing.T) {
@@ -54,5 +56,43 @@ func TestQueryIsSafeAndBounded(t *testing.T) {
 	many := strings.Repeat("a b c d e f g h i j k l m n o p q r s t ", 50)
 	if got := Query(many); len(got) != MaxQueryTerms {
 		t.Errorf("Query(many) has %d terms, want %d", len(got), MaxQueryTerms)
+	}
+}
+
+// TestRunsLowerRuneByRune holds runs to lower-casing rune by rune, for text
+// that needs it and text that does not (then runs are pieces of the text).
+func TestRunsLowerRuneByRune(t *testing.T) {
+	slow := func(text string, maxRunes int) []string {
+		var out []string
+		var b strings.Builder
+		n := 0
+		for _, r := range text {
+			if maxRunes > 0 && n >= maxRunes {
+				break
+			}
+			n++
+			if isWordRune(r) {
+				b.WriteRune(unicode.ToLower(r))
+			} else if b.Len() > 0 {
+				out = append(out, b.String())
+				b.Reset()
+			}
+		}
+		if b.Len() > 0 {
+			out = append(out, b.String())
+		}
+		return out
+	}
+	pieces := []string{"普工", "CNC", "cnc", "İstanbul", "ΣΑΣ", "Ǆ", " ", "，", "\xff", "8000", "🙂", "-", "ａＢｃ"}
+	r := rand.New(rand.NewPCG(3, 5))
+	for range 20_000 {
+		var b strings.Builder
+		for range r.IntN(12) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		text, limit := b.String(), r.IntN(3)*7
+		if got, want := runs(text, limit), slow(text, limit); !slices.Equal(got, want) {
+			t.Fatalf("runs(%q, %d) = %q, want %q", text, limit, got, want)
+		}
 	}
 }
