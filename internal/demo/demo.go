@@ -1,9 +1,10 @@
 // Package demo loads a deterministic, realistic demo data set: employers in
 // Shenzhen's districts and streets, postings across blue-collar occupations,
 // seekers from the twinned counties and elsewhere, and applications in
-// every pipeline state with their histories. The same seed and "now" give
-// the same rows; ciphertexts and password hashes differ (random nonces and
-// salts).
+// every pipeline state with their histories. The same seed, "now" and key
+// give the same rows; ciphertexts and password hashes differ (random nonces
+// and salts). The key decides the seekers' order in the table (their ids):
+// the order of their ID numbers' blind index (orderSeekers).
 package demo
 
 import (
@@ -12,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"easyjob/internal/auth"
@@ -167,7 +169,11 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 	pr.begin("planning", opt.Seekers)
 	g.makeEmployers()
 	g.makePostings()
+	var order sync.WaitGroup
+	order.Go(g.orderSeekers)
 	g.makeApps(pr.set)
+	order.Wait()
+	g.placeApps()
 	pr.set(opt.Seekers)
 	pr.end()
 
@@ -269,7 +275,7 @@ func Load(ctx context.Context, s *store.Store, opt Options) (Summary, error) {
 		return sum, err
 	}
 	sum.Employers, sum.Postings, sum.Seekers, sum.Applications = len(g.employers), len(g.postings), opt.Seekers, len(g.apps)
-	demoSeeker := g.seeker(0, newRNG())
+	demoSeeker := g.seekerAt(0, newRNG())
 	sum.Seeker = DemoSeeker{ID: 1, Name: demoSeeker.Name, Phone: demoSeeker.Phone, County: demoSeeker.County.Code}
 	sum.Elapsed = time.Since(start)
 	return sum, nil
@@ -421,7 +427,7 @@ func writeSeekers(ctx context.Context, l *loader, g *gen, hash string, pr *progr
 		sa := make([]any, 0, n*len(seekers.cols))
 		ua := make([]any, 0, n*len(users.cols))
 		for i := lo; i < hi; i++ {
-			k := g.seeker(i, r)
+			k := g.seekerAt(i, r)
 			idc, err := sealer.Seal([]byte(k.IDNumber), []byte("seeker.id_number"))
 			if err != nil {
 				return chunk{err: err}
