@@ -424,6 +424,7 @@ func writeSeekers(ctx context.Context, l *loader, g *gen, hash string, pr *progr
 	build := func(c int, r rng) chunk {
 		lo, hi := c*seekerChunk, min(g.nSeek, (c+1)*seekerChunk)
 		n := hi - lo
+		blind := sealer.BlindIndexer()
 		sa := make([]any, 0, n*len(seekers.cols))
 		ua := make([]any, 0, n*len(users.cols))
 		for i := lo; i < hi; i++ {
@@ -436,13 +437,13 @@ func writeSeekers(ctx context.Context, l *loader, g *gen, hash string, pr *progr
 			if err != nil {
 				return chunk{err: err}
 			}
-			ph := sealer.BlindIndex(k.Phone)
+			ph := blind(k.Phone)
 			var regBy any
 			if k.RegBy != 0 {
 				regBy = k.RegBy
 			}
 			id := int64(i + 1)
-			sa = append(sa, id, k.Name, idc, sealer.BlindIndex(k.IDNumber), phc, ph, k.Gender, k.Birth.String(),
+			sa = append(sa, id, k.Name, idc, blind(k.IDNumber), phc, ph, k.Gender, k.Birth.String(),
 				k.County.Code, k.TradeCodes, k.Experience, k.ExpectedPay, k.WantsDorm, k.WantsMeals, k.Available.String(),
 				k.Education, k.Poor, k.Health, k.HealthAt, k.GroupCode, k.Consent, k.Created, regBy, k.Created, k.Updated)
 			ua = append(ua, g.seekerUser(i), ph, k.Name, string(easyjob.RoleSeeker), id, k.Created)

@@ -630,7 +630,7 @@ func (g *gen) orderSeekers() {
 	const chunk = 4096
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
-			r := newRNG()
+			r, blind := newRNG(), g.sealer.BlindIndexer()
 			for {
 				lo := int(next.Add(chunk)) - chunk
 				if lo >= n {
@@ -638,8 +638,8 @@ func (g *gen) orderSeekers() {
 				}
 				for i := lo; i < min(n, lo+chunk); i++ {
 					id, _, _ := g.identity(i, g.profile(i, r).County.Code)
-					ids[i] = key{prefix(g.sealer.BlindIndex(id)), int32(i)}
-					phones[i] = key{prefix(g.sealer.BlindIndex(g.phone(i))), int32(i)}
+					ids[i] = key{prefix(blind(id)), int32(i)}
+					phones[i] = key{prefix(blind(g.phone(i))), int32(i)}
 				}
 			}
 		})

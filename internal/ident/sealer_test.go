@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -146,6 +147,13 @@ func TestBlindIndex(t *testing.T) {
 	}
 	if a == mustSealer(t, testKey(2)).BlindIndex("11010519491231002X") {
 		t.Error("different keys give the same index")
+	}
+	// One indexer for many values gives each value's own index.
+	ix := s.BlindIndexer()
+	for _, v := range []string{"11010519491231002X", "", "13900000001", "11010519491231002X", strings.Repeat("长", 100)} {
+		if got, want := ix(v), s.BlindIndex(v); got != want {
+			t.Errorf("indexer(%q) = %s, BlindIndex %s", v, got, want)
+		}
 	}
 	// Key separation: the index key is an HKDF subkey, not the master key
 	// nor the sealing key.
