@@ -9,12 +9,14 @@ import (
 	_ "github.com/go-ego/gse"
 )
 
-// gseSimplified is gse's embedded simplified Chinese dictionary (data/dict/zh/s_1.txt
-// of the github.com/go-ego/gse module, 352,279 lines "word frequency
-// part-of-speech"; gse is under the MIT and Apache 2.0 licences, and some of
-// its Chinese data is from jieba, under the MIT licence). gse exports no way to read it without its own load, so it
-// is reached by name; TestChineseDictionary fails if an upgrade of gse
-// moves it, and TestSameWordsAsGse if it cuts differently from gse.
+// gseSimplified is gse's embedded simplified Chinese dictionary
+// (data/dict/zh/s_1.txt of the github.com/go-ego/gse module: 352,279 lines
+// "word frequency part-of-speech"; gse is under the MIT and Apache 2.0
+// licences, and some of its Chinese data is from jieba, under the MIT
+// licence). gse exports no way to read it without its own load, so it is
+// reached by name: an upgrade of gse that renames it fails to link, one that
+// empties it or changes its format fails TestChineseDictionary, and one
+// that cuts differently fails TestSameWordsAsGse.
 //
 //go:linkname gseSimplified github.com/go-ego/gse.zhS
 var gseSimplified string
