@@ -82,6 +82,9 @@ func (c *runCache) get(run string, cut func(string) []string) []string {
 	if ok {
 		return w
 	}
+	// The run may be a piece of a long text (runs), and the words are
+	// pieces of the run: the cache keeps a copy, not the text.
+	run = strings.Clone(run)
 	w = cut(run)
 	c.mu.Lock()
 	if len(c.m) >= runCacheMax {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unsafe"
 )
 
 func TestTokensFindShortWords(t *testing.T) {
@@ -93,6 +94,29 @@ func TestRunsLowerRuneByRune(t *testing.T) {
 		text, limit := b.String(), r.IntN(3)*7
 		if got, want := runs(text, limit), slow(text, limit); !slices.Equal(got, want) {
 			t.Fatalf("runs(%q, %d) = %q, want %q", text, limit, got, want)
+		}
+	}
+}
+
+// TestWordsKeepNoText: runs are pieces of the text they come from, but the
+// cache of runs and the words it hands out (kept by the index) are not, so
+// a long description is not kept alive by one of its words.
+func TestWordsKeepNoText(t *testing.T) {
+	text := "深圳市龙岗精密电子有限公司" + strings.Repeat("招聘普工包吃包住两班倒", 50) + "，欢迎CNC操作员"
+	lo := uintptr(unsafe.Pointer(unsafe.StringData(text)))
+	hi := lo + uintptr(len(text))
+	inText := func(w string) bool {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(w)))
+		return p >= lo && p < hi
+	}
+	for _, w := range append(Tokens(text), Query(text)...) {
+		if inText(w) {
+			t.Errorf("word %q points into the text", w)
+		}
+	}
+	for _, ww := range Analyze(Doc{ID: 1, Description: text, Employer: text[:39], Title: "普工"}).words {
+		if inText(ww.word) {
+			t.Errorf("analyzed word %q points into the text", ww.word)
 		}
 	}
 }
