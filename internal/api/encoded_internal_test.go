@@ -1,8 +1,12 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
+	"math"
+	"math/rand/v2"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,5 +64,76 @@ func TestEncodedAsBefore(t *testing.T) {
 	b, _ := encodePosting(p1)
 	if got, want := string(b)+"\n", write(p1); got != want {
 		t.Errorf("detail:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestRestAsEncodingJSON holds the hand-written members of a recommendation
+// to encoding/json's, over random reasons: strings with quotes, control
+// characters, U+2028, invalid UTF-8 and Chinese, arguments of every kind a
+// reason carries and some it does not, and scores small, large and negative.
+func TestRestAsEncodingJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	pieces := []string{"月薪", "<b>", "&", "\"", "\\", "\n", "\t", "\x00", "\x1f", "\x7f", "\u2028", "\u2029", "\xff", "\xe6\x9c", "a", "é", "🙂", "\b", "\f", "\r"}
+	str := func() string {
+		var b strings.Builder
+		for range r.IntN(6) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		return b.String()
+	}
+	scores := []float64{0, -0.0, 1, 1.0 / 3, 0.8125, 1e-7, 1e-6, 9.99e-7, 1e21, 1e20, -2.5e-9, 123456789.125, -1}
+	arg := func() any {
+		switch r.IntN(9) {
+		case 0:
+			return nil
+		case 1:
+			return str()
+		case 2:
+			return r.IntN(2) == 0
+		case 3:
+			return r.IntN(100000) - 50000
+		case 4:
+			return int64(r.Uint64())
+		case 5:
+			return int32(r.Int32())
+		case 6:
+			return scores[r.IntN(len(scores))]
+		case 7:
+			return []string{str()}
+		default:
+			return map[string]int{str(): 1}
+		}
+	}
+	for range 20_000 {
+		x := store.Recommendation{Score: scores[r.IntN(len(scores))] * (1 + r.Float64()), Kind: str()}
+		if r.IntN(5) > 0 {
+			x.Reasons = []store.Reason{}
+			for range r.IntN(4) {
+				rs := store.Reason{Key: str(), Message: str()}
+				if n := r.IntN(4); n > 0 {
+					rs.Args = map[string]any{}
+					for range n {
+						rs.Args[str()] = arg()
+					}
+				} else if r.IntN(2) == 0 {
+					rs.Args = map[string]any{}
+				}
+				x.Reasons = append(x.Reasons, rs)
+			}
+		}
+		var got, want bytes.Buffer
+		if err := appendRecommendationRest(&got, x); err != nil {
+			t.Fatal(err)
+		}
+		if err := spliceRest(&want, recommendationRest{Score: x.Score, Reasons: x.Reasons, Kind: x.Kind}); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Fatalf("by hand\n%s\nencoding/json\n%s", got.String(), want.String())
+		}
+	}
+	var b bytes.Buffer
+	if err := appendRecommendationRest(&b, store.Recommendation{Score: math.NaN()}); err == nil {
+		t.Error("a NaN score was written")
 	}
 }
