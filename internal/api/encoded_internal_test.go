@@ -137,3 +137,28 @@ func TestRestAsEncodingJSON(t *testing.T) {
 		t.Error("a NaN score was written")
 	}
 }
+
+// BenchmarkRecommendationRest: a recommendation's members after its posting,
+// by hand and by encoding/json (five reasons, as a page's typical item).
+func BenchmarkRecommendationRest(b *testing.B) {
+	x := store.Recommendation{Score: 0.8125, Kind: store.KindMatch, Reasons: []store.Reason{
+		{Key: "reason.trade_same", Args: map[string]any{"occupation": "6-25-04-02"}, Message: "与您的工种相同：电子元件制造工"},
+		{Key: "reason.pay_above", Args: map[string]any{"pay": 6500, "expected": 5000}, Message: "月薪 6,500 元，高于您期望的 5,000 元"},
+		{Key: "reason.dorm_meals", Message: "包吃包住"},
+		{Key: "reason.villagers", Args: map[string]any{"n": 12}, Message: "已有 12 位同乡在这家企业工作"},
+		{Key: "reason.policy_twinned", Message: "对口帮扶县优先"},
+	}}
+	var buf bytes.Buffer
+	b.Run("hand", func(b *testing.B) {
+		for b.Loop() {
+			buf.Reset()
+			appendRecommendationRest(&buf, x)
+		}
+	})
+	b.Run("encoding_json", func(b *testing.B) {
+		for b.Loop() {
+			buf.Reset()
+			spliceRest(&buf, recommendationRest{Score: x.Score, Reasons: x.Reasons, Kind: x.Kind})
+		}
+	})
+}
