@@ -161,9 +161,10 @@ func writeItems[T any](b *bytes.Buffer, items []T, item func(T) error) error {
 }
 
 // appendRecommendationRest writes x's members after its posting and closes
-// the object, as spliceRest(b, recommendationRest{…}) does, by hand: the
-// reasons by encoding/json were a tenth of a recommendation page's CPU
-// (TestRestAsEncodingJSON holds it to encoding/json).
+// the object, as spliceRest(b, recommendationRest{…}) does, by hand:
+// encoding/json took four times as long with 14 allocations an item
+// (BenchmarkRecommendationRest), some 7 % of a page's CPU.
+// TestRestAsEncodingJSON holds the bytes to encoding/json's.
 func appendRecommendationRest(b *bytes.Buffer, x store.Recommendation) error {
 	if math.IsNaN(x.Score) || math.IsInf(x.Score, 0) {
 		return spliceRest(b, recommendationRest{Score: x.Score, Reasons: x.Reasons, Kind: x.Kind}) // encoding/json's error
