@@ -73,11 +73,10 @@ type gen struct {
 	postings  []postingRow
 	apps      []appRow // Seeker is a position once placeApps ran
 	// Seekers' order in the table (orderSeekers): the seeker at each
-	// position, the seeker whose drawn phone it gets, and each seeker's
-	// position.
-	person, phoneOf, position []int32
-	byTrade                   [][]int32 // trade index → open postings hiring it
-	open                      []int32   // postings taking applications (published, closed)
+	// position, and the seeker whose drawn phone it gets.
+	person, phoneOf []int32
+	byTrade         [][]int32 // trade index → open postings hiring it
+	open            []int32   // postings taking applications (published, closed)
 }
 
 // rng is one reseedable stream.
@@ -648,19 +647,15 @@ func (g *gen) orderSeekers() {
 	byHash := func(x, y key) int { return cmp.Or(cmp.Compare(x.prefix, y.prefix), cmp.Compare(x.i, y.i)) }
 	slices.SortFunc(ids[1:], byHash)
 	slices.SortFunc(phones[1:], byHash)
-	g.person, g.phoneOf, g.position = make([]int32, n), make([]int32, n), make([]int32, n)
+	g.person, g.phoneOf = make([]int32, n), make([]int32, n)
 	for k := range n {
 		g.person[k], g.phoneOf[k] = ids[k].i, phones[k].i
-		g.position[ids[k].i] = int32(k)
 	}
 }
 
 // seekerAt is the seeker written at position k (id k+1): the seeker that
 // orderSeekers put there, with the k-th phone.
 func (g *gen) seekerAt(k int, r rng) seeker {
-	if g.person == nil {
-		return g.seeker(k, r)
-	}
 	s := g.seeker(int(g.person[k]), r)
 	s.Phone = g.phone(int(g.phoneOf[k]))
 	return s
@@ -670,11 +665,12 @@ func (g *gen) seekerAt(k int, r rng) seeker {
 // applications in that order, each seeker's in the order made: their
 // unique index (seeker_id, posting_id) grows at its end too.
 func (g *gen) placeApps() {
-	if g.position == nil {
-		return
+	position := make([]int32, len(g.person))
+	for k, i := range g.person {
+		position[i] = int32(k)
 	}
 	for i := range g.apps {
-		g.apps[i].Seeker = g.position[g.apps[i].Seeker]
+		g.apps[i].Seeker = position[g.apps[i].Seeker]
 	}
 	slices.SortStableFunc(g.apps, func(x, y appRow) int { return cmp.Compare(x.Seeker, y.Seeker) })
 }
