@@ -195,8 +195,8 @@ func (ix *Index) PutAnalyzed(a Analyzed) {
 		tid, ok := ix.terms[ww.word]
 		if !ok {
 			tid = uint32(len(ix.lists))
-			// A word is a piece of the text it was cut from: a copy
-			// keeps the text out of the index.
+			// A word is a piece of a run in the cache of runs (which
+			// may be long): the index keeps a copy of the word alone.
 			ix.terms[strings.Clone(ww.word)] = tid
 			ix.lists = append(ix.lists, nil)
 		}

@@ -136,15 +136,6 @@ func runs(text string, maxRunes int) []string {
 	return out
 }
 
-func keep(w string) bool {
-	for _, r := range w {
-		if isWordRune(r) {
-			return true
-		}
-	}
-	return false
-}
-
 // Tokens returns the distinct words of text for indexing, in order of first
 // appearance: search-mode segmentation (long words and the shorter
 // dictionary words inside them), lower-cased, without punctuation.
@@ -153,9 +144,10 @@ func Tokens(text string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, run := range runs(text, 0) {
+		// A run is letters and digits only, and its words are
+		// non-empty pieces of it: nothing to trim or drop.
 		for _, w := range indexCache.get(run, dict.CutSearch) {
-			w = strings.TrimSpace(w)
-			if w != "" && keep(w) && !seen[w] {
+			if !seen[w] {
 				seen[w] = true
 				out = append(out, w)
 			}
@@ -174,8 +166,7 @@ func Query(q string) []string {
 	seen := map[string]bool{}
 	for _, run := range runs(q, MaxQueryRunes) {
 		for _, w := range queryCache.get(run, dict.Cut) {
-			w = strings.TrimSpace(w)
-			if w != "" && keep(w) && !seen[w] {
+			if !seen[w] {
 				seen[w] = true
 				out = append(out, w)
 				if len(out) == MaxQueryTerms {
