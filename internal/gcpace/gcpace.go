@@ -101,7 +101,11 @@ func (p *pacer) move() {
 }
 
 // arm registers a cleanup on a new sentinel: it runs after the collection
-// that finds the sentinel unreachable, moves the limit and arms again.
+// that finds the sentinel unreachable, moves the limit and arms again. A
+// cleanup that runs while the next collection already marks arms a sentinel
+// that this collection keeps (it marks what is allocated meanwhile): that
+// collection then leaves the limit where the one before set it, and the one
+// after moves it.
 func (p *pacer) arm() {
 	s := new(sentinel)
 	runtime.AddCleanup(s, func(p *pacer) {
