@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"easyjob/internal/easyjob"
@@ -89,36 +90,62 @@ func spliceRest(b *bytes.Buffer, v any) error {
 	return nil
 }
 
-// encodedRecommendations writes v as httpx.JSON would, each posting
+// answerBufs keeps the buffers that list answers are written into. A
+// recommendation page is some 30 KB: growing a new buffer to it for every
+// answer was two fifths of the bytes the server allocated in the API mix,
+// so of its collections, whose marking slows every request while it runs.
+var answerBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// answerBufMax is the largest buffer kept: a rare long list does not pin
+// its memory for good.
+const answerBufMax = 1 << 20
+
+// writeEncoded writes, with status 200, the JSON answer that encode writes
+// into a kept buffer (the ResponseWriter copies it, as every io.Writer
+// must not keep what it is given).
+func writeEncoded(w http.ResponseWriter, encode func(*bytes.Buffer) error) error {
+	b := answerBufs.Get().(*bytes.Buffer)
+	defer func() {
+		if b.Cap() <= answerBufMax {
+			b.Reset()
+			answerBufs.Put(b)
+		}
+	}()
+	if err := encode(b); err != nil {
+		return err
+	}
+	httpx.JSONBytes(w, http.StatusOK, b.Bytes())
+	return nil
+}
+
+// encodedRecommendations writes v into b as httpx.JSON would, each posting
 // encoded by posting.
-func encodedRecommendations(v Recommendations, posting func(easyjob.Posting) (json.RawMessage, error)) ([]byte, error) {
-	var b bytes.Buffer
-	err := writeItems(&b, v.Items, func(x store.Recommendation) error {
+func encodedRecommendations(b *bytes.Buffer, v Recommendations, posting func(easyjob.Posting) (json.RawMessage, error)) error {
+	err := writeItems(b, v.Items, func(x store.Recommendation) error {
 		p, err := posting(x.Posting)
 		if err != nil {
 			return err
 		}
 		b.WriteString(`{"posting":`)
 		b.Write(p)
-		return appendRecommendationRest(&b, x)
+		return appendRecommendationRest(b, x)
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := spliceRest(&b, struct {
+	if err := spliceRest(b, struct {
 		Empty *store.EmptyPage `json:"empty,omitempty"`
 	}{v.Empty}); err != nil {
-		return nil, err
+		return err
 	}
 	b.WriteByte('\n')
-	return b.Bytes(), nil
+	return nil
 }
 
-// encodedSearch writes v as httpx.JSON would, each posting encoded by
-// posting.
-func encodedSearch(v store.SearchResult, posting func(easyjob.Posting) (json.RawMessage, error)) ([]byte, error) {
-	var b bytes.Buffer
-	err := writeItems(&b, v.Items, func(x easyjob.Posting) error {
+// encodedSearch writes v into b as httpx.JSON would, each posting encoded
+// by posting.
+func encodedSearch(b *bytes.Buffer, v store.SearchResult, posting func(easyjob.Posting) (json.RawMessage, error)) error {
+	err := writeItems(b, v.Items, func(x easyjob.Posting) error {
 		p, err := posting(x)
 		if err == nil {
 			b.Write(p)
@@ -126,17 +153,17 @@ func encodedSearch(v store.SearchResult, posting func(easyjob.Posting) (json.Raw
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := spliceRest(&b, struct {
+	if err := spliceRest(b, struct {
 		Total      int           `json:"total"`
 		Facets     search.Facets `json:"facets"`
 		NextCursor string        `json:"next_cursor"`
 	}{v.Total, v.Facets, v.NextCursor}); err != nil {
-		return nil, err
+		return err
 	}
 	b.WriteByte('\n')
-	return b.Bytes(), nil
+	return nil
 }
 
 // writeItems starts an answer's object with its "items" as httpx.JSON

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"net/http/httptest"
@@ -40,11 +41,11 @@ func TestEncodedAsBefore(t *testing.T) {
 		{},
 	}
 	for _, v := range recs {
-		out, err := encodedRecommendations(v, enc)
-		if err != nil {
+		var out bytes.Buffer
+		if err := encodedRecommendations(&out, v, enc); err != nil {
 			t.Fatal(err)
 		}
-		if got, want := string(out), write(v); got != want {
+		if got, want := out.String(), write(v); got != want {
 			t.Errorf("recommendations:\n%s\nwant\n%s", got, want)
 		}
 	}
@@ -53,11 +54,11 @@ func TestEncodedAsBefore(t *testing.T) {
 		{Items: []easyjob.Posting{}, Facets: search.Facets{District: map[string]int{}, Occupation: map[string]int{}}},
 		{},
 	} {
-		out, err := encodedSearch(v, enc)
-		if err != nil {
+		var out bytes.Buffer
+		if err := encodedSearch(&out, v, enc); err != nil {
 			t.Fatal(err)
 		}
-		if got, want := string(out), write(v); got != want {
+		if got, want := out.String(), write(v); got != want {
 			t.Errorf("search:\n%s\nwant\n%s", got, want)
 		}
 	}
@@ -162,3 +163,47 @@ func BenchmarkRecommendationRest(b *testing.B) {
 		}
 	})
 }
+
+// TestWriteEncodedConcurrently: answers written through the kept buffers,
+// many at once, each get their own bytes, also after a failed encoding and
+// a buffer too big to keep.
+func TestWriteEncodedConcurrently(t *testing.T) {
+	done := make(chan error)
+	for g := range 8 {
+		go func() {
+			for i := range 300 {
+				want := strings.Repeat(string(rune('a'+g)), 1+(i*37)%3000)
+				if i%50 == 7 {
+					want = strings.Repeat("z", answerBufMax+1)
+				}
+				if i%11 == 3 {
+					err := writeEncoded(httptest.NewRecorder(), func(b *bytes.Buffer) error {
+						b.WriteString("half")
+						return errFailed
+					})
+					if err != errFailed {
+						done <- err
+						return
+					}
+				}
+				w := httptest.NewRecorder()
+				if err := writeEncoded(w, func(b *bytes.Buffer) error { b.WriteString(want); return nil }); err != nil {
+					done <- err
+					return
+				}
+				if got := w.Body.String(); got != want || w.Code != 200 {
+					done <- errors.New("an answer got another's bytes: " + got[:min(len(got), 20)])
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+var errFailed = errors.New("failed")

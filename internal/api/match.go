@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -80,14 +81,11 @@ func (h *Handler) recommendations(w http.ResponseWriter, r *http.Request) error 
 		h.localiseReasons(r, rs)
 		pg.Empty.Reason = rs[0]
 	}
-	out, err := encodedRecommendations(Recommendations{Items: recs, Empty: pg.Empty}, func(p easyjob.Posting) (json.RawMessage, error) {
-		return h.postingJSON(r, p)
+	return writeEncoded(w, func(b *bytes.Buffer) error {
+		return encodedRecommendations(b, Recommendations{Items: recs, Empty: pg.Empty}, func(p easyjob.Posting) (json.RawMessage, error) {
+			return h.postingJSON(r, p)
+		})
 	})
-	if err != nil {
-		return err
-	}
-	httpx.JSONBytes(w, http.StatusOK, out)
-	return nil
 }
 
 func (h *Handler) shortCounts(w http.ResponseWriter, r *http.Request) error {
@@ -178,12 +176,9 @@ func (h *Handler) searchPostings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out, err := encodedSearch(res, func(p easyjob.Posting) (json.RawMessage, error) { return h.postingJSON(r, p) })
-	if err != nil {
-		return err
-	}
-	httpx.JSONBytes(w, http.StatusOK, out)
-	return nil
+	return writeEncoded(w, func(b *bytes.Buffer) error {
+		return encodedSearch(b, res, func(p easyjob.Posting) (json.RawMessage, error) { return h.postingJSON(r, p) })
+	})
 }
 
 func (h *Handler) proposeMatchDay(w http.ResponseWriter, r *http.Request) error {
