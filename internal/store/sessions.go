@@ -31,10 +31,14 @@ const sessionChangesKept = 24 * time.Hour
 // not applied yet — a logout here or in any other process, a change of the
 // account — evicts what it names first. So a logged-out token is refused at
 // once everywhere, and the cache is never more than one read behind.
+// Requests that come together share that read (freshRead), never one that
+// started before they came.
 type sessionCache struct {
 	mu   sync.Mutex
 	seen int64 // the highest session_changes id applied
 	m    map[string]cachedSession
+
+	latest freshRead // session_changes' highest id, read for requests that come together
 
 	pmu           sync.Mutex  // guards the statements, prepared on first use
 	prepared      atomic.Bool // set once they are (the requests' fast path)
@@ -77,8 +81,12 @@ func (c *sessionCache) prepare(ctx context.Context, db *sql.DB) error {
 // highest id applied.
 func (s *Store) catchUpSessions(ctx context.Context) (int64, error) {
 	c := &s.sessions
-	var last int64
-	if err := c.maxStmt.QueryRowContext(ctx).Scan(&last); err != nil {
+	last, err := c.latest.get(ctx, func(ctx context.Context) (int64, error) {
+		var last int64
+		err := c.maxStmt.QueryRowContext(ctx).Scan(&last)
+		return last, err
+	})
+	if err != nil {
 		return 0, err
 	}
 	c.mu.Lock()
