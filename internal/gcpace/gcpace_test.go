@@ -80,7 +80,7 @@ func TestPacing(t *testing.T) {
 	}
 	var live uint64
 	var lim int64
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
 		runtime.GC()
 		live = read("/gc/heap/live:bytes")
 		time.Sleep(20 * time.Millisecond)

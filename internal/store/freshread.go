@@ -19,11 +19,18 @@ import (
 // each request read for itself, for a fraction of the reads.
 type freshRead struct {
 	mu      sync.Mutex
-	started uint64 // reads started
-	done    uint64 // reads finished; one runs at a time, so in order
-	running chan struct{}
-	val     int64
+	started uint64        // reads started; one runs at a time, so all but the running one are done
+	running chan struct{} // closed when the running read is done; nil when none runs
+	val     int64         // what the last read done gave
 	err     error
+}
+
+// done is the number of reads done; f.mu is held.
+func (f *freshRead) done() uint64 {
+	if f.running != nil {
+		return f.started - 1
+	}
+	return f.started
 }
 
 // freshReadTimeout bounds a read that requests share: it does not end with
@@ -36,7 +43,7 @@ const freshReadTimeout = 10 * time.Second
 func (f *freshRead) get(ctx context.Context, read func(context.Context) (int64, error)) (int64, error) {
 	f.mu.Lock()
 	need := f.started + 1
-	for f.done < need {
+	for f.done() < need {
 		if f.running == nil {
 			f.started++
 			ch := make(chan struct{})
@@ -46,8 +53,7 @@ func (f *freshRead) get(ctx context.Context, read func(context.Context) (int64, 
 			v, err := read(rctx)
 			cancel()
 			f.mu.Lock()
-			f.done, f.val, f.err = f.started, v, err
-			f.running = nil
+			f.val, f.err, f.running = v, err, nil
 			close(ch)
 			break
 		}
