@@ -217,9 +217,40 @@ func (a *App) build(ctx context.Context) error {
 	}
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(crossOriginDenied(errs))
-	a.Handler = httpx.Middleware(a.Log, metrics, compress(httpx.SecurityHeaders(
-		cop.Handler(edge.Inputs(edge.Authenticate(a.Store.Session, httpx.Routed(mux)))))))
+	door := a.admission(edge)
+	a.Handler = httpx.Middleware(a.Log, metrics, door.Handler(compress(httpx.SecurityHeaders(
+		cop.Handler(edge.Inputs(edge.Authenticate(a.Store.Session, httpx.Routed(mux))))))))
 	return nil
+}
+
+// admission holds requests beyond Cfg.MaxActive at the door; by default as
+// many are let in as the database has read connections (SQLite 8,
+// PostgreSQL 20): one more would wait for a connection halfway through its
+// work. Health probes pass; a request that waits 10 s is answered 503 with
+// Retry-After, as a page or as JSON. Its waiting and working counts are
+// metrics.
+func (a *App) admission(edge httpx.Errors) *httpx.Admission {
+	n := a.Cfg.MaxActive
+	if n <= 0 {
+		n = max(a.DB.R.Stats().MaxOpenConnections, 2)
+	}
+	exempt := func(r *http.Request) bool {
+		switch r.URL.Path {
+		case "/healthz", "/readyz", "/metrics":
+			return true
+		}
+		return false
+	}
+	fail := func(w http.ResponseWriter, r *http.Request, err error) {
+		httpx.SecurityHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { edge.Write(w, r, err) })).ServeHTTP(w, r)
+	}
+	door := httpx.NewAdmission(n, 10*time.Second, exempt, fail)
+	a.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "easyjob_http_requests_waiting", Help: "Requests waiting for their turn (serve --max-active)."},
+			func() float64 { return float64(door.Waiting()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "easyjob_http_requests_active", Help: "Requests being worked on."},
+			func() float64 { return float64(door.Active()) }))
+	return door
 }
 
 // crossOriginDenied answers a refused cross-origin write: in the API's

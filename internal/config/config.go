@@ -44,6 +44,11 @@ type Config struct {
 	SignInPerSecond int    // EASYJOB_SIGNIN_PER_SECOND: sign-in attempts of all clients a second (and at once)
 	CodesPerHour    int    // EASYJOB_CODES_PER_HOUR: sign-in codes requested per client address an hour (and at once)
 	CodesPerMinute  int    // EASYJOB_CODES_PER_MINUTE: sign-in codes requested by all clients a minute (and at once)
+
+	// MaxActive is how many requests are worked on at once; the others wait
+	// their turn (EASYJOB_MAX_ACTIVE; 0: as many as the database has read
+	// connections).
+	MaxActive int
 }
 
 // Defaults returns the settings used when nothing is given.
@@ -85,12 +90,13 @@ func FlagSet(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.LogLevel, "log-level", env("EASYJOB_LOG_LEVEL", c.LogLevel), "debug, info, warn or error (EASYJOB_LOG_LEVEL)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("EASYJOB_METRICS_ADDR", ""), "a second listen address serving only /metrics (EASYJOB_METRICS_ADDR)")
 	c.MetricsToken = getenv("EASYJOB_METRICS_TOKEN")
+	fs.IntVar(&c.MaxActive, "max-active", 0, "requests worked on at once, the others waiting their turn; 0: as many as the database has read connections (EASYJOB_MAX_ACTIVE)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("EASYJOB_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is believed: addresses or CIDR prefixes, comma-separated (EASYJOB_TRUSTED_PROXIES)")
 	for _, n := range []struct {
 		v    *int
 		name string
 	}{{&c.HashSlots, "EASYJOB_HASH_SLOTS"}, {&c.SignInPerMinute, "EASYJOB_SIGNIN_PER_MINUTE"}, {&c.SignInPerSecond, "EASYJOB_SIGNIN_PER_SECOND"},
-		{&c.CodesPerHour, "EASYJOB_CODES_PER_HOUR"}, {&c.CodesPerMinute, "EASYJOB_CODES_PER_MINUTE"}} {
+		{&c.CodesPerHour, "EASYJOB_CODES_PER_HOUR"}, {&c.CodesPerMinute, "EASYJOB_CODES_PER_MINUTE"}, {&c.MaxActive, "EASYJOB_MAX_ACTIVE"}} {
 		if v := getenv(n.name); v != "" {
 			if i, err := strconv.Atoi(v); err == nil {
 				*n.v = i
@@ -134,7 +140,7 @@ func (c *Config) Validate() error {
 		min, max int
 	}{{c.HashSlots, "EASYJOB_HASH_SLOTS", 0, 256}, {c.SignInPerMinute, "EASYJOB_SIGNIN_PER_MINUTE", 1, 100000},
 		{c.SignInPerSecond, "EASYJOB_SIGNIN_PER_SECOND", 1, 100000}, {c.CodesPerHour, "EASYJOB_CODES_PER_HOUR", 1, 100000},
-		{c.CodesPerMinute, "EASYJOB_CODES_PER_MINUTE", 1, 100000}} {
+		{c.CodesPerMinute, "EASYJOB_CODES_PER_MINUTE", 1, 100000}, {c.MaxActive, "EASYJOB_MAX_ACTIVE", 0, 100000}} {
 		if n.v < n.min || n.v > n.max {
 			return fmt.Errorf("%s: want a whole number between %d and %d", n.name, n.min, n.max)
 		}

@@ -108,7 +108,9 @@ func (e Errors) Detail(ctx context.Context, err error) (int, ErrorDetail) {
 	case easyjob.EINTERNAL:
 		e.logger().ErrorContext(ctx, "internal error", "request_id", RequestID(ctx), "err", err)
 	case easyjob.EUNAVAILABLE:
-		e.logger().WarnContext(ctx, "database unavailable", "request_id", RequestID(ctx), "err", err)
+		if !errors.Is(err, ErrBusy) { // a busy server is counted in its metrics, not logged per request
+			e.logger().WarnContext(ctx, "database unavailable", "request_id", RequestID(ctx), "err", err)
+		}
 	}
 	d := ErrorDetail{Code: de.Code, Message: e.msg(lang, de.Msg)}
 	if len(de.Fields) > 0 {
