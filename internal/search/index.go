@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"container/heap"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -80,7 +81,7 @@ type doc struct {
 	district  uint16
 	occ       uint16
 	flags     uint8
-	terms     []uint32 // term ids
+	terms     []uint32 // term id<<2 | weight, by word
 }
 
 const (
@@ -100,11 +101,24 @@ type Index struct {
 	lists  [][]uint32 // term id → entries slot<<2 | weight, ascending
 	names  []string   // district and occupation codes by id
 	nameID map[string]uint16
+	gen    uint64 // moves with every change to what a search finds
+
+	cacheMu sync.Mutex
+	cache   map[string]cachedResult
 }
+
+// cachedResult is a search's result as of the index's generation gen.
+type cachedResult struct {
+	gen uint64
+	res Result
+}
+
+// cacheMax bounds the results kept; past it a kept one makes way at random.
+const cacheMax = 1024
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{slots: map[int64]int32{}, terms: map[string]uint32{}, nameID: map[string]uint16{}}
+	return &Index{slots: map[int64]int32{}, terms: map[string]uint32{}, nameID: map[string]uint16{}, cache: map[string]cachedResult{}}
 }
 
 // Len returns the number of postings held.
@@ -166,12 +180,19 @@ func Analyze(d Doc) Analyzed {
 // Put adds or replaces a posting.
 func (ix *Index) Put(d Doc) { ix.PutAnalyzed(Analyze(d)) }
 
-// PutAnalyzed adds or replaces an analyzed posting.
+// PutAnalyzed adds or replaces an analyzed posting. Putting a posting the
+// same as the one held changes nothing (the results kept stay good: an
+// application re-reads its posting, whose texts did not change).
 func (ix *Index) PutAnalyzed(a Analyzed) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	d := a.doc
 	slot, ok := ix.slots[d.ID]
+	x := ix.docOf(d)
+	if ok && ix.same(&ix.docs[slot], &x, a.words) {
+		return
+	}
+	ix.gen++
 	if ok {
 		ix.unlist(slot)
 	} else if n := len(ix.free); n > 0 {
@@ -181,15 +202,6 @@ func (ix *Index) PutAnalyzed(a Analyzed) {
 		ix.docs = append(ix.docs, doc{})
 	}
 	ix.slots[d.ID] = slot
-	x := doc{id: d.ID, published: d.Published, payMin: int32(d.PayMin), payMax: int32(d.PayMax),
-		start: d.StartDate, closing: d.ClosingDate, district: ix.name(d.District), occ: ix.name(d.Occupation),
-		flags: dfUsed}
-	if d.Dorm {
-		x.flags |= dfDorm
-	}
-	if d.Meals {
-		x.flags |= dfMeals
-	}
 	x.terms = make([]uint32, 0, len(a.words))
 	for _, ww := range a.words {
 		tid, ok := ix.terms[ww.word]
@@ -200,7 +212,7 @@ func (ix *Index) PutAnalyzed(a Analyzed) {
 			ix.terms[strings.Clone(ww.word)] = tid
 			ix.lists = append(ix.lists, nil)
 		}
-		x.terms = append(x.terms, tid)
+		x.terms = append(x.terms, tid<<2|uint32(ww.w))
 		e := uint32(slot)<<2 | uint32(ww.w)
 		l := ix.lists[tid]
 		if n := len(l); n == 0 || l[n-1]>>2 < uint32(slot) {
@@ -213,9 +225,40 @@ func (ix *Index) PutAnalyzed(a Analyzed) {
 	ix.docs[slot] = x
 }
 
+// docOf is d as the index keeps it, without its words.
+func (ix *Index) docOf(d Doc) doc {
+	x := doc{id: d.ID, published: d.Published, payMin: int32(d.PayMin), payMax: int32(d.PayMax),
+		start: d.StartDate, closing: d.ClosingDate, district: ix.name(d.District), occ: ix.name(d.Occupation),
+		flags: dfUsed}
+	if d.Dorm {
+		x.flags |= dfDorm
+	}
+	if d.Meals {
+		x.flags |= dfMeals
+	}
+	return x
+}
+
+// same tells whether old is x with the weighted words ws.
+func (ix *Index) same(old, x *doc, ws []weighted) bool {
+	if old.id != x.id || old.published != x.published || old.payMin != x.payMin || old.payMax != x.payMax ||
+		old.start != x.start || old.closing != x.closing || old.district != x.district || old.occ != x.occ ||
+		old.flags != x.flags || len(old.terms) != len(ws) {
+		return false
+	}
+	for i, ww := range ws {
+		tid, ok := ix.terms[ww.word]
+		if !ok || old.terms[i] != tid<<2|uint32(ww.w) {
+			return false
+		}
+	}
+	return true
+}
+
 // unlist takes a slot's entries out of the term lists.
 func (ix *Index) unlist(slot int32) {
-	for _, tid := range ix.docs[slot].terms {
+	for _, t := range ix.docs[slot].terms {
+		tid := t >> 2
 		l := ix.lists[tid]
 		i, found := slices.BinarySearchFunc(l, uint32(slot), func(v, s uint32) int { return cmp.Compare(v>>2, s) })
 		if found {
@@ -232,6 +275,7 @@ func (ix *Index) Remove(id int64) bool {
 	if !ok {
 		return false
 	}
+	ix.gen++
 	ix.unlist(slot)
 	ix.docs[slot] = doc{}
 	delete(ix.slots, id)
@@ -274,9 +318,67 @@ func (w *worstHeap) Pop() any {
 
 // Search runs f. Words must all be present (in any field); without words
 // every posting passing the filters is found, newest first.
+//
+// Results are kept until the index changes, so the same search again (a
+// popular word, the back button) is answered from memory: its Hits and
+// Facets are then shared with every caller, who must only read them.
 func (ix *Index) Search(f Filter) Result {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	key := f.key()
+	ix.cacheMu.Lock()
+	c, ok := ix.cache[key]
+	ix.cacheMu.Unlock()
+	if ok && c.gen == ix.gen {
+		return c.res
+	}
+	res := ix.search(f)
+	ix.cacheMu.Lock()
+	if ix.cache == nil {
+		ix.cache = map[string]cachedResult{}
+	}
+	if _, ok := ix.cache[key]; !ok && len(ix.cache) >= cacheMax {
+		for k := range ix.cache { // one at random makes way
+			delete(ix.cache, k)
+			break
+		}
+	}
+	ix.cache[key] = cachedResult{gen: ix.gen, res: res}
+	ix.cacheMu.Unlock()
+	return res
+}
+
+// key tells searches apart: two filters with the same key find the same.
+func (f *Filter) key() string {
+	b := make([]byte, 0, 96)
+	for _, t := range f.Terms {
+		b = strconv.AppendInt(b, int64(len(t)), 10)
+		b = append(b, ':')
+		b = append(b, t...)
+	}
+	for _, s := range []string{f.District, f.Occupation} {
+		b = append(b, '|')
+		b = strconv.AppendInt(b, int64(len(s)), 10)
+		b = append(b, ':')
+		b = append(b, s...)
+	}
+	for _, n := range []int64{int64(f.PayMin), int64(f.PayMax), int64(f.StartFrom), int64(f.StartTo), int64(f.Today), int64(f.Offset), int64(f.Limit)} {
+		b = append(b, '|')
+		b = strconv.AppendInt(b, n, 10)
+	}
+	b = append(b, '|', '0'+boolByte(f.Dorm), '0'+boolByte(f.Meals))
+	return string(b)
+}
+
+func boolByte(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// search runs f under the read lock.
+func (ix *Index) search(f Filter) Result {
 	res := Result{Hits: []Hit{}, Facets: Facets{District: map[string]int{}, Occupation: map[string]int{}}}
 	if f.Limit <= 0 {
 		f.Limit = 20
