@@ -125,3 +125,28 @@ func TestMetricsSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestMaxActive(t *testing.T) {
+	for _, tc := range []struct {
+		env  string
+		args []string
+		want int
+		ok   bool
+	}{{"", nil, 0, true}, {"12", nil, 12, true}, {"12", []string{"--max-active", "3"}, 3, true},
+		{"-1", nil, 0, false}, {"lots", nil, 0, false}, {"", []string{"--max-active", "-4"}, 0, false}} {
+		fs := Quiet("t", nil)
+		c := FlagSet(fs, func(k string) string {
+			if k == "EASYJOB_MAX_ACTIVE" {
+				return tc.env
+			}
+			return ""
+		})
+		if err := fs.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		err := c.Validate()
+		if (err == nil) != tc.ok || (tc.ok && c.MaxActive != tc.want) {
+			t.Errorf("EASYJOB_MAX_ACTIVE=%q %v: %d, %v", tc.env, tc.args, c.MaxActive, err)
+		}
+	}
+}
