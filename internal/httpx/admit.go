@@ -75,28 +75,26 @@ func (a *Admission) Handler(next http.Handler) http.HandlerFunc {
 			next.ServeHTTP(w, r)
 			return
 		}
-		a.waiting.Add(1)
-		ctx, cancel := context.WithTimeout(r.Context(), a.wait)
-		err := a.sem.Acquire(ctx, 1)
-		cancel()
-		a.waiting.Add(-1)
-		if err != nil {
-			if r.Context().Err() != nil {
-				return // the client went away
+		// A free place with nobody waiting is taken at once (TryAcquire
+		// keeps the order: it fails while anyone waits); else wait.
+		if !a.sem.TryAcquire(1) {
+			a.waiting.Add(1)
+			ctx, cancel := context.WithTimeout(r.Context(), a.wait)
+			err := a.sem.Acquire(ctx, 1)
+			cancel()
+			a.waiting.Add(-1)
+			if err != nil {
+				if r.Context().Err() != nil {
+					return // the client went away
+				}
+				a.fail(w, r, ErrBusy)
+				return
 			}
-			a.fail(w, r, ErrBusy)
-			return
 		}
 		a.active.Add(1)
-		var once sync.Once
-		release := func() {
-			once.Do(func() {
-				a.active.Add(-1)
-				a.sem.Release(1)
-			})
-		}
-		defer release()
-		next.ServeHTTP(&releaseWriter{ResponseWriter: w, release: release}, r)
+		rw := &releaseWriter{ResponseWriter: w, door: a}
+		defer rw.release()
+		next.ServeHTTP(rw, r)
 	}
 }
 
@@ -146,7 +144,16 @@ func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 // done, and what remains is the client's to read.
 type releaseWriter struct {
 	http.ResponseWriter
-	release func()
+	door     *Admission
+	released atomic.Bool
+}
+
+// release gives the place back, once.
+func (rw *releaseWriter) release() {
+	if rw.released.CompareAndSwap(false, true) {
+		rw.door.active.Add(-1)
+		rw.door.sem.Release(1)
+	}
 }
 
 func (rw *releaseWriter) WriteHeader(code int) {

@@ -334,9 +334,6 @@ func (ix *Index) Search(f Filter) Result {
 	}
 	res := ix.search(f)
 	ix.cacheMu.Lock()
-	if ix.cache == nil {
-		ix.cache = map[string]cachedResult{}
-	}
 	if _, ok := ix.cache[key]; !ok && len(ix.cache) >= cacheMax {
 		for k := range ix.cache { // one at random makes way
 			delete(ix.cache, k)
@@ -366,15 +363,9 @@ func (f *Filter) key() string {
 		b = append(b, '|')
 		b = strconv.AppendInt(b, n, 10)
 	}
-	b = append(b, '|', '0'+boolByte(f.Dorm), '0'+boolByte(f.Meals))
+	b = strconv.AppendBool(append(b, '|'), f.Dorm)
+	b = strconv.AppendBool(append(b, '|'), f.Meals)
 	return string(b)
-}
-
-func boolByte(v bool) byte {
-	if v {
-		return 1
-	}
-	return 0
 }
 
 // search runs f under the read lock.
