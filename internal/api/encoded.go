@@ -17,22 +17,26 @@ import (
 	"easyjob/internal/store"
 )
 
-// Lists of postings (recommendations, search) and a posting's detail write
-// each live posting from bytes encoded once per version of the posting and
-// language (store.Matching.PostingJSON): the same bytes httpx.JSON writes
-// for the types the OpenAPI document names (Recommendations,
-// store.SearchResult, easyjob.Posting; TestEncodedAsBefore).
+// Lists of postings (recommendations, search) write each posting's card
+// (PostingCard), and a posting's detail the whole posting, from bytes
+// encoded once per version of the posting (store.Matching.PostingJSON: the
+// card once, the detail once per language): the same bytes httpx.JSON
+// writes for the types the OpenAPI document names (Recommendations,
+// PostingList, easyjob.Posting; TestEncodedAsBefore).
 
-// encodePosting is p as httpx.JSON writes it, without the final newline.
-func encodePosting(p easyjob.Posting) ([]byte, error) {
+// encodeJSON is v as httpx.JSON writes it, without the final newline.
+func encodeJSON(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(p); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
+
+// encodePosting is p as httpx.JSON writes it, without the final newline.
+func encodePosting(p easyjob.Posting) ([]byte, error) { return encodeJSON(p) }
 
 // postingJSON is p with its checks in the reader's language, encoded: the
 // live posting's bytes from memory when it is held there, else encoded now.
@@ -47,7 +51,7 @@ func (h *Handler) postingJSON(r *http.Request, p easyjob.Posting) (json.RawMessa
 	return enc(p)
 }
 
-// The lists are written by hand around the encoded postings: encoding/json
+// The lists are written by hand around the encoded cards: encoding/json
 // would scan each json.RawMessage again to compact it (a tenth of the CPU
 // of the API mix). What is not a posting is encoded by encoding/json, as
 // an object whose members follow the postings'.
@@ -118,11 +122,11 @@ func writeEncoded(w http.ResponseWriter, encode func(*bytes.Buffer) error) error
 	return nil
 }
 
-// encodedRecommendations writes v into b as httpx.JSON would, each posting
-// encoded by posting.
-func encodedRecommendations(b *bytes.Buffer, v Recommendations, posting func(easyjob.Posting) (json.RawMessage, error)) error {
-	err := writeItems(b, v.Items, func(x store.Recommendation) error {
-		p, err := posting(x.Posting)
+// encodedRecommendations writes into b the Recommendations of items and
+// empty as httpx.JSON would, each posting's card encoded by card.
+func encodedRecommendations(b *bytes.Buffer, items []store.Recommendation, empty *store.EmptyPage, card func(easyjob.Posting) (json.RawMessage, error)) error {
+	err := writeItems(b, items, func(x store.Recommendation) error {
+		p, err := card(x.Posting)
 		if err != nil {
 			return err
 		}
@@ -135,18 +139,18 @@ func encodedRecommendations(b *bytes.Buffer, v Recommendations, posting func(eas
 	}
 	if err := spliceRest(b, struct {
 		Empty *store.EmptyPage `json:"empty,omitempty"`
-	}{v.Empty}); err != nil {
+	}{empty}); err != nil {
 		return err
 	}
 	b.WriteByte('\n')
 	return nil
 }
 
-// encodedSearch writes v into b as httpx.JSON would, each posting encoded
-// by posting.
-func encodedSearch(b *bytes.Buffer, v store.SearchResult, posting func(easyjob.Posting) (json.RawMessage, error)) error {
+// encodedSearch writes into b the PostingList of v as httpx.JSON would,
+// each posting's card encoded by card.
+func encodedSearch(b *bytes.Buffer, v store.SearchResult, card func(easyjob.Posting) (json.RawMessage, error)) error {
 	err := writeItems(b, v.Items, func(x easyjob.Posting) error {
-		p, err := posting(x)
+		p, err := card(x)
 		if err == nil {
 			b.Write(p)
 		}

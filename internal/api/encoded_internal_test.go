@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -32,21 +33,47 @@ func TestEncodedAsBefore(t *testing.T) {
 		httpx.JSON(w, 200, v)
 		return w.Body.String()
 	}
-	enc := func(p easyjob.Posting) (json.RawMessage, error) { return encodePosting(p) }
-	recs := []Recommendations{
-		{Items: []store.Recommendation{
+	enc := func(p easyjob.Posting) (json.RawMessage, error) { return encodeCard(p) }
+	type recs struct {
+		items []store.Recommendation
+		empty *store.EmptyPage
+	}
+	for _, v := range []recs{
+		{items: []store.Recommendation{
 			{Posting: p1, Score: 0.8125, Reasons: []store.Reason{{Key: "reason.pay_above", Args: map[string]any{"pay": 5000}, Message: "月薪 <5,000> & 元"}}, Kind: store.KindMatch},
 			{Posting: p2, Score: 1.0 / 3, Reasons: []store.Reason{}, Kind: store.KindAlso}}},
-		{Items: []store.Recommendation{}, Empty: &store.EmptyPage{Cause: "no_open", Reason: store.Reason{Key: "empty.no_open", Message: "暂无"}}},
+		{items: []store.Recommendation{}, empty: &store.EmptyPage{Cause: "no_open", Reason: store.Reason{Key: "empty.no_open", Message: "暂无"}}},
 		{},
-	}
-	for _, v := range recs {
+	} {
 		var out bytes.Buffer
-		if err := encodedRecommendations(&out, v, enc); err != nil {
+		if err := encodedRecommendations(&out, v.items, v.empty, enc); err != nil {
 			t.Fatal(err)
 		}
-		if got, want := out.String(), write(v); got != want {
+		want := Recommendations{Empty: v.empty}
+		if v.items != nil {
+			want.Items = []Recommendation{}
+		}
+		for _, x := range v.items {
+			want.Items = append(want.Items, Recommendation{Posting: cardOf(x.Posting), Score: x.Score, Reasons: x.Reasons, Kind: x.Kind})
+		}
+		if got, want := out.String(), write(want); got != want {
 			t.Errorf("recommendations:\n%s\nwant\n%s", got, want)
+		}
+	}
+	// PostingList as a search writes it: cards.
+	type searchList struct {
+		Items      []PostingCard `json:"items"`
+		Total      int           `json:"total"`
+		Facets     search.Facets `json:"facets"`
+		NextCursor string        `json:"next_cursor"`
+	}
+	if a, b := reflect.TypeOf(searchList{}), reflect.TypeOf(PostingList{}); a.NumField() != b.NumField() {
+		t.Fatal("searchList no longer follows PostingList")
+	} else {
+		for i := range a.NumField() {
+			if a.Field(i).Tag != b.Field(i).Tag {
+				t.Fatalf("searchList no longer follows PostingList: %s", a.Field(i).Tag)
+			}
 		}
 	}
 	for _, v := range []store.SearchResult{
@@ -58,7 +85,14 @@ func TestEncodedAsBefore(t *testing.T) {
 		if err := encodedSearch(&out, v, enc); err != nil {
 			t.Fatal(err)
 		}
-		if got, want := out.String(), write(v); got != want {
+		want := searchList{Total: v.Total, Facets: v.Facets, NextCursor: v.NextCursor}
+		if v.Items != nil {
+			want.Items = []PostingCard{}
+		}
+		for _, p := range v.Items {
+			want.Items = append(want.Items, cardOf(p))
+		}
+		if got, want := out.String(), write(want); got != want {
 			t.Errorf("search:\n%s\nwant\n%s", got, want)
 		}
 	}

@@ -8,10 +8,11 @@ import (
 	"easyjob/internal/store/storetest"
 )
 
-// TestListedPostingsFollowChanges: postings in recommendations, search and
-// the detail are written from bytes encoded once per version of the
-// posting and language; a change — an application moving a counter, an
-// edit approved again — is served at once, in every language.
+// TestListedPostingsFollowChanges: postings in recommendations and search
+// (as cards: what a list shows) and the detail (the whole posting) are
+// written from bytes encoded once per version of the posting (and
+// language, for the detail); a change — an application moving a counter,
+// an edit approved again — is served at once, in every language.
 func TestListedPostingsFollowChanges(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, k storetest.Kind) {
 		e := boot(t, k)
@@ -47,9 +48,15 @@ func TestListedPostingsFollowChanges(t *testing.T) {
 				if len(ps) != 3 {
 					t.Fatalf("%s: the posting is listed %d times, want 3: %v", when, len(ps), ps)
 				}
-				for _, p := range ps {
+				for i, p := range ps {
 					if id(p) != pid || p["title"] != title || int(p["pending"].(float64)) != pending {
 						t.Fatalf("%s: posting %v, want title %q and %d pending", when, p, title, pending)
+					}
+					// Lists carry the card, the detail the whole posting.
+					_, whole := p["description"]
+					_, card := p["remaining"]
+					if detail := i == len(ps)-1; whole != detail || card == detail || !detail && int(p["remaining"].(float64)) != 3 {
+						t.Fatalf("%s: %d-th posting shown %v: want the card in lists (remaining 3) and the whole posting in the detail", when, i, p)
 					}
 				}
 			}

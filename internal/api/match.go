@@ -2,12 +2,12 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
 	"strconv"
 
 	"easyjob/internal/easyjob"
 	"easyjob/internal/httpx"
+	"easyjob/internal/search"
 	"easyjob/internal/store"
 )
 
@@ -25,8 +25,27 @@ type (
 	// when there are no items, says why in the seeker's words and what
 	// would change it.
 	Recommendations struct {
-		Items []store.Recommendation `json:"items"`
-		Empty *store.EmptyPage       `json:"empty,omitempty"`
+		Items []Recommendation `json:"items"`
+		Empty *store.EmptyPage `json:"empty,omitempty"`
+	}
+	// Recommendation is one recommended posting, as its card, with its
+	// score and the reasons it fits, in the reader's language.
+	Recommendation struct {
+		Posting PostingCard    `json:"posting"`
+		Score   float64        `json:"score"`
+		Reasons []store.Reason `json:"reasons"`
+		Kind    string         `json:"kind"` // "match" or "also"
+	}
+	// PostingList is GET /postings. With q or a search filter it is a
+	// search: cards (PostingCard) of published postings with places left,
+	// with the total and facet counts. Otherwise it is a page of whole
+	// postings (an employer's own, an officer's region, with the automatic
+	// checks' results that those lists show) without total and facets.
+	PostingList struct {
+		Items      []listedPosting `json:"items"`
+		Total      int             `json:"total"`
+		Facets     search.Facets   `json:"facets"`
+		NextCursor string          `json:"next_cursor"`
 	}
 	Candidates struct {
 		Items []store.Candidate `json:"items"`
@@ -82,9 +101,7 @@ func (h *Handler) recommendations(w http.ResponseWriter, r *http.Request) error 
 		pg.Empty.Reason = rs[0]
 	}
 	return writeEncoded(w, func(b *bytes.Buffer) error {
-		return encodedRecommendations(b, Recommendations{Items: recs, Empty: pg.Empty}, func(p easyjob.Posting) (json.RawMessage, error) {
-			return h.postingJSON(r, p)
-		})
+		return encodedRecommendations(b, recs, pg.Empty, h.cardJSON)
 	})
 }
 
@@ -177,7 +194,7 @@ func (h *Handler) searchPostings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeEncoded(w, func(b *bytes.Buffer) error {
-		return encodedSearch(b, res, func(p easyjob.Posting) (json.RawMessage, error) { return h.postingJSON(r, p) })
+		return encodedSearch(b, res, h.cardJSON)
 	})
 }
 

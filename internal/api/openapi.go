@@ -11,7 +11,6 @@ import (
 	"easyjob/internal/easyjob"
 	"easyjob/internal/epidemic"
 	"easyjob/internal/httpx"
-	"easyjob/internal/store"
 	"easyjob/internal/support"
 )
 
@@ -279,7 +278,7 @@ func states() []string {
 // some answers that share its schema: GET /postings without search
 // parameters answers a plain page, without total and facets.
 var optionalFields = map[reflect.Type]map[string]bool{
-	reflect.TypeOf(store.SearchResult{}): {"total": true, "facets": true},
+	reflect.TypeOf(PostingList{}): {"total": true, "facets": true},
 }
 
 var timeType = reflect.TypeOf(time.Time{})
@@ -305,6 +304,16 @@ var schemaHooks = map[reflect.Type]map[string]any{
 		"description": "a whole number, or null or \"\" when missing (never 0 for missing)"},
 }
 
+// unions are types documented as any of other types' schemas (they are
+// never encoded themselves).
+var unions = map[reflect.Type]struct {
+	of          []reflect.Type
+	description string
+}{
+	reflect.TypeOf(listedPosting{}): {[]reflect.Type{reflect.TypeOf(PostingCard{}), reflect.TypeOf(easyjob.Posting{})},
+		"a posting's card when searching, the whole posting otherwise"},
+}
+
 // markInput records every struct type reachable from a request body.
 func (g *gen) markInput(t reflect.Type) {
 	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
@@ -327,6 +336,13 @@ func (g *gen) ref(t reflect.Type) map[string]any {
 	}
 	if s, ok := schemaHooks[t]; ok {
 		return s
+	}
+	if u, ok := unions[t]; ok {
+		var of []any
+		for _, x := range u.of {
+			of = append(of, g.ref(x))
+		}
+		return map[string]any{"anyOf": of, "description": u.description}
 	}
 	switch {
 	case t == timeType:

@@ -653,21 +653,22 @@ func (m *Matching) keepPosting(x *easyjob.Posting, live bool) {
 }
 
 // postingJSON is one version of a live posting (the pointer held in
-// Matching.posts: every change, counters included, replaces it) encoded in
-// each language asked for so far. It is never modified: a new language
-// makes a new one.
+// Matching.posts: every change, counters included, replaces it) in each
+// encoding asked for so far. It is never modified: a new encoding makes a
+// new one.
 type postingJSON struct {
 	p     *easyjob.Posting
-	langs []string
+	keys  []string
 	bytes [][]byte
 }
 
-// PostingJSON returns enc's encoding of the live posting id for lang,
-// encoded once per version of the posting and language (issue #11: lists
-// of postings spent much of their time encoding postings that had not
-// changed); ok is false for a posting not held in memory (not live). enc
-// gets a copy of the posting and must depend on nothing but it and lang.
-func (m *Matching) PostingJSON(id int64, lang string, enc func(easyjob.Posting) ([]byte, error)) (_ []byte, ok bool, _ error) {
+// PostingJSON returns enc's encoding of the live posting id, named key (a
+// language, or a shape that has no words, such as a list's card), encoded
+// once per version of the posting and key (issue #11: lists of postings
+// spent much of their time encoding postings that had not changed); ok is
+// false for a posting not held in memory (not live). enc gets a copy of
+// the posting and must depend on nothing but it and key.
+func (m *Matching) PostingJSON(id int64, key string, enc func(easyjob.Posting) ([]byte, error)) (_ []byte, ok bool, _ error) {
 	m.pmu.RLock()
 	x, ok := m.posts[id]
 	m.pmu.RUnlock()
@@ -677,8 +678,8 @@ func (m *Matching) PostingJSON(id int64, lang string, enc func(easyjob.Posting) 
 	old, _ := m.encoded.Load(id)
 	e, _ := old.(*postingJSON)
 	if e != nil && e.p == x {
-		for i, l := range e.langs {
-			if l == lang {
+		for i, k := range e.keys {
+			if k == key {
 				return e.bytes[i], true, nil
 			}
 		}
@@ -689,9 +690,9 @@ func (m *Matching) PostingJSON(id int64, lang string, enc func(easyjob.Posting) 
 	if err != nil {
 		return nil, false, err
 	}
-	n := &postingJSON{p: x, langs: []string{lang}, bytes: [][]byte{b}}
+	n := &postingJSON{p: x, keys: []string{key}, bytes: [][]byte{b}}
 	if e != nil && e.p == x {
-		n.langs, n.bytes = append(slices.Clip(e.langs), lang), append(slices.Clip(e.bytes), b)
+		n.keys, n.bytes = append(slices.Clip(e.keys), key), append(slices.Clip(e.bytes), b)
 	}
 	// Kept only while x is the version held: keepPosting drops the entry
 	// under the same lock when the posting changes.
