@@ -18,6 +18,10 @@ import (
 // a logout committed before a request came is seen by that request, as when
 // each request read for itself, for a fraction of the reads.
 type freshRead struct {
+	// noDeadline runs the read without freshReadTimeout (set once, before
+	// the first read): see Store.catchUpSessions.
+	noDeadline bool
+
 	mu      sync.Mutex
 	started uint64        // reads started; one runs at a time, so all but the running one are done
 	running chan struct{} // closed when the running read is done; nil when none runs
@@ -49,7 +53,10 @@ func (f *freshRead) get(ctx context.Context, read func(context.Context) (int64, 
 			ch := make(chan struct{})
 			f.running = ch
 			f.mu.Unlock()
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), freshReadTimeout)
+			rctx, cancel := context.WithoutCancel(ctx), context.CancelFunc(func() {})
+			if !f.noDeadline {
+				rctx, cancel = context.WithTimeout(rctx, freshReadTimeout)
+			}
 			v, err := read(rctx)
 			cancel()
 			f.mu.Lock()

@@ -109,3 +109,28 @@ func TestFreshReadContexts(t *testing.T) {
 		t.Errorf("after an error the next read gives %d, %v; want 9", v, err)
 	}
 }
+
+// TestFreshReadDeadline: the shared read carries freshReadTimeout unless
+// noDeadline is set (SQLite); then its context cannot end at all.
+func TestFreshReadDeadline(t *testing.T) {
+	for _, noDeadline := range []bool{false, true} {
+		f := freshRead{noDeadline: noDeadline}
+		ctx, cancel := context.WithCancel(context.Background())
+		var has bool
+		var done <-chan struct{}
+		if _, err := f.get(ctx, func(rctx context.Context) (int64, error) {
+			_, has = rctx.Deadline()
+			done = rctx.Done()
+			return 1, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		cancel()
+		if has == noDeadline {
+			t.Errorf("noDeadline %v: the read had a deadline: %v", noDeadline, has)
+		}
+		if noDeadline && done != nil {
+			t.Errorf("noDeadline: the read's context can end (the driver would watch it)")
+		}
+	}
+}
