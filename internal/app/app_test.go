@@ -62,6 +62,9 @@ func TestBadInvocations(t *testing.T) {
 		{"newer schema", []string{"migrate", "--db", "sqlite:" + newer}, "newer", 1},
 		{"charter without file", []string{"charter", "solve"}, "usage", 2},
 		{"charter missing file", []string{"charter", "solve", filepath.Join(dir, "none.vrp")}, "no such file", 1},
+		{"bench procs", []string{"bench", "http", "--procs", "-1"}, "--procs -1", 2},
+		{"bench procs over the cores", []string{"bench", "http", "--procs", "100000"}, "--procs 100000", 2},
+		{"bench remote", []string{"bench", "http", "--url", "http://192.0.2.1:8080"}, "loopback", 2},
 	}
 	if os.Getuid() != 0 {
 		ro := filepath.Join(dir, "ro")

@@ -4,20 +4,21 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"runtime"
 	"time"
 
 	"easyjob/internal/loadtest"
 )
 
 // runBench: easyjob bench http [--url U] [--username U] [--writes] [--rate N]
-// [--workers N] [--duration D] [--floor=false]
+// [--workers N] [--duration D] [--floor=false] [--procs N]
 //
 // Drives a running easyjob (on this machine only) with the API mix of
 // docs/PERFORMANCE.md and prints req/s, p50/p90/p99, failures and the ratio
 // to the /healthz floor measured in the same run. The password comes from
 // EASYJOB_PASSWORD, else the demo's.
 func runBench(env Env, args []string) error {
-	const use = "usage: easyjob bench http [--url http://127.0.0.1:8080] [--writes] [--rate N] [--workers N] [--duration 20s]\n" +
+	const use = "usage: easyjob bench http [--url http://127.0.0.1:8080] [--writes] [--rate N] [--workers N] [--duration 20s] [--procs N]\n" +
 		"       easyjob bench idle [--url http://127.0.0.1:8080] --metrics http://127.0.0.1:9090/metrics [--duration 60s] [--settle 10s]"
 	if len(args) > 0 && args[0] == "idle" {
 		return runBenchIdle(env, args[1:], use)
@@ -35,6 +36,7 @@ func runBench(env Env, args []string) error {
 	floor := fs.Bool("floor", true, "measure GET /healthz first, for the same time")
 	seed := fs.Uint64("seed", 1, "seed of the random choice of requests")
 	only := fs.String("only", "", "send only this kind of the mix (recommendations, search, posting, candidates)")
+	procs := fs.Int("procs", 0, "cores the load tool runs on; 0: one at a fixed --rate, every core as fast as the server answers")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -49,6 +51,17 @@ func runBench(env Env, args []string) error {
 	}
 	if *rate < 0 || *workers < 1 || *workers > 4096 {
 		return usageError{errors.New("--rate must be 0 or more and --workers between 1 and 4096")}
+	}
+	if *procs < 0 || *procs > runtime.NumCPU() {
+		return usageError{fmt.Errorf("--procs %d: want 0 to %d", *procs, runtime.NumCPU())}
+	}
+	// The load tool shares the machine with the server it measures. At a
+	// fixed rate it needs one core: a second one only cost it a fifth more
+	// CPU in threads woken and put back to sleep, taken from the server
+	// (docs/PERFORMANCE.md, eleventh round). As fast as the server answers,
+	// and for the floor, it takes every core.
+	if n := benchProcs(*procs, *rate); n > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(n))
 	}
 	password := env.Getenv("EASYJOB_PASSWORD")
 	if password == "" {
@@ -77,6 +90,15 @@ func runBench(env Env, args []string) error {
 	}
 	rep.Write(env.Stdout)
 	return nil
+}
+
+// benchProcs is how many cores the load tool runs on (0: as the runtime
+// chose): procs when given, else one at a fixed rate.
+func benchProcs(procs, rate int) int {
+	if procs == 0 && rate > 0 {
+		return 1
+	}
+	return procs
 }
 
 // runBenchIdle: easyjob bench idle — the CPU an idle server uses, read from
